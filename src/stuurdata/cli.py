@@ -1,0 +1,262 @@
+"""The command line (Dutch): one small function per command, the work is in the library."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from stuurdata.privacy.pseudonym import KeyError_
+
+app = typer.Typer(
+    help="stuurdata: datagedreven sturing in het sociaal domein (Wmo, Jeugdwet).",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+console = Console()
+err = Console(stderr=True)
+log = logging.getLogger("stuurdata")
+
+Pakhuis = Annotated[
+    Path,
+    typer.Option("--pakhuis", help="Het pakhuis (DuckDB-bestand).", envvar="STUURDATA_PAKHUIS"),
+]
+Sleutel = Annotated[
+    Path | None,
+    typer.Option(
+        "--sleutel",
+        help="Sleutelbestand voor pseudonimisering (standaard: STUURDATA_SLEUTEL of "
+        "~/.config/stuurdata/sleutel.key). Wordt bij eerste gebruik aangemaakt (rechten 0600).",
+        envvar="STUURDATA_SLEUTEL",
+    ),
+]
+
+
+def _setup_log(pakhuis: Path) -> None:
+    """Log beside the warehouse; the log holds counts and file names, never person data."""
+    pakhuis.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(pakhuis.with_suffix(".log"), encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    log.handlers[:] = [handler]
+    log.setLevel(logging.INFO)
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]Fout:[/] {message}")
+    log.error(message)
+    return typer.Exit(code=1)
+
+
+@contextmanager
+def _progress() -> Iterator[Progress]:
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as bar:
+        yield bar
+
+
+def _file_progress(bar: Progress, label: str) -> Callable[[int, int, str], None]:
+    task = bar.add_task(label, total=None)
+
+    def update(done: int, total: int, _name: str) -> None:
+        bar.update(task, completed=done, total=total)
+
+    return update
+
+
+def _stage_progress(bar: Progress) -> Callable[[str, float], None]:
+    task = bar.add_task("Genereren", total=100)
+
+    def update(stage: str, fraction: float) -> None:
+        bar.update(task, description=f"Genereren: {stage}", completed=round(fraction * 100))
+
+    return update
+
+
+def _print_load(result: object) -> None:
+    from stuurdata.warehouse.load import LoadResult
+
+    assert isinstance(result, LoadResult)
+    table = Table(title="Inlezen", show_lines=False)
+    for col in ("bron", "bestanden", "gelezen", "geladen", "in quarantaine", "dubbel"):
+        table.add_column(col, justify="right" if col != "bron" else "left")
+    for bron in sorted({f.bron for f in result.bestanden}):
+        files = [f for f in result.bestanden if f.bron == bron]
+        table.add_row(
+            bron,
+            str(len(files)),
+            *(
+                str(sum(getattr(f, k) for f in files))
+                for k in ("gelezen", "geladen", "gequarantaineerd", "dubbel")
+            ),
+        )
+    console.print(table)
+    log.info(
+        "lading %s: gelezen=%d geladen=%d quarantaine=%d dubbel=%d",
+        result.run_id,
+        result.totaal("gelezen"),
+        result.totaal("geladen"),
+        result.totaal("gequarantaineerd"),
+        result.totaal("dubbel"),
+    )
+
+
+@app.command()
+def synth(
+    map: Annotated[Path, typer.Option("--map", help="Map voor de gegenereerde bestanden.")],
+    inwoners: Annotated[int, typer.Option(help="Aantal inwoners.")] = 60_000,
+    maanden: Annotated[int, typer.Option(help="Aantal maanden berichtenverkeer.")] = 36,
+    zaad: Annotated[int, typer.Option(help="Startwaarde van de toevalsgenerator.")] = 1,
+    gemeente: Annotated[str, typer.Option(help="CBS-gemeentecode (GM99xx).")] = "GM9901",
+    naam: Annotated[str, typer.Option(help="Naam van de gemeente.")] = "Demostad",
+    tot: Annotated[
+        str | None, typer.Option(help="Laatste maand (JJJJ-MM); standaard de vorige maand.")
+    ] = None,
+) -> None:
+    """Maak een synthetische gemeente: BRP-extract en iWmo/iJw-berichten (voor demo en tests)."""
+    from stuurdata.synth import generate
+
+    last = date.fromisoformat(f"{tot}-01") if tot else None
+    with _progress() as bar:
+        summary = generate(
+            map,
+            inwoners=inwoners,
+            maanden=maanden,
+            zaad=zaad,
+            gemeentecode=gemeente,
+            naam=naam,
+            tot=last,
+            progress=_stage_progress(bar),
+        )
+    console.print(
+        f"Gemeente {summary.naam} ({summary.gemeentecode}): {summary.bestanden} bestanden "
+        f"in {Path(map) / 'bronnen'}."
+    )
+
+
+@app.command()
+def inlezen(
+    paden: Annotated[list[Path], typer.Argument(help="Bestanden, mappen of zip-archieven.")],
+    pakhuis: Pakhuis = Path("stuurdata.duckdb"),
+    sleutel: Sleutel = None,
+    doel: Annotated[str | None, typer.Option(help="Doel van de verwerking.")] = None,
+) -> None:
+    """Lees iWmo/iJw-berichten, BRP-extracten en gebiedenlijsten in (herkend op inhoud)."""
+    from stuurdata.privacy.keys import pseudonymiser
+    from stuurdata.sources.files import SourcePathError
+    from stuurdata.warehouse.load import load_sources
+
+    _setup_log(pakhuis)
+    try:
+        pseudo = pseudonymiser(sleutel)
+        with _progress() as bar:
+            result = load_sources(
+                paden, pakhuis, pseudo, doel=doel, progress=_file_progress(bar, "Inlezen")
+            )
+    except (SourcePathError, KeyError_) as exc:
+        raise _fail(str(exc)) from None
+    _print_load(result)
+    if result.totaal("gequarantaineerd"):
+        console.print(
+            f"{result.totaal('gequarantaineerd')} records in quarantaine; "
+            "zie de tabel quarantaine in het pakhuis voor bestand, plaats en reden."
+        )
+
+
+@app.command()
+def indicatoren(
+    pakhuis: Pakhuis = Path("stuurdata.duckdb"),
+    uit: Annotated[Path | None, typer.Option("--uit", help="CSV-bestand (lang formaat).")] = None,
+    intern: Annotated[
+        bool, typer.Option("--intern", help="Onbeschermde waarden (alleen voor intern gebruik).")
+    ] = False,
+) -> None:
+    """Bereken de indicatoren; zonder --intern alleen beschermde (afgeronde) waarden."""
+    from stuurdata.pipeline import write_indicators
+    from stuurdata.warehouse.load import connect
+
+    if not pakhuis.exists():
+        raise _fail(f"Pakhuis {pakhuis} bestaat niet. Lees eerst bestanden in (stuurdata inlezen).")
+    _setup_log(pakhuis)
+    con = connect(pakhuis)
+    try:
+        frame = write_indicators(con, uit, intern=intern)
+    finally:
+        con.close()
+    log.info("indicatoren: %d waarden (intern=%s)", len(frame), intern)
+    console.print(
+        f"{len(frame)} indicatorwaarden berekend" + (f", geschreven naar {uit}." if uit else ".")
+    )
+
+
+@app.command()
+def rapport(
+    uit: Annotated[Path, typer.Option("--uit", help="HTML-bestand voor het rapport.")],
+    pakhuis: Pakhuis = Path("stuurdata.duckdb"),
+) -> None:
+    """Schrijf het rapport voor raad en beleid (één zelfstandig HTML-bestand)."""
+    from stuurdata.pipeline import compute_and_store, publish, write_report
+    from stuurdata.warehouse.load import connect
+
+    if not pakhuis.exists():
+        raise _fail(f"Pakhuis {pakhuis} bestaat niet. Lees eerst bestanden in (stuurdata inlezen).")
+    _setup_log(pakhuis)
+    con = connect(pakhuis)
+    try:
+        path = write_report(con, publish(compute_and_store(con)), uit)
+    finally:
+        con.close()
+    log.info("rapport geschreven: %s", path)
+    console.print(f"Rapport: {path}")
+
+
+@app.command()
+def demo(
+    map: Annotated[Path, typer.Option("--map", help="Map voor de demo.")] = Path("demo"),
+    inwoners: Annotated[int, typer.Option(help="Aantal inwoners.")] = 60_000,
+    maanden: Annotated[int, typer.Option(help="Aantal maanden.")] = 36,
+    zaad: Annotated[int, typer.Option(help="Startwaarde van de toevalsgenerator.")] = 1,
+    sleutel: Sleutel = None,
+) -> None:
+    """Genereer Demostad, lees alles in, bereken de indicatoren en schrijf het rapport."""
+    from stuurdata.demo import run_demo
+
+    _setup_log(map / "pakhuis.duckdb")
+    with _progress() as bar:
+        result = run_demo(
+            map,
+            inwoners=inwoners,
+            maanden=maanden,
+            zaad=zaad,
+            sleutel=sleutel,
+            synth_progress=_stage_progress(bar),
+            load_progress=_file_progress(bar, "Inlezen"),
+        )
+    _print_load(result.lading)
+    console.print(
+        f"\n[bold]{result.synth.naam}[/] ({result.synth.gemeentecode}), "
+        f"{result.synth.eerste_maand:%m-%Y} t/m {result.synth.laatste_maand:%m-%Y}"
+    )
+    for label, value in result.kerncijfers.items():
+        console.print(f"  {label}: {value}")
+    console.print(f"\nIndicatoren: {result.indicatoren}")
+    console.print(f"Rapport: [bold]{result.rapport}[/]")
+    log.info("demo klaar: %s", result.rapport)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

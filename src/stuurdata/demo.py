@@ -1,0 +1,90 @@
+"""The main job on the embedded default: generate Demostad, load it, compute, report.
+
+This is what `make demo` runs. Each step is a library call that a notebook user could make
+too; this module only chains them and returns what the CLI prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from stuurdata.indicators import export_csv
+from stuurdata.pipeline import compute_and_store, publish, write_report
+from stuurdata.privacy.keys import pseudonymiser
+from stuurdata.synth import SynthSummary, generate
+from stuurdata.warehouse.load import LoadResult, connect, load_sources
+
+
+@dataclass
+class DemoResult:
+    """Paths and counts of one demo run, for the summary the CLI prints."""
+
+    synth: SynthSummary
+    lading: LoadResult
+    pakhuis: Path
+    rapport: Path
+    indicatoren: Path
+    kerncijfers: dict[str, str]
+
+
+def run_demo(
+    map: Path,
+    *,
+    inwoners: int = 60_000,
+    maanden: int = 36,
+    zaad: int = 1,
+    sleutel: Path | None = None,
+    synth_progress: Callable[[str, float], None] | None = None,
+    load_progress: Callable[[int, int, str], None] | None = None,
+) -> DemoResult:
+    """Generate, load, compute and report into ``map`` (a re-run starts afresh)."""
+    map = Path(map)
+    pakhuis = map / "pakhuis.duckdb"
+    for stale in (pakhuis, Path(f"{pakhuis}.wal")):
+        stale.unlink(missing_ok=True)
+    synth = generate(
+        map / "synth", inwoners=inwoners, maanden=maanden, zaad=zaad, progress=synth_progress
+    )
+    lading = load_sources(
+        [map / "synth" / "bronnen"],
+        pakhuis,
+        pseudonymiser(sleutel),
+        doel="demo",
+        progress=load_progress,
+    )
+    con = connect(pakhuis)
+    try:
+        published = publish(compute_and_store(con))
+        indicatoren = export_csv(published, map / "indicatoren.csv") or map / "indicatoren.csv"
+        rapport = write_report(con, published, map / "rapport.html")
+    finally:
+        con.close()
+    return DemoResult(synth, lading, pakhuis, rapport, indicatoren, kerncijfers(published))
+
+
+def kerncijfers(published: pd.DataFrame) -> dict[str, str]:
+    """Headline figures of the last full year at gemeente level, as published (protected)."""
+    gm = published[(published["niveau"] == "gemeente") & (published["periodesoort"] == "jaar")]
+    out: dict[str, str] = {}
+    labels = {
+        "clienten_wmo": "Cliënten Wmo",
+        "clienten_jeugd": "Jeugdigen met jeugdhulp",
+        "clienten_per_1000_wmo": "Wmo-cliënten per 1.000 inwoners",
+    }
+    for indicator, label in labels.items():
+        rows = gm[gm["indicator"] == indicator].sort_values("periode")
+        if rows.empty:
+            continue
+        last = rows.iloc[-1]
+        if last["status"] == "onderdrukt":
+            value = "."
+        elif indicator.startswith("clienten_per_1000"):
+            value = f"{last['waarde']:.1f}".replace(".", ",")
+        else:
+            value = f"{last['teller']:,.0f}".replace(",", ".")
+        out[f"{label} {last['periode']}"] = value
+    return out

@@ -1,0 +1,59 @@
+"""The steps after loading, as library calls: compute indicators, publish them, report.
+
+The CLI and the demo are thin front ends over these functions; a notebook user calls the same.
+Every figure that leaves through here has passed ``privacy.disclosure.protect`` unless the
+caller asks for the internal view explicitly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from stuurdata.privacy.disclosure import DisclosureRule, protect
+
+from stuurdata.config import settings
+from stuurdata.indicators import (
+    compute_indicators,
+    export_csv,
+    load_definitions,
+    store_indicators,
+)
+from stuurdata.report import build_report_data, render_report
+
+
+def disclosure_rule() -> DisclosureRule:
+    """The installation's rule (CBS convention unless configured otherwise)."""
+    cfg = settings()
+    return DisclosureRule(min_count=cfg.onderdruk_onder, round_to=cfg.afronden_op)
+
+
+def compute_and_store(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Compute every indicator from the warehouse and store the values with their version."""
+    frame = compute_indicators(con)
+    store_indicators(con, frame)
+    return frame
+
+
+def publish(frame: pd.DataFrame) -> pd.DataFrame:
+    """The disclosure-controlled view of an internal indicator frame."""
+    soort = {d.id: d.soort for d in load_definitions().values()}
+    return protect(frame, disclosure_rule(), soort)
+
+
+def write_indicators(
+    con: duckdb.DuckDBPyConnection, uit: Path | None, *, intern: bool = False
+) -> pd.DataFrame:
+    """Compute, protect (unless ``intern``) and optionally write the long CSV."""
+    frame = compute_and_store(con)
+    out = frame.assign(status="intern") if intern else publish(frame)
+    if uit is not None:
+        export_csv(out, Path(uit))
+    return out
+
+
+def write_report(con: duckdb.DuckDBPyConnection, published: pd.DataFrame, uit: Path) -> Path:
+    """Render the council report from published (protected) values."""
+    data = build_report_data(con, published, load_definitions())
+    return render_report(data, Path(uit))

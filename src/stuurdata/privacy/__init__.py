@@ -1,0 +1,1 @@
+"""Privacy at the door: pseudonyms, BSN checks and disclosure control."""

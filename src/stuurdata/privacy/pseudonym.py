@@ -1,0 +1,64 @@
+"""Keyed pseudonyms (HMAC-SHA256) made at the door, so no BSN ever reaches the warehouse.
+
+The key lives in its own file outside the warehouse directory: the warehouse is useless
+without the key, and the key is useless without the warehouse.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+KEY_BYTES = 32
+
+
+class KeyError_(Exception):
+    """The key file is missing, unreadable or unsafe; the message is Dutch for the user."""
+
+
+def load_or_create_key(path: Path) -> bytes:
+    """Read the key, creating it with mode 0600 on first use."""
+    path = Path(path).expanduser()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(KEY_BYTES) + "\n")
+    try:
+        key = bytes.fromhex(path.read_text().strip())
+    except (OSError, ValueError) as exc:
+        raise KeyError_(f"Sleutelbestand {path} is niet leesbaar of geen geldige sleutel.") from exc
+    if len(key) < 16:
+        raise KeyError_(f"Sleutelbestand {path} bevat een te korte sleutel.")
+    return key
+
+
+class Pseudonymiser:
+    """Turns identifiers into stable 128-bit hex pseudonyms with one key.
+
+    A domain prefix ("bsn:", "huishouden:") keeps pseudonyms of different kinds apart even
+    when the raw values coincide. Results are cached: a municipality has far fewer persons
+    than messages, and HMAC per message would dominate the load.
+    """
+
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+        self._cache: dict[str, str] = {}
+
+    def _hash(self, text: str) -> str:
+        cached = self._cache.get(text)
+        if cached is None:
+            digest = hmac.new(self._key, text.encode(), hashlib.sha256).hexdigest()
+            cached = self._cache[text] = digest[:32]
+        return cached
+
+    def persoon(self, bsn: str) -> str:
+        """Pseudonym of a person from the BSN (check the elfproef before calling)."""
+        return self._hash("bsn:" + bsn)
+
+    def huishouden(self, raw: str) -> str:
+        """Pseudonym of a household from the BRP household number or the address."""
+        return self._hash("huishouden:" + raw)

@@ -1,0 +1,1 @@
+"""Readers: each turns one external format into canonical records (see records.py)."""

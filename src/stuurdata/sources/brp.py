@@ -1,0 +1,169 @@
+"""Reader for the BRP population extract (residence periods), see docs/brp-extract.md.
+
+The contract is one row per residence period with the columns in ``COLUMNS``. Only the
+birth month, the sex and the area survive the door: the BSN becomes a keyed pseudonym, the
+postcode and house number only feed the household pseudonym when no household number is
+given, and nothing else is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+
+from stuurdata.privacy.bsn import is_valid_bsn
+from stuurdata.privacy.pseudonym import Pseudonymiser
+from stuurdata.sources.csvtable import decode, header_fields, rows
+from stuurdata.sources.records import Rejection, SourceFile, Unit
+
+COLUMNS = (
+    "bsn",
+    "geboortedatum",
+    "geslacht",
+    "gemeentecode",
+    "wijkcode",
+    "buurtcode",
+    "postcode",
+    "huisnummer",
+    "huishouden",
+    "datum_vestiging",
+    "datum_vertrek",
+    "datum_overlijden",
+)
+REQUIRED = ("bsn", "geboortedatum", "gemeentecode", "datum_vestiging")
+# BRP spells sex as M/V/O; the warehouse keeps the iStandaarden code (COD046).
+GESLACHT = {"m": "1", "v": "2", "o": "0", "1": "1", "2": "2", "0": "0", "9": "9", "": "0"}
+_GM = re.compile(r"GM\d{4}")
+_WK = re.compile(r"WK\d{6}")
+_BU = re.compile(r"BU\d{8}")
+_EARLIEST = date(1880, 1, 1)
+
+
+def is_brp(data: bytes) -> bool:
+    """A BRP extract is recognised by its header, whatever the file is called."""
+    fields = set(header_fields(data))
+    return {"bsn", "buurtcode", "datum_vestiging"} <= fields
+
+
+class _RowError(Exception):
+    """A row breaks the contract; the message names the column in Dutch."""
+
+
+def _date(row: dict[str, str], column: str, *, required: bool = False) -> date | None:
+    value = row.get(column, "")
+    if not value:
+        if required:
+            raise _RowError(f"kolom {column} is leeg")
+        return None
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        raise _RowError(f"kolom {column}: '{value}' is geen geldige datum (JJJJ-MM-DD)") from None
+    if parsed < _EARLIEST or parsed > date(2100, 1, 1):
+        raise _RowError(f"kolom {column}: datum {value} is onmogelijk")
+    return parsed
+
+
+def _area(row: dict[str, str]) -> tuple[str, str | None, str | None]:
+    gm, wk, bu = row.get("gemeentecode", ""), row.get("wijkcode", ""), row.get("buurtcode", "")
+    if not _GM.fullmatch(gm):
+        raise _RowError(f"kolom gemeentecode: '{gm}' is geen CBS-code zoals GM0363")
+    if wk and not (_WK.fullmatch(wk) and wk[2:6] == gm[2:]):
+        raise _RowError(
+            f"kolom wijkcode: '{wk}' is geen CBS-wijkcode van {gm} (zoals WK{gm[2:]}01)"
+        )
+    if bu and not (_BU.fullmatch(bu) and (not wk or bu[2:8] == wk[2:])):
+        raise _RowError(f"kolom buurtcode: '{bu}' is geen CBS-buurtcode binnen wijk {wk or gm}")
+    if bu and not wk:
+        wk = "WK" + bu[2:8]
+    return gm, wk or None, bu or None
+
+
+def _unit(row: dict[str, str], line: int, pseudo: Pseudonymiser) -> Unit:
+    bsn = row.get("bsn", "")
+    if not is_valid_bsn(bsn):
+        raise _RowError("kolom bsn: geen geldig BSN (elfproef)")
+    geboren = _date(row, "geboortedatum", required=True)
+    van = _date(row, "datum_vestiging", required=True)
+    vertrek = _date(row, "datum_vertrek")
+    overleden = _date(row, "datum_overlijden")
+    assert geboren is not None and van is not None
+    if van < geboren:
+        raise _RowError("datum_vestiging ligt voor de geboortedatum")
+    if vertrek and vertrek < van:
+        raise _RowError("datum_vertrek ligt voor datum_vestiging")
+    if overleden and (overleden < geboren or overleden < van):
+        raise _RowError("datum_overlijden ligt voor de geboortedatum of de vestiging")
+    geslacht = GESLACHT.get(row.get("geslacht", "").lower())
+    if geslacht is None:
+        raise _RowError(f"kolom geslacht: '{row['geslacht']}' is geen M, V of O")
+    gm, wk, bu = _area(row)
+    ends = [d for d in (vertrek, overleden) if d]
+    tot = min(ends) if ends else None
+    reden = None if tot is None else ("overlijden" if overleden and tot == overleden else "vertrek")
+    huishouden_raw = row.get("huishouden") or (
+        f"adres:{row.get('postcode', '').replace(' ', '').upper()}:{row.get('huisnummer', '')}"
+        if row.get("postcode")
+        else ""
+    )
+    persoon_id = pseudo.persoon(bsn)
+    huishouden_id = pseudo.huishouden(huishouden_raw) if huishouden_raw else None
+    key = "|".join(
+        map(
+            str,
+            (persoon_id, van, tot, reden, gm, wk, bu, huishouden_id, f"{geboren:%Y-%m}", geslacht),
+        )
+    )
+    return Unit(
+        key=key,
+        kind="verblijf",
+        position=f"regel {line}",
+        afzender=gm,
+        rows={
+            "persoon": [
+                {
+                    "persoon_id": persoon_id,
+                    "geboortemaand": geboren.replace(day=1),
+                    "geslacht": geslacht,
+                    "bron": "brp",
+                }
+            ],
+            "verblijf": [
+                {
+                    "persoon_id": persoon_id,
+                    "huishouden_id": huishouden_id,
+                    "gemeentecode": gm,
+                    "wijkcode": wk,
+                    "buurtcode": bu,
+                    "van": van,
+                    "tot": tot,
+                    "reden_einde": reden,
+                }
+            ],
+        },
+    )
+
+
+def read_brp(file: SourceFile, pseudo: Pseudonymiser) -> Iterator[Unit | Rejection]:
+    """One Unit per valid row; one Rejection (Dutch, with the line) per bad row."""
+    text = decode(file.data)
+    if text is None:
+        yield Rejection("bestand", "onleesbaar", "BRP-bestand is geen UTF-8-tekst.")
+        return
+    header = header_fields(file.data)
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        yield Rejection(
+            "regel 1 (kopregel)",
+            "brp",
+            "BRP-bestand mist verplichte kolommen: " + ", ".join(missing) + ".",
+        )
+        return
+    for line, row in rows(text):
+        try:
+            if "__extra__" in row:
+                raise _RowError("de regel heeft meer velden dan de kopregel")
+            yield _unit(row, line, pseudo)
+        except _RowError as exc:
+            yield Rejection(f"regel {line}", "brp", f"BRP-regel afgekeurd: {exc}.")

@@ -1,0 +1,65 @@
+"""Turn the paths a user names (files, folders, zip archives) into source files.
+
+Folders are walked recursively in sorted order and zip archives are opened member by member,
+so one `inlezen` call can take a month's inbox as it was delivered. Bytes are read lazily: a
+large municipality's traffic does not fit in memory at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from stuurdata.sources.records import SourceFile
+
+
+class SourcePathError(Exception):
+    """A named path does not exist; the message is Dutch for the user."""
+
+
+def _is_hidden(path: Path) -> bool:
+    return any(part.startswith(".") for part in path.parts if part not in (".", ".."))
+
+
+def _expand(path: Path) -> Iterator[Path]:
+    if path.is_dir():
+        for child in sorted(path.rglob("*")):
+            if child.is_file() and not _is_hidden(child.relative_to(path)):
+                yield child
+    elif path.is_file():
+        yield path
+    else:
+        raise SourcePathError(f"Pad bestaat niet: {path}")
+
+
+def list_files(paths: Iterable[Path]) -> list[Path]:
+    """All files below the given paths (zip archives count as one entry each)."""
+    return [f for p in paths for f in _expand(Path(p))]
+
+
+def zip_members(path: Path) -> list[str]:
+    """Names of the files inside a zip archive, sorted, hidden entries skipped."""
+    with zipfile.ZipFile(path) as zf:
+        return sorted(n for n in zf.namelist() if not n.endswith("/") and not _is_hidden(Path(n)))
+
+
+def count_sources(files: Iterable[Path]) -> int:
+    """How many source files a load will read (zip members counted one by one)."""
+    return sum(len(zip_members(f)) if zipfile.is_zipfile(f) else 1 for f in files)
+
+
+def _source(name: str, data: bytes) -> SourceFile:
+    return SourceFile(name=name, data=data, sha256=hashlib.sha256(data).hexdigest())
+
+
+def iter_sources(files: Iterable[Path]) -> Iterator[SourceFile]:
+    """Yield each file's bytes; members of a zip appear as ``archive.zip!member``."""
+    for path in files:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as zf:
+                for member in zip_members(path):
+                    yield _source(f"{path}!{member}", zf.read(member))
+        else:
+            yield _source(str(path), path.read_bytes())

@@ -1,0 +1,1 @@
+"""The datapakhuis: canonical tables in one DuckDB file, loaded transactionally."""

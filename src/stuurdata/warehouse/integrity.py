@@ -1,0 +1,93 @@
+"""Checks that need the warehouse: is a staged unit new, a duplicate, or a contradiction?
+
+Readers judge each record alone; only here can a record be compared with what is already
+stored. Identity: a message by ``bericht_id``; a BRP residence period and an area by their
+full content (a corrected BRP row with the same start is an update, not a duplicate).
+
+A start or stop message for an allocation the municipality never sent is quarantined, but
+only when the warehouse knows that municipality's allocations for that law at all:
+otherwise there is nothing to check against (a warehouse fed only with provider messages,
+or traffic addressed to another municipality) and the message is loaded as it is.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from stuurdata.sources.records import Row
+
+_CLASSIFY = """
+CREATE OR REPLACE TEMP TABLE stg_status AS
+WITH ranked AS (
+    SELECT *, row_number() OVER (PARTITION BY unit_key ORDER BY unit_seq) AS rn FROM stg_unit
+),
+existing AS (
+    SELECT u.unit_seq FROM stg_unit u
+    JOIN bericht b ON u.kind = 'bericht' AND b.bericht_id = u.unit_key
+    UNION ALL
+    SELECT s.unit_seq FROM stg_verblijf s
+    JOIN stg_persoon sp USING (unit_seq)
+    JOIN verblijf v ON v.persoon_id = s.persoon_id AND v.van = s.van
+    JOIN persoon p ON p.persoon_id = s.persoon_id
+    WHERE v.tot IS NOT DISTINCT FROM s.tot
+      AND v.reden_einde IS NOT DISTINCT FROM s.reden_einde
+      AND v.gemeentecode = s.gemeentecode
+      AND v.wijkcode IS NOT DISTINCT FROM s.wijkcode
+      AND v.buurtcode IS NOT DISTINCT FROM s.buurtcode
+      AND v.huishouden_id IS NOT DISTINCT FROM s.huishouden_id
+      AND p.bron = 'brp'
+      AND p.geboortemaand IS NOT DISTINCT FROM sp.geboortemaand
+      AND p.geslacht IS NOT DISTINCT FROM sp.geslacht
+    UNION ALL
+    SELECT s.unit_seq FROM stg_gebied s
+    JOIN gebied g ON g.gebiedscode = s.gebiedscode AND g.naam = s.naam AND g.niveau = s.niveau
+)
+SELECT r.unit_seq, r.unit_key, r.lading_id, r.bestand, r.positie, r.afzender, r.berichttype,
+       CASE WHEN r.rn > 1 OR e.unit_seq IS NOT NULL THEN 'dubbel' ELSE 'geladen' END AS status,
+       NULL::VARCHAR AS reden
+FROM ranked r LEFT JOIN (SELECT DISTINCT unit_seq FROM existing) e USING (unit_seq)
+"""
+
+_UNKNOWN_ALLOCATION = """
+WITH allocations AS (
+    SELECT toewijzing_id, wet, gemeentecode FROM toewijzing
+    UNION
+    SELECT t.toewijzing_id, t.wet, t.gemeentecode FROM stg_toewijzing t
+    JOIN stg_status s USING (unit_seq) WHERE s.status = 'geladen'
+),
+checked AS (SELECT DISTINCT wet, gemeentecode FROM allocations),
+unknown AS (
+    SELECT l.unit_seq,
+           string_agg(DISTINCT split_part(l.toewijzing_id, ':', 3), ', '
+                      ORDER BY split_part(l.toewijzing_id, ':', 3)) AS nummers,
+           any_value(l.gemeentecode) AS gemeentecode
+    FROM stg_levering l
+    JOIN stg_status s USING (unit_seq)
+    JOIN checked c ON c.wet = l.wet AND c.gemeentecode = l.gemeentecode
+    WHERE s.status = 'geladen'
+      AND l.toewijzing_id NOT IN (SELECT toewijzing_id FROM allocations)
+    GROUP BY l.unit_seq
+)
+UPDATE stg_status SET status = 'quarantaine',
+    reden = 'Start- of stopbericht voor een onbekende toewijzing: ToewijzingNummer '
+            || unknown.nummers || ' is nooit door gemeente ' || unknown.gemeentecode
+            || ' toegewezen (geen toewijzingsbericht 301 in het pakhuis).'
+FROM unknown WHERE stg_status.unit_seq = unknown.unit_seq
+"""
+
+
+def classify_units(con: duckdb.DuckDBPyConnection) -> None:
+    """Give every staged unit a status in ``stg_status``: geladen, dubbel or quarantaine."""
+    con.execute(_CLASSIFY)
+    con.execute(_UNKNOWN_ALLOCATION)
+
+
+def rejected_units(con: duckdb.DuckDBPyConnection) -> list[Row]:
+    """Quarantine rows for the units ``classify_units`` refused."""
+    cur = con.execute(
+        "SELECT lading_id, bestand, positie, 'bedrijfsregel' AS soort, reden AS melding, "
+        "afzender, berichttype, unit_key AS bericht_id FROM stg_status "
+        "WHERE status = 'quarantaine' ORDER BY unit_seq"
+    )
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]

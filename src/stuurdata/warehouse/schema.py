@@ -1,0 +1,199 @@
+"""The canonical tables of the datapakhuis (see docs/architecture.md).
+
+Names follow the Dutch standards so an analyst recognises them in SQL or a BI tool.
+Identifiers are pseudonyms; there is no column for a BSN, a name, an address or an exact
+birth date, so none can be stored by accident. ``lading_id`` on every table is the lineage:
+which load a row came from.
+"""
+
+from __future__ import annotations
+
+TABLES: dict[str, str] = {
+    "lading": """
+        lading_id BIGINT PRIMARY KEY,
+        run_id VARCHAR NOT NULL,          -- one call of `inlezen`: all its files commit together
+        bron VARCHAR NOT NULL,            -- istandaarden | brp
+        bestand VARCHAR NOT NULL,         -- path as given; zip members as archive.zip!member
+        sha256 VARCHAR NOT NULL,
+        gelezen BIGINT NOT NULL,
+        geladen BIGINT NOT NULL,
+        gequarantaineerd BIGINT NOT NULL,
+        dubbel BIGINT NOT NULL,
+        doel VARCHAR,
+        wie VARCHAR,
+        gestart TIMESTAMP NOT NULL,
+        klaar TIMESTAMP NOT NULL
+    """,
+    "quarantaine": """
+        lading_id BIGINT NOT NULL,
+        bestand VARCHAR NOT NULL,
+        positie VARCHAR NOT NULL,         -- 'regel 12' or 'regel 12, element Bsn'
+        soort VARCHAR NOT NULL,           -- xsd | bedrijfsregel | onbekend_bericht | brp | ...
+        melding VARCHAR NOT NULL,         -- Dutch, nine-digit numbers masked
+        afzender VARCHAR,                 -- provider (AGB) or municipality code when known
+        berichttype VARCHAR,
+        bericht_id VARCHAR
+    """,
+    "bericht": """
+        bericht_id VARCHAR PRIMARY KEY,   -- standaard:berichtcode:afzender:identificatie
+        standaard VARCHAR NOT NULL,       -- iwmo | ijw
+        wet VARCHAR NOT NULL,             -- wmo | jeugd
+        berichttype VARCHAR NOT NULL,     -- 301, 305, ... (the 3xx name)
+        berichtcode INTEGER NOT NULL,     -- COD002 code, e.g. 414
+        afzender VARCHAR NOT NULL,
+        ontvanger VARCHAR NOT NULL,
+        gemeentecode VARCHAR,             -- GMxxxx of the municipality side
+        aanbieder VARCHAR,                -- AGB code of the provider side
+        identificatie VARCHAR NOT NULL,
+        dagtekening DATE NOT NULL,
+        retour_identificatie VARCHAR,     -- return messages: the message answered
+        retourcodes VARCHAR,              -- return messages: codes, comma separated
+        aantal_regels INTEGER NOT NULL,   -- product lines or claim lines in the message
+        bestand VARCHAR NOT NULL,
+        sha256 VARCHAR NOT NULL,          -- of the message bytes
+        status VARCHAR NOT NULL,          -- geladen
+        lading_id BIGINT NOT NULL
+    """,
+    "persoon": """
+        persoon_id VARCHAR PRIMARY KEY,
+        geboortemaand DATE,               -- first day of the birth month
+        geslacht VARCHAR,                 -- COD046: 0 onbekend, 1 man, 2 vrouw, 9 n.v.t.
+        bron VARCHAR NOT NULL,            -- brp | bericht (BRP wins)
+        lading_id BIGINT NOT NULL
+    """,
+    "verblijf": """
+        persoon_id VARCHAR NOT NULL,
+        huishouden_id VARCHAR,
+        gemeentecode VARCHAR NOT NULL,    -- GM9901
+        wijkcode VARCHAR,                 -- WK990101
+        buurtcode VARCHAR,                -- BU99010101
+        van DATE NOT NULL,
+        tot DATE,                         -- exclusive: first day gone; NULL = still here
+        reden_einde VARCHAR,              -- vertrek | overlijden | NULL
+        lading_id BIGINT NOT NULL,
+        PRIMARY KEY (persoon_id, van)
+    """,
+    "verzoek": """
+        bericht_id VARCHAR NOT NULL,
+        regel INTEGER NOT NULL,           -- position of the product in the message
+        berichttype VARCHAR NOT NULL,     -- 315 (new) | 317 (change)
+        wet VARCHAR NOT NULL,
+        gemeentecode VARCHAR NOT NULL,
+        persoon_id VARCHAR NOT NULL,
+        aanbieder VARCHAR NOT NULL,
+        productcategorie VARCHAR,
+        productcode VARCHAR,
+        toewijzingnummer VARCHAR,         -- 317: the allocation to change
+        ingangsdatum DATE,
+        einddatum DATE,
+        volume BIGINT,
+        eenheid VARCHAR,
+        frequentie VARCHAR,
+        verwijzer_type VARCHAR,           -- COD327
+        ontvangen DATE NOT NULL,          -- dagtekening
+        lading_id BIGINT NOT NULL,
+        PRIMARY KEY (bericht_id, regel)
+    """,
+    "toewijzing": """
+        toewijzing_id VARCHAR PRIMARY KEY, -- wet:gemeentecode:toewijzingnummer
+        toewijzingnummer VARCHAR NOT NULL,
+        wet VARCHAR NOT NULL,
+        gemeentecode VARCHAR NOT NULL,
+        persoon_id VARCHAR NOT NULL,
+        aanbieder VARCHAR NOT NULL,
+        productcategorie VARCHAR,
+        productcode VARCHAR,
+        toewijzingsdatum DATE,
+        ingangsdatum DATE NOT NULL,
+        einddatum DATE,
+        volume BIGINT,
+        eenheid VARCHAR,
+        frequentie VARCHAR,
+        budget_cent BIGINT,
+        reden_wijziging VARCHAR,
+        verwijzer_type VARCHAR,
+        dagtekening DATE NOT NULL,        -- of the latest 301 for this allocation
+        bericht_id VARCHAR NOT NULL,
+        lading_id BIGINT NOT NULL
+    """,
+    "levering": """
+        toewijzing_id VARCHAR NOT NULL,
+        wet VARCHAR NOT NULL,
+        gemeentecode VARCHAR NOT NULL,
+        persoon_id VARCHAR NOT NULL,
+        aanbieder VARCHAR NOT NULL,
+        start DATE NOT NULL,
+        stop DATE,
+        reden_beeindiging VARCHAR,
+        dagtekening_start DATE,           -- NULL when only a stop message arrived
+        dagtekening_stop DATE,
+        bericht_id_start VARCHAR,
+        bericht_id_stop VARCHAR,
+        lading_id BIGINT NOT NULL,
+        PRIMARY KEY (toewijzing_id, start)
+    """,
+    "gebied": """
+        gebiedscode VARCHAR PRIMARY KEY,  -- GM9901, WK990101, BU99010101
+        naam VARCHAR NOT NULL,
+        niveau VARCHAR NOT NULL,          -- gemeente | wijk | buurt
+        lading_id BIGINT NOT NULL
+    """,
+    "declaratie": """
+        bericht_id VARCHAR NOT NULL,
+        regel INTEGER NOT NULL,
+        declaratienummer VARCHAR,
+        toewijzing_id VARCHAR NOT NULL,
+        wet VARCHAR NOT NULL,
+        gemeentecode VARCHAR NOT NULL,
+        persoon_id VARCHAR NOT NULL,
+        aanbieder VARCHAR NOT NULL,
+        productcategorie VARCHAR,
+        productcode VARCHAR,
+        periode_begin DATE NOT NULL,
+        periode_eind DATE NOT NULL,
+        volume BIGINT,
+        eenheid VARCHAR,
+        tarief_cent BIGINT,
+        bedrag_cent BIGINT NOT NULL,      -- credit lines negative
+        referentienummer VARCHAR,
+        vorig_referentienummer VARCHAR,
+        dagtekening DATE NOT NULL,
+        lading_id BIGINT NOT NULL,
+        PRIMARY KEY (bericht_id, regel)
+    """,
+}
+
+# Tables whose rows a reader stages; the loader merges them (see warehouse/load.py).
+STAGED = (
+    "bericht",
+    "persoon",
+    "verblijf",
+    "gebied",
+    "verzoek",
+    "toewijzing",
+    "levering",
+    "declaratie",
+)
+
+
+def column_types(table: str) -> dict[str, str]:
+    """Column name -> SQL type of a canonical table, in order (parsed from the DDL above)."""
+    types: dict[str, str] = {}
+    for line in TABLES[table].splitlines():
+        line = line.split("--")[0].strip()
+        if not line or line.startswith("PRIMARY KEY"):
+            continue
+        name, sql_type = line.split()[:2]
+        types[name] = sql_type.rstrip(",")
+    return types
+
+
+def columns(table: str) -> list[str]:
+    """Column names of a canonical table, in order."""
+    return list(column_types(table))
+
+
+def create_all(con: object) -> None:
+    """Create the canonical tables if they are missing (idempotent)."""
+    for name, ddl in TABLES.items():
+        con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({ddl})")  # type: ignore[attr-defined]

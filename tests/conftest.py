@@ -1,0 +1,20 @@
+"""Shared fixtures: a pseudonymiser with a fixed key, the official example messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpers import BERICHTEN
+from stuurdata.privacy.pseudonym import Pseudonymiser
+
+
+@pytest.fixture
+def pseudo() -> Pseudonymiser:
+    return Pseudonymiser(b"test-key-" * 4)
+
+
+@pytest.fixture
+def berichten() -> Path:
+    return BERICHTEN

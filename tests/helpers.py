@@ -1,0 +1,49 @@
+"""Helpers for tests: paths of the sample data, test BSNs, a scanner for BSN leaks."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import duckdb
+
+from stuurdata.privacy.bsn import is_valid_bsn
+from stuurdata.warehouse.schema import STAGED
+
+DATA = Path(__file__).parent / "data"
+BERICHTEN = DATA / "berichten"
+
+
+def test_bsns(count: int, start: int = 999_900_000) -> list[str]:
+    """Elfproef-valid BSNs from the official test range (9999xxxxx)."""
+    out: list[str] = []
+    candidate = start
+    while len(out) < count:
+        candidate += 1
+        if is_valid_bsn(str(candidate)):
+            out.append(str(candidate))
+    return out
+
+
+test_bsns.__test__ = False  # type: ignore[attr-defined]
+
+NINE_DIGITS = re.compile(rb"(?<!\d)\d{9}(?!\d)")
+
+
+def elfproef_numbers(data: bytes) -> set[str]:
+    """Every elfproef-valid 9-digit number in a byte string (a possible BSN leak)."""
+    return {m.decode() for m in NINE_DIGITS.findall(data) if is_valid_bsn(m.decode())}
+
+
+def table_digest(pakhuis: Path) -> dict[str, str]:
+    """A content hash per canonical table, order-independent."""
+    con = duckdb.connect(str(pakhuis), read_only=True)
+    try:
+        out = {}
+        for table in STAGED:
+            rows = con.execute(f"SELECT * EXCLUDE (lading_id) FROM {table}").fetchall()
+            out[table] = hashlib.sha256(repr(sorted(map(repr, rows))).encode()).hexdigest()
+        return out
+    finally:
+        con.close()
