@@ -1,4 +1,8 @@
-"""The command line (Dutch): one small function per command, the work is in the library."""
+"""The command line (Dutch): one small function per command, the work is in the library.
+
+Heavy modules (Ibis, Altair, the generator) are imported inside the commands, so that
+``stuurdata --help`` answers at once.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,23 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import typer.rich_utils as help_text
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from stuurdata.privacy.pseudonym import KeyError_
+
+# The help screens are for Dutch users too.
+help_text.OPTIONS_PANEL_TITLE = "Opties"
+help_text.ARGUMENTS_PANEL_TITLE = "Argumenten"
+help_text.COMMANDS_PANEL_TITLE = "Commando's"
+help_text.ERRORS_PANEL_TITLE = "Fout"
+help_text.DEFAULT_STRING = "[standaard: {}]"
+help_text.ENVVAR_STRING = "[omgevingsvariabele: {}]"
+help_text.REQUIRED_LONG_STRING = "[verplicht]"
+help_text.ABORTED_TEXT = "Afgebroken."
+help_text.RICH_HELP = "Probeer [blue]'{command_path} {help_option}'[/] voor hulp."
 
 app = typer.Typer(
     help="stuurdata: datagedreven sturing in het sociaal domein (Wmo, Jeugdwet).",

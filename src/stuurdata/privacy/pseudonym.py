@@ -48,6 +48,11 @@ class Pseudonymiser:
         self._key = key
         self._cache: dict[str, str] = {}
 
+    @property
+    def key(self) -> bytes:
+        """The key, for handing to reader processes of the same load (never logged)."""
+        return self._key
+
     def _hash(self, text: str) -> str:
         cached = self._cache.get(text)
         if cached is None:

@@ -8,6 +8,7 @@ large municipality's traffic does not fit in memory at once.
 from __future__ import annotations
 
 import hashlib
+import os
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -23,11 +24,18 @@ def _is_hidden(path: Path) -> bool:
     return any(part.startswith(".") for part in path.parts if part not in (".", ".."))
 
 
+def _walk(folder: Path) -> list[str]:
+    """Files below ``folder`` as strings, hidden files and folders skipped (fast for 10^6)."""
+    found = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(os.path.join(root, n) for n in names if not n.startswith("."))
+    return found
+
+
 def _expand(path: Path) -> Iterator[Path]:
     if path.is_dir():
-        for child in sorted(path.rglob("*")):
-            if child.is_file() and not _is_hidden(child.relative_to(path)):
-                yield child
+        yield from map(Path, sorted(_walk(path)))
     elif path.is_file():
         yield path
     else:
@@ -45,9 +53,15 @@ def zip_members(path: Path) -> list[str]:
         return sorted(n for n in zf.namelist() if not n.endswith("/") and not _is_hidden(Path(n)))
 
 
+def is_zip(path: Path) -> bool:
+    """A zip archive, by its magic number (cheap: reads four bytes)."""
+    with open(path, "rb") as fh:
+        return fh.read(4) == b"PK\x03\x04" and zipfile.is_zipfile(path)
+
+
 def count_sources(files: Iterable[Path]) -> int:
     """How many source files a load will read (zip members counted one by one)."""
-    return sum(len(zip_members(f)) if zipfile.is_zipfile(f) else 1 for f in files)
+    return sum(len(zip_members(f)) if is_zip(f) else 1 for f in files)
 
 
 def _source(name: str, data: bytes) -> SourceFile:
@@ -57,7 +71,7 @@ def _source(name: str, data: bytes) -> SourceFile:
 def iter_sources(files: Iterable[Path]) -> Iterator[SourceFile]:
     """Yield each file's bytes; members of a zip appear as ``archive.zip!member``."""
     for path in files:
-        if zipfile.is_zipfile(path):
+        if is_zip(path):
             with zipfile.ZipFile(path) as zf:
                 for member in zip_members(path):
                     yield _source(f"{path}!{member}", zf.read(member))

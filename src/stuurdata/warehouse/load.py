@@ -29,17 +29,14 @@ import pyarrow as pa
 
 from stuurdata.privacy.bsn import scrub
 from stuurdata.privacy.pseudonym import Pseudonymiser
-from stuurdata.sources.brp import is_brp, read_brp
-from stuurdata.sources.files import count_sources, iter_sources, list_files
-from stuurdata.sources.gebieden import is_gebieden, read_gebieden
-from stuurdata.sources.istandaarden import is_istandaarden, read_istandaarden
-from stuurdata.sources.records import Rejection, Row, SourceFile, Unit
+from stuurdata.sources.files import count_sources, list_files
+from stuurdata.sources.records import Rejection, Row
 from stuurdata.warehouse import integrity, merge
-from stuurdata.warehouse.schema import STAGED, columns, create_all
-from stuurdata.warehouse.staging import Stager
+from stuurdata.warehouse.reading import ChunkRead, chunk_reader
+from stuurdata.warehouse.schema import create_all
+from stuurdata.warehouse.staging import Stager, arrow_schema
 
 Progress = Callable[[int, int, str], None]
-_FLUSH_ROWS = 50_000
 
 
 @dataclass
@@ -53,6 +50,7 @@ class FileCount:
     gequarantaineerd: int = 0
     dubbel: int = 0
     sha256: str = ""
+    gestart: datetime = field(default_factory=datetime.now)
 
 
 @dataclass
@@ -67,35 +65,6 @@ class LoadResult:
         return sum(getattr(f, veld) for f in self.bestanden)
 
 
-def detect(file: SourceFile) -> str | None:
-    """The source kind by content, never by file name."""
-    if is_istandaarden(file.data):
-        return "istandaarden"
-    if is_brp(file.data):
-        return "brp"
-    if is_gebieden(file.data):
-        return "gebieden"
-    return None
-
-
-def _read(kind: str | None, file: SourceFile, pseudo: Pseudonymiser) -> Iterator[Unit | Rejection]:
-    if kind == "istandaarden":
-        return read_istandaarden(file, pseudo)
-    if kind == "brp":
-        return read_brp(file, pseudo)
-    if kind == "gebieden":
-        return read_gebieden(file)
-    return iter(
-        [
-            Rejection(
-                "bestand",
-                "onbekend_formaat",
-                "Onbekend bestandsformaat: geen iWmo/iJw-bericht, BRP-extract of gebiedenlijst.",
-            )
-        ]
-    )
-
-
 def connect(pakhuis: Path) -> duckdb.DuckDBPyConnection:
     """Open (or create) the warehouse file with all canonical tables present."""
     pakhuis = Path(pakhuis)
@@ -105,14 +74,13 @@ def connect(pakhuis: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _known_clean_file(con: duckdb.DuckDBPyConnection, sha256: str) -> int | None:
-    """Records in an identical file loaded before without quarantine (re-reading adds nothing)."""
-    row = con.execute(
-        "SELECT gelezen FROM lading WHERE sha256 = ? AND gequarantaineerd = 0 "
-        "ORDER BY lading_id DESC LIMIT 1",
-        [sha256],
-    ).fetchone()
-    return None if row is None else int(row[0])
+def _known_clean_files(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Files loaded before without quarantine: sha256 -> records (re-reading adds nothing)."""
+    rows = con.execute(
+        "SELECT sha256, arg_max(gelezen, lading_id) FROM lading "
+        "WHERE gequarantaineerd = 0 AND bron <> 'onbekend' GROUP BY sha256"
+    ).fetchall()
+    return {sha: int(n) for sha, n in rows}
 
 
 def load_sources(
@@ -123,46 +91,59 @@ def load_sources(
     doel: str | None = None,
     wie: str | None = None,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> LoadResult:
-    """Load files, folders and zip archives into the warehouse in one transaction."""
+    """Load files, folders and zip archives into the warehouse in one transaction.
+
+    ``workers`` reader processes (default: ``STUURDATA_WERKERS`` or the number of cores).
+    """
     files = list_files(paths)
     total = count_sources(files)
     result = LoadResult(run_id=uuid.uuid4().hex)
-    wie = wie or getpass.getuser()
+    con = connect(pakhuis)
+    known = _known_clean_files(con)
+    con.close()
+    with chunk_reader(files, pseudo.key, known, workers) as chunks:
+        _load(chunks, total, pakhuis, result, doel, wie or getpass.getuser(), progress)
+    return result
+
+
+def _load(
+    chunks: Iterator[ChunkRead],
+    total: int,
+    pakhuis: Path,
+    result: LoadResult,
+    doel: str | None,
+    wie: str,
+    progress: Progress | None,
+) -> None:
     con = connect(pakhuis)
     try:
         con.execute("BEGIN TRANSACTION")
         stager = Stager(con)
         rejections: list[Row] = []
-        started: dict[int, datetime] = {}
         counts: dict[int, FileCount] = {}
-        next_id = int(con.execute("SELECT coalesce(max(lading_id), 0) FROM lading").fetchone()[0])  # type: ignore[index]
-        for done, file in enumerate(iter_sources(files), start=1):
-            next_id += 1
-            lading_id = next_id
-            started[lading_id] = datetime.now()
-            kind = detect(file)
-            count = counts[lading_id] = FileCount(file.name, kind or "onbekend", sha256=file.sha256)
-            previous = _known_clean_file(con, file.sha256) if kind else None
-            if previous is not None:
-                count.gelezen = count.dubbel = previous
-            else:
-                for item in _read(kind, file, pseudo):
-                    count.gelezen += 1
-                    if isinstance(item, Unit):
-                        stager.add(item, lading_id, file.name)
-                    else:
-                        rejections.append(_quarantine_row(item, lading_id, file.name))
-                if stager.pending >= _FLUSH_ROWS:
-                    stager.flush()
+        last_id = con.execute("SELECT coalesce(max(lading_id), 0) FROM lading").fetchone()
+        lading_id = int(last_id[0]) if last_id else 0
+        done = 0
+        for chunk in chunks:
+            stager.insert(chunk.batches, chunk.units, first_lading=lading_id + 1)
+            for file in chunk.files:
+                lading_id += 1
+                count = counts[lading_id] = FileCount(file.name, file.kind, sha256=file.sha256)
+                if file.known_count is not None:
+                    count.gelezen = count.dubbel = file.known_count
+                count.gelezen += file.units + len(file.rejections)
+                rejections.extend(_quarantine_row(r, lading_id, file.name) for r in file.rejections)
+            done += len(chunk.files)
             if progress:
-                progress(done, total, file.name)
+                progress(done, total, chunk.files[-1].name if chunk.files else "")
         stager.flush()
         integrity.classify_units(con)
         rejections.extend(integrity.rejected_units(con))
         merge.merge_all(con)
         _write_quarantine(con, rejections)
-        _write_lading(con, counts, started, result, doel, wie)
+        _write_lading(con, counts, result, doel, wie)
         con.execute("COMMIT")
     except BaseException:
         with contextlib.suppress(duckdb.Error):
@@ -170,7 +151,6 @@ def load_sources(
         raise
     finally:
         con.close()
-    return result
 
 
 def _quarantine_row(item: Rejection, lading_id: int, bestand: str) -> Row:
@@ -189,24 +169,24 @@ def _quarantine_row(item: Rejection, lading_id: int, bestand: str) -> Row:
 def _write_quarantine(con: duckdb.DuckDBPyConnection, rows: list[Row]) -> None:
     if not rows:
         return
-    cols = columns("quarantaine")
-    batch = pa.Table.from_pylist(rows).select(cols)  # noqa: F841  (scanned by DuckDB by name)
-    con.execute(f"INSERT INTO quarantaine ({', '.join(cols)}) SELECT * FROM batch")
+    batch = pa.Table.from_pylist(rows, schema=arrow_schema("quarantaine"))  # noqa: F841
+    con.execute("INSERT INTO quarantaine SELECT * FROM batch")
 
 
 def _write_lading(
     con: duckdb.DuckDBPyConnection,
     counts: dict[int, FileCount],
-    started: dict[int, datetime],
     result: LoadResult,
     doel: str | None,
     wie: str,
 ) -> None:
-    staged = dict(
-        con.execute(
-            "SELECT lading_id || ':' || status, count(*) FROM stg_status GROUP BY ALL"
+    """One lading row per file, with the counts SQL decided for its staged units."""
+    staged = {
+        (lading_id, status): n
+        for lading_id, status, n in con.execute(
+            "SELECT lading_id, status, count(*) FROM stg_status GROUP BY ALL"
         ).fetchall()
-    )
+    }
     quarantined = dict(
         con.execute(
             "SELECT lading_id, count(*) FROM quarantaine WHERE lading_id >= ? GROUP BY lading_id",
@@ -214,29 +194,32 @@ def _write_lading(
         ).fetchall()
     )
     now = datetime.now()
+    rows = []
     for lading_id, count in counts.items():
-        count.geladen = staged.get(f"{lading_id}:geladen", 0)
-        count.dubbel += staged.get(f"{lading_id}:dubbel", 0)
+        count.geladen = staged.get((lading_id, "geladen"), 0)
+        count.dubbel += staged.get((lading_id, "dubbel"), 0)
         count.gequarantaineerd = quarantined.get(lading_id, 0)
-        con.execute(
-            "INSERT INTO lading VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                lading_id,
-                result.run_id,
-                count.bron,
-                count.bestand,
-                count.sha256,
-                count.gelezen,
-                count.geladen,
-                count.gequarantaineerd,
-                count.dubbel,
-                doel,
-                wie,
-                started[lading_id],
-                now,
-            ],
+        rows.append(
+            {
+                "lading_id": lading_id,
+                "run_id": result.run_id,
+                "bron": count.bron,
+                "bestand": count.bestand,
+                "sha256": count.sha256,
+                "gelezen": count.gelezen,
+                "geladen": count.geladen,
+                "gequarantaineerd": count.gequarantaineerd,
+                "dubbel": count.dubbel,
+                "doel": doel,
+                "wie": wie,
+                "gestart": count.gestart,
+                "klaar": now,
+            }
         )
         result.bestanden.append(count)
+    if rows:
+        batch = pa.Table.from_pylist(rows, schema=arrow_schema("lading"))  # noqa: F841
+        con.execute("INSERT INTO lading SELECT * FROM batch")
 
 
-__all__ = ["STAGED", "FileCount", "LoadResult", "connect", "detect", "load_sources"]
+__all__ = ["FileCount", "LoadResult", "connect", "load_sources"]

@@ -1,16 +1,18 @@
-"""Staging of reader output in temporary tables, in Arrow batches.
+"""Staging of reader output: columnar Arrow batches built where the reading happens.
 
-Readers produce Python rows; inserting them one by one would dominate a load. The stager
-buffers rows per table and hands DuckDB an Arrow table per batch, typed from the canonical
-DDL so that empty columns and dates arrive with the right types.
+Readers produce Python rows; turning them into typed Arrow columns is done in the same
+(worker) process that read them, so the loading process only appends ready batches to TEMP
+tables. Row positions are local to a batch: ``unit_seq`` counts units and ``lading_id``
+counts files within the batch, and the stager shifts both to their global values.
 """
 
 from __future__ import annotations
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from stuurdata.sources.records import Row, Unit
+from stuurdata.sources.records import Unit
 from stuurdata.warehouse.schema import STAGED, column_types
 
 _ARROW = {
@@ -33,6 +35,8 @@ _UNIT_COLUMNS = {
 
 
 def _staged_columns(table: str) -> dict[str, str]:
+    if table == "unit":
+        return dict(_UNIT_COLUMNS)
     cols = column_types(table)
     cols["unit_seq"] = "BIGINT"
     cols.setdefault("lading_id", "BIGINT")
@@ -43,48 +47,96 @@ def _schema(cols: dict[str, str]) -> pa.Schema:
     return pa.schema([(name, _ARROW[sql]) for name, sql in cols.items()])
 
 
+def arrow_schema(table: str) -> pa.Schema:
+    """The Arrow schema of a canonical table, for typed batch inserts."""
+    return _schema(column_types(table))
+
+
+_TABLES = ("unit", *STAGED)
+_COLUMNS = {t: _staged_columns(t) for t in _TABLES}
+_SCHEMAS = {t: _schema(c) for t, c in _COLUMNS.items()}
+
+
+class BatchBuilder:
+    """Columnar buffers for one batch of units (one worker chunk)."""
+
+    def __init__(self) -> None:
+        self.units = 0
+        self._cols: dict[str, dict[str, list[object]]] = {
+            t: {c: [] for c in cols} for t, cols in _COLUMNS.items()
+        }
+
+    def add(self, unit: Unit, file_index: int, bestand: str) -> None:
+        """Append a unit and its rows; ``file_index`` is the file's position in the batch."""
+        seq = self.units
+        self.units += 1
+        u = self._cols["unit"]
+        u["unit_seq"].append(seq)
+        u["unit_key"].append(unit.key)
+        u["kind"].append(unit.kind)
+        u["lading_id"].append(file_index)
+        u["bestand"].append(bestand)
+        u["positie"].append(unit.position)
+        u["afzender"].append(unit.afzender)
+        u["berichttype"].append(unit.berichttype)
+        for table, rows in unit.rows.items():
+            cols = self._cols[table]
+            for row in rows:
+                for name, values in cols.items():
+                    values.append(row.get(name))
+                cols["unit_seq"][-1] = seq
+                cols["lading_id"][-1] = file_index
+
+    def batches(self) -> dict[str, pa.RecordBatch]:
+        """Typed Arrow batches of every table that received rows."""
+        return {
+            table: pa.RecordBatch.from_pydict(cols, schema=_SCHEMAS[table])
+            for table, cols in self._cols.items()
+            if cols["unit_seq"]
+        }
+
+
 class Stager:
-    """Collects units of one load into TEMP tables ``stg_unit`` and ``stg_<table>``."""
+    """The TEMP tables ``stg_unit`` and ``stg_<table>`` of one load, filled batch by batch.
+
+    Batches are collected and appended in large groups: each INSERT has a fixed cost that
+    would dominate with one small batch per worker chunk.
+    """
+
+    FLUSH_ROWS = 200_000
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
-        self.seq = 0
-        self.pending = 0
-        self._cols = {t: _staged_columns(t) for t in STAGED}
-        self._cols["unit"] = dict(_UNIT_COLUMNS)
-        self._schemas = {t: _schema(c) for t, c in self._cols.items()}
-        self._buffers: dict[str, list[Row]] = {t: [] for t in self._cols}
-        for table, cols in self._cols.items():
+        self.units = 0
+        self._pending: dict[str, list[pa.RecordBatch]] = {t: [] for t in _COLUMNS}
+        self._rows = 0
+        for table, cols in _COLUMNS.items():
             ddl = ", ".join(f"{n} {t}" for n, t in cols.items())
             con.execute(f"CREATE OR REPLACE TEMP TABLE stg_{table} ({ddl})")
 
-    def add(self, unit: Unit, lading_id: int, bestand: str) -> None:
-        """Buffer one unit and its rows; call ``flush`` when ``pending`` grows large."""
-        self.seq += 1
-        self._buffers["unit"].append(
-            {
-                "unit_seq": self.seq,
-                "unit_key": unit.key,
-                "kind": unit.kind,
-                "lading_id": lading_id,
-                "bestand": bestand,
-                "positie": unit.position,
-                "afzender": unit.afzender,
-                "berichttype": unit.berichttype,
-            }
-        )
-        for table, rows in unit.rows.items():
-            buffer = self._buffers[table]
-            for row in rows:
-                buffer.append({**row, "unit_seq": self.seq, "lading_id": lading_id})
-            self.pending += len(rows)
+    def insert(self, batches: dict[str, pa.RecordBatch], units: int, first_lading: int) -> None:
+        """Queue one builder's batches, shifting unit and file positions to global ids."""
+        for table, batch in batches.items():
+            shifted = batch.set_column(
+                batch.schema.get_field_index("unit_seq"),
+                "unit_seq",
+                pc.add(batch.column("unit_seq"), self.units),
+            ).set_column(
+                batch.schema.get_field_index("lading_id"),
+                "lading_id",
+                pc.add(batch.column("lading_id"), first_lading),
+            )
+            self._pending[table].append(shifted)
+            self._rows += shifted.num_rows
+        self.units += units
+        if self._rows >= self.FLUSH_ROWS:
+            self.flush()
 
     def flush(self) -> None:
-        """Move all buffered rows into the TEMP tables."""
-        for table, rows in self._buffers.items():
-            if not rows:
-                continue
-            batch = pa.Table.from_pylist(rows, schema=self._schemas[table])  # noqa: F841
-            self.con.execute(f"INSERT INTO stg_{table} SELECT * FROM batch")
-            rows.clear()
-        self.pending = 0
+        """Append everything queued to the TEMP tables."""
+        for table, batches in self._pending.items():
+            if batches:
+                grouped = pa.Table.from_batches(batches)  # noqa: F841  (scanned by DuckDB)
+                self.con.execute(f"INSERT INTO stg_{table} SELECT * FROM grouped")
+                batches.clear()
+        self._rows = 0

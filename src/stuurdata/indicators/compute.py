@@ -1,0 +1,202 @@
+"""Compute indicator values from the canonical tables (unprotected, internal view).
+
+Decisions, where the standards leave room (also stated in plain Dutch in the YAML files):
+
+* **Periods**: every month, quarter and year that overlaps the *data coverage*: from the
+  earliest to the latest message date in the warehouse (``bericht.dagtekening``,
+  ``toewijzing.dagtekening``, ``verzoek.ontvangen``, ``declaratie.dagtekening``, the
+  ``levering`` dagtekeningen). Facts outside it are not counted; the last period can be
+  incomplete. Rows exist only where there is something to count (no zero rows).
+* **Client**: a person with an allocation of the law whose ``[ingangsdatum, einddatum]``
+  (both inclusive, NULL = open) overlaps the period. Counted once per area and period
+  (CBS GMSD: unieke personen met een maatwerkvoorziening in de periode).
+* **Area**: the residence (``verblijf``) overlapping the period with the latest ``van``.
+  Without one, the person counts at gemeente level only, under the gemeentecode of the
+  allocation, request or claim.
+* **Inhabitants** (denominator per 1,000): residences covering the last day of the period
+  (the BRP gives a person one address per day, so this is the number of persons), in the
+  area of that residence; for youth care only those younger than 18 on that day (birth
+  month taken as day 1), as CBS relates youth care to the population under 18.
+* **Inflow**: a person whose allocation starts in the period while no allocation of the
+  law covered any of the 365 days before the start. **Outflow**: a person whose allocation
+  ends in the period and no allocation of the law covers any of the 365 days after the end
+  (as far as the data knows now, so recent outflow can still fall when new data arrives).
+* **Waiting times**: each 315 request line is paired with the first allocation (301) of the
+  same person, law, provider and product category whose ``toewijzingsdatum`` (else
+  ``ingangsdatum``) is on or after the request date; counted in the period of the
+  allocation. Allocation to start: ``toewijzingsdatum`` (else ``ingangsdatum``) to the first
+  ``levering.start`` of that allocation, negative waits as 0, counted in the period of the
+  start. Median and 90th percentile with linear interpolation (``quantile_cont``, as pandas).
+* **Costs**: net sum of claim lines (credit lines negative) in euros, in the period that
+  contains ``periode_begin``; cost per client divides by the persons with a claim line.
+* **Categories**: ``clienten_per_categorie_<wet>`` is one indicator with the product
+  category in the ``categorie`` column (``onbekend`` when missing; a person with products
+  in two categories counts in both); every other indicator has ``categorie == ''``. The
+  CSV export writes it into the id: ``clienten_per_categorie_wmo:02``.
+* Allocations with ``einddatum < ingangsdatum`` (withdrawn) are ignored everywhere.
+* ``n`` is the number of distinct persons behind a value (the disclosure-control base);
+  ``ladingen`` the sorted lading ids of every row that contributed, including residences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import duckdb
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+import pyarrow as pa
+
+from stuurdata.indicators.families import FAMILIES, Context, person_areas
+from stuurdata.indicators.periods import calendar_table
+from stuurdata.indicators.registry import Definition, load_definitions
+from stuurdata.warehouse.schema import TABLES
+
+COLUMNS = [
+    "indicator",
+    "versie",
+    "niveau",
+    "gebiedscode",
+    "periodesoort",
+    "periode",
+    "categorie",
+    "teller",
+    "noemer",
+    "waarde",
+    "n",
+    "ladingen",
+]
+
+_AREAS_TABLE = "_stuurdata_persoon_gebied"
+_CALENDAR_TABLE = "_stuurdata_kalender"
+
+
+def empty_frame() -> pd.DataFrame:
+    """The result contract with no rows (typed, so callers can concat and filter)."""
+    frame = pd.DataFrame({c: pd.Series(dtype="str") for c in COLUMNS})
+    for column in ("teller", "noemer", "waarde"):
+        frame[column] = frame[column].astype("float64")
+    for column in ("versie", "n"):
+        frame[column] = frame[column].astype("int64")
+    return frame
+
+
+def select_definitions(ids: Sequence[str] | None) -> list[Definition]:
+    """The definitions asked for (all when ``ids`` is None), failing on unknown ids."""
+    definitions = load_definitions()
+    if ids is None:
+        return list(definitions.values())
+    unknown = [i for i in ids if i not in definitions]
+    if unknown:
+        raise ValueError(f"Onbekende indicator(en): {', '.join(unknown)}")
+    return [definitions[i] for i in dict.fromkeys(ids)]
+
+
+def data_coverage(con: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
+    """First and last message date in the warehouse, or None when there is no data."""
+    parts = [
+        "SELECT dagtekening AS d FROM bericht",
+        "SELECT dagtekening FROM toewijzing",
+        "SELECT ontvangen FROM verzoek",
+        "SELECT dagtekening FROM declaratie",
+        "SELECT dagtekening_start FROM levering",
+        "SELECT dagtekening_stop FROM levering",
+    ]
+    rows = con.execute(f"SELECT min(d), max(d) FROM ({' UNION ALL '.join(parts)})").fetchall()
+    first, last = rows[0]
+    if first is None:
+        return None
+    return first, last
+
+
+def _finish(expr: ir.Table, d: Definition) -> ir.Table:
+    """Keep the definition's levels and periods, add id/version, lineage as text."""
+    expr = expr.filter(expr.niveau.isin(list(d.niveaus)), expr.periodesoort.isin(list(d.periodes)))
+    ladingen: Any = expr.lin.sort().map(lambda v: v.cast("string")).join(",")
+    return expr.select(
+        indicator=ibis.literal(d.id),
+        versie=ibis.literal(d.versie, type="int64"),
+        niveau=expr.niveau,
+        gebiedscode=expr.gebiedscode,
+        periodesoort=expr.periodesoort,
+        periode=expr.periode,
+        categorie=expr.categorie,
+        teller=expr.teller,
+        noemer=expr.noemer,
+        waarde=expr.waarde,
+        n=expr.n,
+        ladingen=ladingen.fill_null(""),
+    )
+
+
+def compute_indicators(
+    con: duckdb.DuckDBPyConnection, ids: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """All (or the named) indicators for every level and period, as one long frame.
+
+    Unprotected: pass the result through ``privacy.disclosure.protect`` before it leaves
+    the platform.
+    """
+    definitions = select_definitions(ids)
+    unknown = sorted({d.berekening for d in definitions} - FAMILIES.keys())
+    if unknown:
+        raise ValueError(f"Onbekende berekening(en): {', '.join(unknown)}")
+    coverage = data_coverage(con)
+    if coverage is None or not definitions:
+        return empty_frame()
+    backend = ibis.duckdb.from_connection(con)
+    tables = {name: backend.table(name) for name in TABLES}
+    _drop_helpers(con)
+    try:
+        # The calendar and the person areas become temp tables with fixed names: small,
+        # computed once per call, and the compiled SQL of each indicator stays the same
+        # from call to call, so it can be cached (Ibis compilation costs ~0.3 s each).
+        con.register("_stuurdata_kalender_arrow", calendar_table(*coverage))
+        con.execute(
+            f"CREATE TEMP TABLE {_CALENDAR_TABLE} AS SELECT * FROM _stuurdata_kalender_arrow"
+        )
+        con.unregister("_stuurdata_kalender_arrow")
+        cal = backend.table(_CALENDAR_TABLE)
+        backend.create_table(_AREAS_TABLE, person_areas(tables, cal), temp=True)
+        ctx = Context(tables=tables, cal=cal, areas=backend.table(_AREAS_TABLE))
+        parts = [con.sql(_compiled_sql(ctx, d)).to_arrow_table() for d in definitions]
+    finally:
+        _drop_helpers(con)
+    return normalise_frame(pa.concat_tables(parts).to_pandas())
+
+
+_SQL_CACHE: dict[str, str] = {}
+
+
+def _compiled_sql(ctx: Context, d: Definition) -> str:
+    """SQL of one indicator, compiled once per process per definition (and schema)."""
+    key = d.model_dump_json() + repr([t.schema() for t in ctx.tables.values()])
+    if key not in _SQL_CACHE:
+        expr = _finish(FAMILIES[d.berekening](ctx, d), d)
+        _SQL_CACHE[key] = str(ibis.to_sql(expr, dialect="duckdb"))
+    return _SQL_CACHE[key]
+
+
+def _drop_helpers(con: duckdb.DuckDBPyConnection) -> None:
+    for name in (_AREAS_TABLE, _CALENDAR_TABLE):
+        con.execute(f"DROP TABLE IF EXISTS temp.main.{name}")
+
+
+def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Stable order and dtypes, so results compare and store reproducibly."""
+    if frame.empty:
+        return empty_frame()
+    frame = frame[COLUMNS].copy()
+    for column in ("teller", "noemer", "waarde"):
+        frame[column] = frame[column].astype("float64")
+    for column in ("versie", "n"):
+        frame[column] = frame[column].astype("int64")
+    for column in ("indicator", "niveau", "gebiedscode", "periodesoort", "periode"):
+        frame[column] = frame[column].astype("str")
+    frame["categorie"] = frame["categorie"].astype("str")
+    frame["ladingen"] = frame["ladingen"].astype("str")
+    order = ["indicator", "niveau", "gebiedscode", "periodesoort", "periode", "categorie"]
+    return frame.sort_values(order, kind="stable").reset_index(drop=True)

@@ -1,0 +1,438 @@
+"""Ibis expressions for each computation family (``berekening`` in the YAML).
+
+Each family turns canonical tables into one row per (niveau, gebiedscode, periodesoort,
+periode, categorie) for *all* periods and areas at once: facts are joined with the period
+calendar, placed in an area with the person-area table (``Context.areas``), stacked into
+the three levels and aggregated. No Python loop over periods or areas, so the engine does
+the heavy lifting and the same expressions can run on Spark.
+
+Every family returns the columns of ``ROW_COLUMNS`` with ``lin`` an array of lading ids
+(lineage); ``compute.py`` turns it into the published comma-separated string.
+
+The decisions (also in ``compute.py``'s docstring and the YAML texts):
+
+* an allocation (``toewijzing``) runs from ``ingangsdatum`` up to and including
+  ``einddatum`` (NULL = open); allocations with ``einddatum < ingangsdatum`` were withdrawn
+  and are ignored everywhere;
+* a fact is placed in the area of the person's residence that overlaps the period with the
+  latest ``van``; without such a residence it counts at gemeente level only, under the
+  gemeentecode of the fact itself (allocation, request or claim).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from stuurdata.indicators.registry import Definition
+
+KEYS = ["niveau", "gebiedscode", "periodesoort", "periode", "categorie"]
+PERIOD_KEYS = ["niveau", "gebiedscode", "periodesoort", "periode"]
+ROW_COLUMNS = [*KEYS, "teller", "noemer", "waarde", "n", "lin"]
+OPEN_END = date(9999, 12, 31)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every family needs: the canonical tables, the calendar and the person areas."""
+
+    tables: dict[str, ir.Table]
+    cal: ir.Table
+    areas: ir.Table
+
+    def t(self, name: str) -> ir.Table:
+        return self.tables[name]
+
+
+def person_areas(tables: dict[str, ir.Table], cal: ir.Table) -> ir.Table:
+    """Per (person, period): the residence overlapping the period with the latest ``van``.
+
+    Only persons that occur in allocations, requests or claims are placed, so the join with
+    the calendar stays small even for a large municipality.
+    """
+    persons = ibis.union(
+        tables["toewijzing"].select("persoon_id"),
+        tables["verzoek"].select("persoon_id"),
+        tables["declaratie"].select("persoon_id"),
+        distinct=True,
+    )
+    v = tables["verblijf"].semi_join(persons, "persoon_id")
+    j = v.join(cal, [v.van < cal.eind, _open(v.tot) > cal.begin]).select(
+        persoon_id=v.persoon_id,
+        periodesoort=cal.periodesoort,
+        periode=cal.periode,
+        van=v.van,
+        res_gm=v.gemeentecode,
+        wk=v.wijkcode,
+        bu=v.buurtcode,
+        res_lading=v.lading_id,
+    )
+    rank = ibis.row_number().over(
+        group_by=[j.persoon_id, j.periodesoort, j.periode], order_by=ibis.desc(j.van)
+    )
+    return j.mutate(rn=rank).filter(lambda r: r.rn == 0).drop("rn", "van")
+
+
+def _allocations(ctx: Context, wet: str) -> ir.Table:
+    t = ctx.t("toewijzing")
+    t = t.filter(t.wet == wet, t.einddatum.isnull() | (t.einddatum >= t.ingangsdatum))
+    return t.mutate(tdatum=t.toewijzingsdatum.fill_null(t.ingangsdatum))
+
+
+def _open(day: ir.DateValue) -> ir.DateValue:
+    """An open end (NULL) as a far date: a plain comparison lets the engine use a range join."""
+    return day.fill_null(OPEN_END)
+
+
+def _in_period(day: ir.DateValue, cal: ir.Table) -> list[ir.BooleanValue]:
+    return [day >= cal.begin, day < cal.eind]
+
+
+def _levels(t: ir.Table) -> ir.Table:
+    """Stack a table with columns gm/wk/bu into niveau + gebiedscode (three levels).
+
+    Unnesting a three-element array reads the input once (a UNION of three selects would
+    make the engine compute the joins below it three times).
+    """
+    keep = [c for c in t.columns if c not in ("gm", "wk", "bu")]
+    s = t.mutate(niveau=ibis.array(["gemeente", "wijk", "buurt"]).unnest())
+    code = ibis.cases((s.niveau == "gemeente", s.gm), (s.niveau == "wijk", s.wk), else_=s.bu)
+    s = s.select(*keep, "niveau", gebiedscode=code)
+    return s.filter(s.gebiedscode.notnull())
+
+
+def _place(ctx: Context, facts: ir.Table) -> ir.Table:
+    """Give each fact (persoon_id, periodesoort, periode, fact_gm, ...) its areas, stacked."""
+    a = ctx.areas
+    j = facts.left_join(
+        a,
+        [
+            facts.persoon_id == a.persoon_id,
+            facts.periodesoort == a.periodesoort,
+            facts.periode == a.periode,
+        ],
+    )
+    placed = j.select(
+        *[facts[c] for c in facts.columns if c != "fact_gm"],
+        gm=a.res_gm.fill_null(facts.fact_gm),
+        wk=a.wk,
+        bu=a.bu,
+        res_lading=a.res_lading,
+    )
+    return _levels(placed)
+
+
+def _lineage(t: ir.Table, *columns: str) -> dict[str, ir.Value]:
+    return {f"_l{i}": t[c].collect(distinct=True) for i, c in enumerate(columns)}
+
+
+def _merge_lineage(g: ir.Table) -> ir.Table:
+    """Combine the ``_l*`` arrays into one ``lin`` array (after aggregation: cheap)."""
+    parts = sorted(c for c in g.columns if c.startswith("_l"))
+    merged: Any = g[parts[0]]
+    for name in parts[1:]:
+        merged = merged.union(g[name])
+    return g.mutate(lin=merged).drop(*parts)
+
+
+def _as_row(g: ir.Table, teller: Any, noemer: Any, waarde: Any) -> ir.Table:
+    g = _merge_lineage(g)
+    return g.select(
+        *KEYS,
+        teller=teller(g).cast("float64"),
+        noemer=noemer(g).cast("float64") if noemer is not None else ibis.null("float64"),
+        waarde=waarde(g).cast("float64"),
+        n=g.n.cast("int64"),
+        lin=g.lin,
+    )
+
+
+def clienten(ctx: Context, d: Definition) -> ir.Table:
+    """Distinct persons with an allocation of the law overlapping the period."""
+    t, cal = _allocations(ctx, d.wet), ctx.cal
+    categorie = t.productcategorie.fill_null("onbekend") if d.per_categorie else ibis.literal("")
+    f = t.join(cal, [t.ingangsdatum < cal.eind, _open(t.einddatum) >= cal.begin])
+    f = f.select(
+        persoon_id=t.persoon_id,
+        periodesoort=cal.periodesoort,
+        periode=cal.periode,
+        fact_gm=t.gemeentecode,
+        categorie=categorie,
+        lading=t.lading_id,
+    )
+    p = _place(ctx, f)
+    g = p.group_by(KEYS).aggregate(n=p.persoon_id.nunique(), **_lineage(p, "lading", "res_lading"))
+    return _as_row(g, lambda r: r.n, None, lambda r: r.n)
+
+
+def inhabitants(ctx: Context, leeftijd_tot: int | None) -> ir.Table:
+    """Persons living in the area on the last day of the period (optionally under an age).
+
+    Counted as residence rows covering that day (the BRP gives a person one address on a
+    given day), per buurt first and summed upwards: a distinct count over (inhabitants x
+    periods x levels) rows would cost the engine several times more.
+    """
+    v, cal = ctx.t("verblijf"), ctx.cal
+    j = v.join(cal, [v.van <= cal.laatste_dag, _open(v.tot) > cal.laatste_dag])
+    j = j.select(
+        persoon_id=v.persoon_id,
+        periodesoort=cal.periodesoort,
+        periode=cal.periode,
+        laatste_dag=cal.laatste_dag,
+        gm=v.gemeentecode,
+        wk=v.wijkcode,
+        bu=v.buurtcode,
+        lading=v.lading_id,
+    )
+    if leeftijd_tot is not None:
+        p = ctx.t("persoon")
+        j = j.join(p, j.persoon_id == p.persoon_id).select(j, geboortemaand=p.geboortemaand)
+        j = j.filter(j.geboortemaand > j.laatste_dag - ibis.interval(years=leeftijd_tot))
+    per_buurt = j.group_by(["periodesoort", "periode", "gm", "wk", "bu"]).aggregate(
+        inw=j.count(), lad=j.lading.collect(distinct=True)
+    )
+    s = _levels(per_buurt)
+    g = s.group_by(PERIOD_KEYS).aggregate(inwoners=s.inw.sum(), inh_lin=s.lad.collect())
+    return g.mutate(inh_lin=g.inh_lin.flatten().unique())
+
+
+def clienten_per_1000(ctx: Context, d: Definition) -> ir.Table:
+    """Clients (as ``clienten``) per 1,000 inhabitants on the last day of the period."""
+    age = d.parameters.get("leeftijd_tot")
+    c = clienten(ctx, d.model_copy(update={"per_categorie": False}))
+    inh = inhabitants(ctx, int(age) if age is not None else None)
+    j = c.left_join(inh, [c[k] == inh[k] for k in PERIOD_KEYS])
+    return j.select(
+        *[c[k] for k in KEYS],
+        teller=c.teller,
+        noemer=inh.inwoners.cast("float64"),
+        waarde=1000.0 * c.teller / inh.inwoners.cast("float64"),
+        n=c.n,
+        lin=c.lin.union(inh.inh_lin),
+    )
+
+
+def actieve_toewijzingen(ctx: Context, d: Definition) -> ir.Table:
+    """Allocations running on the last day of the period."""
+    t, cal = _allocations(ctx, d.wet), ctx.cal
+    f = t.join(
+        cal,
+        [
+            t.ingangsdatum <= cal.laatste_dag,
+            _open(t.einddatum) >= cal.laatste_dag,
+        ],
+    ).select(
+        persoon_id=t.persoon_id,
+        periodesoort=cal.periodesoort,
+        periode=cal.periode,
+        fact_gm=t.gemeentecode,
+        categorie=ibis.literal(""),
+        toewijzing_id=t.toewijzing_id,
+        lading=t.lading_id,
+    )
+    p = _place(ctx, f)
+    g = p.group_by(KEYS).aggregate(
+        aantal=p.toewijzing_id.nunique(),
+        n=p.persoon_id.nunique(),
+        **_lineage(p, "lading", "res_lading"),
+    )
+    return _as_row(g, lambda r: r.aantal, None, lambda r: r.aantal)
+
+
+def _event_counts(ctx: Context, events: ir.Table) -> ir.Table:
+    """Distinct persons per period of an event table (persoon_id, dag, fact_gm, lading)."""
+    cal = ctx.cal
+    f = events.join(cal, _in_period(events.dag, cal)).select(
+        persoon_id=events.persoon_id,
+        periodesoort=cal.periodesoort,
+        periode=cal.periode,
+        fact_gm=events.fact_gm,
+        categorie=ibis.literal(""),
+        lading=events.lading,
+    )
+    p = _place(ctx, f)
+    g = p.group_by(KEYS).aggregate(n=p.persoon_id.nunique(), **_lineage(p, "lading", "res_lading"))
+    return _as_row(g, lambda r: r.n, None, lambda r: r.n)
+
+
+def instroom(ctx: Context, d: Definition) -> ir.Table:
+    """Persons whose allocation starts with no allocation of the law in the days before."""
+    days = int(d.parameters.get("dagen", 365))
+    a = _allocations(ctx, d.wet)
+    b = a.view()
+    start = a.anti_join(
+        b,
+        [
+            a.persoon_id == b.persoon_id,
+            b.ingangsdatum < a.ingangsdatum,
+            _open(b.einddatum) >= a.ingangsdatum - ibis.interval(days=days),
+        ],
+    )
+    events = start.select(
+        persoon_id=start.persoon_id,
+        dag=start.ingangsdatum,
+        fact_gm=start.gemeentecode,
+        lading=start.lading_id,
+    )
+    return _event_counts(ctx, events)
+
+
+def uitstroom(ctx: Context, d: Definition) -> ir.Table:
+    """Persons whose allocation ends with no allocation of the law in the days after."""
+    days = int(d.parameters.get("dagen", 365))
+    a = _allocations(ctx, d.wet)
+    a = a.filter(a.einddatum.notnull())
+    b = _allocations(ctx, d.wet).view()
+    end = a.anti_join(
+        b,
+        [
+            a.persoon_id == b.persoon_id,
+            b.ingangsdatum <= a.einddatum + ibis.interval(days=days),
+            _open(b.einddatum) > a.einddatum,
+        ],
+    )
+    events = end.select(
+        persoon_id=end.persoon_id, dag=end.einddatum, fact_gm=end.gemeentecode, lading=end.lading_id
+    )
+    return _event_counts(ctx, events)
+
+
+def _day_statistic(ctx: Context, d: Definition, waits: ir.Table) -> ir.Table:
+    """Quantile of ``dagen`` per period of ``dag`` (waits: persoon_id, dag, dagen, ...)."""
+    q = float(d.parameters.get("kwantiel", 0.5))
+    cal = ctx.cal
+    f = waits.join(cal, _in_period(waits.dag, cal)).select(
+        persoon_id=waits.persoon_id,
+        periodesoort=cal.periodesoort,
+        periode=cal.periode,
+        fact_gm=waits.fact_gm,
+        categorie=ibis.literal(""),
+        dagen=waits.dagen.cast("float64"),
+        l1=waits.l1,
+        l2=waits.l2,
+    )
+    p = _place(ctx, f)
+    g = p.group_by(KEYS).aggregate(
+        aantal=p.count(),
+        n=p.persoon_id.nunique(),
+        stat=p.dagen.quantile(q),
+        **_lineage(p, "l1", "l2", "res_lading"),
+    )
+    return _as_row(g, lambda r: r.aantal, None, lambda r: r.stat)
+
+
+def wachttijd_verzoek_toewijzing(ctx: Context, d: Definition) -> ir.Table:
+    """Days from a 315 request line to the first matching 301 allocation on/after it."""
+    v = ctx.t("verzoek")
+    v = v.filter(v.berichttype == "315", v.wet == d.wet)
+    t = _allocations(ctx, d.wet)
+    j = v.join(
+        t,
+        [
+            v.persoon_id == t.persoon_id,
+            v.aanbieder == t.aanbieder,
+            v.productcategorie.identical_to(t.productcategorie),
+            t.tdatum >= v.ontvangen,
+        ],
+    ).select(
+        bericht_id=v.bericht_id,
+        regel=v.regel,
+        persoon_id=v.persoon_id,
+        fact_gm=v.gemeentecode,
+        ontvangen=v.ontvangen,
+        dag=t.tdatum,
+        toewijzing_id=t.toewijzing_id,
+        l1=v.lading_id,
+        l2=t.lading_id,
+    )
+    first = ibis.row_number().over(
+        group_by=[j.bericht_id, j.regel], order_by=[j.dag, j.toewijzing_id]
+    )
+    j = j.mutate(rn=first).filter(lambda r: r.rn == 0)
+    waits = j.mutate(dagen=j.dag.delta(j.ontvangen, unit="day"))
+    return _day_statistic(ctx, d, waits)
+
+
+def wachttijd_toewijzing_start(ctx: Context, d: Definition) -> ir.Table:
+    """Days from the allocation date to the first delivery start (0 when care came first)."""
+    lev = ctx.t("levering")
+    lev = lev.filter(lev.wet == d.wet)
+    first = lev.group_by("toewijzing_id").aggregate(
+        start=lev.start.min(), l2=lev.lading_id.argmin(lev.start)
+    )
+    t = _allocations(ctx, d.wet)
+    j = t.join(first, t.toewijzing_id == first.toewijzing_id).select(
+        persoon_id=t.persoon_id,
+        fact_gm=t.gemeentecode,
+        dag=first.start,
+        dagen=ibis.greatest(first.start.delta(t.tdatum, unit="day"), 0),
+        l1=t.lading_id,
+        l2=first.l2,
+    )
+    return _day_statistic(ctx, d, j)
+
+
+def duur_toewijzing(ctx: Context, d: Definition) -> ir.Table:
+    """Length in days (both ends included) of allocations that ended in the period."""
+    t = _allocations(ctx, d.wet)
+    t = t.filter(t.einddatum.notnull())
+    waits = t.select(
+        persoon_id=t.persoon_id,
+        fact_gm=t.gemeentecode,
+        dag=t.einddatum,
+        dagen=t.einddatum.delta(t.ingangsdatum, unit="day") + 1,
+        l1=t.lading_id,
+        l2=t.lading_id,
+    )
+    return _day_statistic(ctx, d, waits)
+
+
+def _claims(ctx: Context, d: Definition) -> ir.Table:
+    c, cal = ctx.t("declaratie"), ctx.cal
+    c = c.filter(c.wet == d.wet)
+    f = c.join(cal, _in_period(c.periode_begin, cal)).select(
+        persoon_id=c.persoon_id,
+        periodesoort=cal.periodesoort,
+        periode=cal.periode,
+        fact_gm=c.gemeentecode,
+        categorie=ibis.literal(""),
+        bedrag_cent=c.bedrag_cent,
+        lading=c.lading_id,
+    )
+    p = _place(ctx, f)
+    return p.group_by(KEYS).aggregate(
+        cent=p.bedrag_cent.sum(),
+        n=p.persoon_id.nunique(),
+        **_lineage(p, "lading", "res_lading"),
+    )
+
+
+def kosten(ctx: Context, d: Definition) -> ir.Table:
+    """Net declared amount in euros, by the period in which the claimed period begins."""
+    g = _claims(ctx, d)
+    return _as_row(g, lambda r: r.cent / 100.0, None, lambda r: r.cent / 100.0)
+
+
+def kosten_per_client(ctx: Context, d: Definition) -> ir.Table:
+    """Net declared euros divided by the persons with a claim line in the period."""
+    g = _claims(ctx, d)
+    return _as_row(g, lambda r: r.cent / 100.0, lambda r: r.n, lambda r: r.cent / 100.0 / r.n)
+
+
+FAMILIES: dict[str, Callable[[Context, Definition], ir.Table]] = {
+    "clienten": clienten,
+    "clienten_per_1000": clienten_per_1000,
+    "actieve_toewijzingen": actieve_toewijzingen,
+    "instroom": instroom,
+    "uitstroom": uitstroom,
+    "wachttijd_verzoek_toewijzing": wachttijd_verzoek_toewijzing,
+    "wachttijd_toewijzing_start": wachttijd_toewijzing_start,
+    "duur_toewijzing": duur_toewijzing,
+    "kosten": kosten,
+    "kosten_per_client": kosten_per_client,
+}

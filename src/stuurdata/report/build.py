@@ -1,0 +1,375 @@
+"""``build_report_data``: from the published frame and warehouse metadata to ``ReportData``.
+
+Each law gets the same structure (headline figures, trends, categories, areas, waiting
+times, costs), filled only with indicators the frame actually holds; an absent indicator
+leaves its card, column or chart out rather than showing an invented zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from stuurdata.report import meta
+from stuurdata.report.categories import category_name
+from stuurdata.report.charts import (
+    PAIRS,
+    Point,
+    category_bar_chart,
+    line_chart,
+    period_bar_chart,
+)
+from stuurdata.report.format import fmt_date, period_label, period_span
+from stuurdata.report.frame import SOORT_VOORKEUR, Published, Value, period_key
+from stuurdata.report.gemeenten import GEMEENTEN
+from stuurdata.report.layout import WETTEN, IndicatorInfo, describe, format_value, split_id
+from stuurdata.report.model import (
+    Block,
+    Card,
+    Chart,
+    Column,
+    ReportData,
+    Section,
+    Table,
+    TableRow,
+)
+
+ONTHULLING = "Aantallen zijn afgerond op vijftallen; aantallen onder de 10 worden niet getoond (.)."
+TEKENS = (
+    "Verhoudingsgetallen, wachttijden en kosten per cliënt zijn berekend met de niet-afgeronde "
+    "aantallen; ze worden niet getoond (.) als het aantal eronder te klein is. Door afronding "
+    "tellen wijken niet altijd precies op tot het gemeentetotaal. Een streepje (–) betekent: "
+    "geen gegevens voor dit gebied of deze periode."
+)
+
+KERN = ("clienten", "clienten_per_1000", "instroom", "uitstroom", "actieve_toewijzingen")
+WACHT = (
+    "wachttijd_verzoek_toewijzing_mediaan",
+    "wachttijd_verzoek_toewijzing_p90",
+    "wachttijd_toewijzing_start_mediaan",
+    "wachttijd_toewijzing_start_p90",
+)
+KOSTEN = ("kosten", "kosten_per_client")
+GEBIED_KOLOMMEN = (*KERN, *WACHT[::2], *KOSTEN)
+PLACED = {*KERN, *WACHT, *KOSTEN, "clienten_per_categorie"}
+MAX_PUNTEN = 24
+REEKS_NAMEN = {
+    "wachttijd_verzoek_toewijzing_mediaan": "Verzoek tot toewijzing: mediaan",
+    "wachttijd_verzoek_toewijzing_p90": "Verzoek tot toewijzing: 90e percentiel",
+    "wachttijd_toewijzing_start_mediaan": "Toewijzing tot start zorg: mediaan",
+    "wachttijd_toewijzing_start_p90": "Toewijzing tot start zorg: 90e percentiel",
+}
+
+
+class _Builder:
+    """Holds the frame, definitions and names while one report is assembled."""
+
+    def __init__(
+        self,
+        frame: Published,
+        definitions: Mapping[str, Any],
+        gemeente: str,
+        names: Mapping[str, str],
+        soort: str | None,
+    ) -> None:
+        self.frame = frame
+        self.definitions = definitions
+        self.gm = gemeente
+        self.names = names
+        self.soort_keuze = soort
+        self._info: dict[str, IndicatorInfo] = {}
+
+    def info(self, indicator: str) -> IndicatorInfo:
+        if indicator not in self._info:
+            self._info[indicator] = describe(indicator, self.definitions)
+        return self._info[indicator]
+
+    def column(self, indicator: str) -> Column:
+        info = self.info(indicator)
+        return Column(indicator, info.naam, info.eenheid_tekst, info.definitie)
+
+    def fmt(self, indicator: str, value: Value | None, unit: bool = False) -> str:
+        info = self.info(indicator)
+        if value is None:
+            return format_value(None, None, info.soort, unit)
+        waarde = None if value.waarde is None else value.waarde * info.factor
+        return format_value(waarde, value.status, info.soort, unit)
+
+    # -- periods -----------------------------------------------------------------------
+
+    def reference(self, ids: list[str]) -> tuple[str, str] | None:
+        """Period type and newest period for the headline figures of a law."""
+        order = [self.soort_keuze] if self.soort_keuze else []
+        order += [s for s in SOORT_VOORKEUR if s not in order]
+        for soort in order:
+            for candidates in (ids[:1], ids):
+                periods = {p for i in candidates for p in self.frame.periods(i, self.gm, soort)}
+                if periods:
+                    return soort, max(periods, key=period_key)
+        return None
+
+    def trend_soort(self, indicator: str) -> str | None:
+        """Months when there are enough of them, otherwise quarters, otherwise years."""
+        for soort, minimum in (("maand", 3), ("kwartaal", 2), ("jaar", 1)):
+            if len(self.frame.periods(indicator, self.gm, soort)) >= minimum:
+                return soort
+        return None
+
+    # -- parts ---------------------------------------------------------------------------
+
+    def card(self, indicator: str, soort: str, periode: str) -> Card | None:
+        info = self.info(indicator)
+        periods = self.frame.periods(indicator, self.gm, soort)
+        if not periods:
+            for other in SOORT_VOORKEUR:
+                periods = self.frame.periods(indicator, self.gm, other)
+                if periods:
+                    soort = other
+                    break
+        if not periods:
+            return None
+        if periode not in periods:
+            earlier = [p for p in periods if period_key(p) <= period_key(periode)]
+            periode = earlier[-1] if earlier else periods[-1]
+        value = self.frame.value(indicator, self.gm, soort, periode)
+        vergelijking = None
+        index = periods.index(periode)
+        if index > 0:
+            previous = self.frame.value(indicator, self.gm, soort, periods[index - 1])
+            vorige = {"maand": "vorige maand", "kwartaal": "vorig kwartaal"}.get(
+                soort, "vorig jaar"
+            )
+            vergelijking = f"{vorige}: {self.fmt(indicator, previous, True)}"
+        return Card(
+            indicator=indicator,
+            naam=info.naam,
+            waarde=self.fmt(indicator, value),
+            periode=period_label(periode),
+            eenheid=info.kaart_eenheid if value and value.waarde is not None else "",
+            definitie=info.definitie,
+            vergelijking=vergelijking,
+            onderdrukt=value is not None and value.status == "onderdrukt",
+        )
+
+    def cards(self, ids: Iterable[str], soort: str, periode: str) -> tuple[Card, ...]:
+        found = (self.card(i, soort, periode) for i in ids if self.frame.has(i))
+        return tuple(c for c in found if c is not None)
+
+    def trend(self, chart_id: str, titel: str, ids: list[str], kind: str = "line") -> Chart | None:
+        ids = [i for i in ids if self.frame.has(i)]
+        soort = self.trend_soort(ids[0]) if ids else None
+        if soort is None:
+            return None
+        periods = sorted(
+            {p for i in ids for p in self.frame.periods(i, self.gm, soort)}, key=period_key
+        )[-MAX_PUNTEN:]
+        labels = [period_label(p, short=True) for p in periods]
+        points: list[Point] = []
+        rows: list[TableRow] = []
+        for periode, label in zip(periods, labels, strict=True):
+            cells = []
+            for indicator in ids:
+                value = self.frame.value(indicator, self.gm, soort, periode)
+                waarde = None if value is None or value.waarde is None else value.waarde
+                if waarde is not None:
+                    waarde *= self.info(indicator).factor
+                info = self.info(indicator)
+                points.append(Point(label, REEKS_NAMEN.get(info.basis, info.naam), waarde))
+                cells.append(self.fmt(indicator, value))
+            rows.append(TableRow(period_label(periode), tuple(cells)))
+        first = self.info(ids[0])
+        y_title = {"euro": "euro", "dagen": "dagen", "ratio": "per 1.000 inwoners"}.get(
+            first.soort, "aantal"
+        )
+        if kind == "bar":
+            spec = period_bar_chart(points, labels, first.soort, y_title)
+        else:
+            paired = all(self.info(i).basis in REEKS_NAMEN for i in ids) and len(ids) > 1
+            spec = line_chart(points, labels, first.soort, y_title, PAIRS if paired else None)
+        columns = tuple(self.column(i) for i in ids)
+        table = Table(None, "Periode", columns, tuple(rows))
+        gaps = any(p.waarde is None for p in points)
+        note = "Een onderbreking betekent dat het cijfer niet getoond wordt (.)." if gaps else None
+        return Chart(chart_id, titel, spec, table, columns, note)
+
+    def categories(self, indicator: str, soort: str, periode: str) -> Chart | None:
+        info = self.info(indicator)
+        found = self.frame.categories(indicator, self.gm, soort, periode)
+        if not found:
+            return None
+        wet = info.wet or ""
+        points: list[Point] = []
+        rows: list[TableRow] = []
+        for categorie in found:
+            value = self.frame.value(indicator, self.gm, soort, periode, categorie)
+            name = category_name(wet, categorie)
+            waarde = None if value is None or value.waarde is None else value.waarde
+            if waarde is not None:
+                points.append(Point(name, name, waarde * info.factor))
+            rows.append(TableRow(name, (self.fmt(indicator, value),)))
+        if not points:
+            return None
+        spec = category_bar_chart(points, info.soort, "aantal cliënten")
+        column = self.column(indicator)
+        table = Table(None, "Productcategorie", (column,), tuple(rows))
+        hidden = len(rows) - len(points)
+        note = f"{hidden} categorie(ën) niet getoond: te weinig cliënten (.)." if hidden else None
+        titel = f"{info.naam}, {period_label(periode)}"
+        return Chart(f"{indicator}-{periode}", titel, spec, table, (column,), note)
+
+    def area_table(self, niveau: str, ids: list[str], soort: str, periode: str) -> Table | None:
+        ids = [i for i in ids if self.frame.areas(i, niveau, soort, periode)]
+        codes: set[str] = set()
+        for indicator in ids:
+            codes |= self.frame.areas(indicator, niveau, soort, periode)
+        if not codes:
+            return None
+
+        def cells(code: str) -> tuple[str, ...]:
+            return tuple(self.fmt(i, self.frame.value(i, code, soort, periode)) for i in ids)
+
+        rows = sorted(
+            (TableRow(self.names.get(code, code), cells(code)) for code in codes),
+            key=lambda r: r.label.lower(),
+        )
+        rows.append(TableRow("Gemeente totaal", cells(self.gm), totaal=True))
+        titel = {"wijk": "Per wijk", "buurt": "Per buurt"}.get(niveau, niveau)
+        eerste = {"wijk": "Wijk", "buurt": "Buurt"}.get(niveau, "Gebied")
+        columns = tuple(self.column(i) for i in ids)
+        return Table(f"{titel}, {period_label(periode)}", eerste, columns, tuple(rows))
+
+    def other_table(self, ids: list[str], soort: str, periode: str) -> Table | None:
+        rows = []
+        for indicator in ids:
+            periods = self.frame.periods(indicator, self.gm, soort)
+            if not periods:
+                continue
+            use = periode if periode in periods else periods[-1]
+            value = self.frame.value(indicator, self.gm, soort, use)
+            label = f"{self.info(indicator).naam} ({period_label(use)})"
+            rows.append(TableRow(label, (self.fmt(indicator, value, unit=True),)))
+        if not rows:
+            return None
+        column = Column("", "Waarde", "", "")
+        return Table(None, "Indicator", (column,), tuple(rows))
+
+    # -- a law -----------------------------------------------------------------------------
+
+    def section(self, wet: str | None) -> Section | None:
+        ids = [i for i in self.frame.indicators if split_id(i)[1] == wet]
+        if not ids:
+            return None
+        suffix = f"_{wet}" if wet else ""
+
+        def own(bases: Iterable[str]) -> list[str]:
+            return [b + suffix for b in bases if self.frame.has(b + suffix)]
+
+        ref = self.reference(own(["clienten"]) + ids)
+        if ref is None:
+            return None
+        soort, periode = ref
+        blocks: list[Block] = []
+        if wet is None:
+            table = self.other_table(ids, soort, periode)
+            if table:
+                blocks.append(Block("overig", "Overige indicatoren", tabellen=(table,)))
+            return Section("overig", "Overige indicatoren", period_label(periode), tuple(blocks))
+
+        kern = self.cards(own(KERN), soort, periode)
+        if kern:
+            blocks.append(Block(f"{wet}-kern", "Kerncijfers", kaarten=kern))
+        trends = [
+            self.trend(f"{wet}-clienten", "Aantal cliënten", own(["clienten"])),
+            self.trend(f"{wet}-stroom", "Instroom en uitstroom", own(["instroom", "uitstroom"])),
+        ]
+        charts = tuple(c for c in trends if c is not None)
+        if charts:
+            blocks.append(Block(f"{wet}-trend", "Ontwikkeling", grafieken=charts))
+        cat_ids = own(["clienten_per_categorie"])
+        cat = self.categories(cat_ids[0], soort, periode) if cat_ids else None
+        if cat:
+            blocks.append(Block(f"{wet}-categorie", "Per productcategorie", grafieken=(cat,)))
+        tables = [
+            self.area_table("wijk", own(GEBIED_KOLOMMEN), soort, periode),
+            self.area_table("buurt", own(GEBIED_KOLOMMEN), soort, periode),
+        ]
+        area = tuple(t for t in tables if t is not None)
+        if area:
+            blocks.append(Block(f"{wet}-gebied", "Per wijk en buurt", tabellen=area))
+        wacht_cards = self.cards(own(WACHT), soort, periode)
+        wacht_chart = self.trend(f"{wet}-wacht", "Wachttijden in dagen", own(WACHT))
+        if wacht_cards or wacht_chart:
+            blocks.append(
+                Block(
+                    f"{wet}-wachttijd",
+                    "Wachttijden",
+                    inleiding="De mediaan is de middelste wachttijd; bij het 90e percentiel "
+                    "wacht 9 van de 10 cliënten korter.",
+                    kaarten=wacht_cards,
+                    grafieken=(wacht_chart,) if wacht_chart else (),
+                )
+            )
+        kosten_cards = self.cards(own(KOSTEN), soort, periode)
+        kosten_charts = [
+            self.trend(f"{wet}-kosten", "Kosten", own(["kosten"]), kind="bar"),
+            self.trend(f"{wet}-kpc", "Kosten per cliënt", own(["kosten_per_client"])),
+        ]
+        kc = tuple(c for c in kosten_charts if c is not None)
+        if kosten_cards or kc:
+            blocks.append(Block(f"{wet}-kosten", "Kosten", kaarten=kosten_cards, grafieken=kc))
+        rest = [i for i in ids if split_id(i)[0] not in PLACED]
+        other = self.other_table(rest, soort, periode) if rest else None
+        if other:
+            blocks.append(Block(f"{wet}-overig", "Overige indicatoren", tabellen=(other,)))
+        return Section(wet, WETTEN[wet], period_label(periode), tuple(blocks))
+
+
+def build_report_data(
+    con: duckdb.DuckDBPyConnection,
+    published: pd.DataFrame,
+    definitions: Mapping[str, Any],
+    *,
+    periodesoort: str | None = None,
+    now: datetime | None = None,
+) -> ReportData:
+    """Assemble the report for the municipality in ``published``.
+
+    ``periodesoort`` forces the period type of the headline figures ('kwartaal', 'maand'
+    or 'jaar'); by default the newest quarter is used, falling back to months, then years.
+    ``con`` is read for metadata only (names, freshness, load counts).
+    """
+    frame = Published(published)
+    gemeente = frame.municipality() or meta.message_municipality(con) or "onbekend"
+    names = {**{k: v for k, v in GEMEENTEN.items() if k == gemeente}, **meta.area_names(con)}
+    naam = names.get(gemeente, gemeente)
+    builder = _Builder(frame, definitions, gemeente, names, periodesoort)
+    sections = tuple(s for s in (builder.section(w) for w in (*WETTEN, None)) if s is not None)
+    span = frame.span()
+    periode_tekst = period_span(span[0].date(), span[1].date()) if span else "geen gegevens"
+    infos = [builder.info(i) for i in frame.indicators]
+    groups = tuple(
+        (titel, tuple(sorted((i for i in infos if i.wet == wet), key=lambda i: i.naam.lower())))
+        for wet, titel in (*WETTEN.items(), (None, "Overige indicatoren"))
+        if any(i.wet == wet for i in infos)
+    )
+    return ReportData(
+        gemeentecode=gemeente,
+        gemeentenaam=naam,
+        titel=f"Stuurinformatie sociaal domein — gemeente {naam}",
+        periode_tekst=periode_tekst,
+        gegenereerd=fmt_date(now or datetime.now().replace(second=0, microsecond=0)),
+        nieuwste_bericht=fmt_date(meta.newest_message(con)),
+        brp_geladen=fmt_date(meta.brp_loaded(con)),
+        bronnen=tuple(meta.sources(con)),
+        secties=sections,
+        definities=groups,
+        onthulling=ONTHULLING,
+        toelichting_tekens=TEKENS,
+    )
+
+
+__all__ = ["ReportData", "build_report_data"]

@@ -1,0 +1,180 @@
+"""Vega-Lite chart specs (built with Altair) and their rendering to inline SVG.
+
+Charts are rendered to SVG at report time with vl-convert, so the HTML needs no JavaScript
+and no network: it opens offline, prints cleanly, survives e-mail and intranet filters that
+strip scripts, and stays small (a few kB per chart instead of ~1 MB of inlined Vega).
+Suppressed values are left out of a series (the line breaks there); the table beside each
+chart shows them as ".".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+PALETTE = ["#154273", "#e17000", "#39870c", "#8fcae7", "#a90061", "#777c00"]
+PAIRS = ["#154273", "#8fcae7", "#e17000", "#f9bb84"]
+"""Median and 90th percentile of one phase share a hue, dark and light."""
+# Arial (or its metric twin Liberation Sans) exists almost everywhere, so the label widths
+# vl-convert measures match what the browser draws.
+FONT = "Arial, Liberation Sans, Helvetica, sans-serif"
+WIDTH = 470
+HEIGHT = 210
+
+_AXIS_FORMAT = {
+    "aantal": ",.0f",
+    "ratio": ",.1f",
+    "dagen": ",.0f",
+    "euro": "$,.0f",
+    "procent": ",.1f",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """One value in a chart: x label (in order), series name, value (None when withheld)."""
+
+    x: str
+    reeks: str
+    waarde: float | None
+
+
+def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    return (
+        chart.configure(
+            font=FONT, background="white", padding={"left": 28, "right": 12, "top": 6, "bottom": 4}
+        )
+        .configure_view(stroke=None)
+        .configure_axis(
+            labelColor="#333",
+            titleColor="#333",
+            gridColor="#e6e6e6",
+            domainColor="#999",
+            tickColor="#999",
+            labelFontSize=11,
+            titleFontSize=11,
+            titleFontWeight="normal",
+        )
+        .configure_legend(orient="bottom", labelFontSize=11, title=None, symbolStrokeWidth=2)
+    )
+
+
+def _frame(points: list[Point]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Periode": [p.x for p in points],
+            "Reeks": [p.reeks for p in points],
+            "Waarde": [p.waarde for p in points],
+        }
+    )
+
+
+def line_chart(
+    points: list[Point],
+    order: list[str],
+    soort: str,
+    y_title: str,
+    colors: list[str] | None = None,
+) -> dict[str, Any]:
+    """A trend over periods, one line per series; gaps where values are withheld."""
+    data = _frame(points)
+    series = list(dict.fromkeys(p.reeks for p in points))
+    base = alt.Chart(data).encode(
+        x=alt.X(
+            "Periode:O", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelOverlap=True)
+        ),
+        y=alt.Y("Waarde:Q", title=y_title, axis=alt.Axis(format=_AXIS_FORMAT[soort])),
+        color=alt.Color(
+            "Reeks:N",
+            sort=series,
+            scale=alt.Scale(domain=series, range=(colors or PALETTE)[: len(series)]),
+            legend=alt.Legend(columns=2, labelLimit=320) if len(series) > 1 else None,
+        ),
+    )
+    chart = base.mark_line(
+        point=alt.OverlayMarkDef(size=28, filled=True),
+        strokeWidth=2,
+        invalid="break-paths-show-domains",
+    ).properties(width=WIDTH, height=HEIGHT)
+    return _config(chart).to_dict(validate=False)
+
+
+def period_bar_chart(
+    points: list[Point], order: list[str], soort: str, y_title: str
+) -> dict[str, Any]:
+    """Amounts per period as columns (costs): a total reads better as a bar than a line."""
+    data = _frame(points)
+    chart = (
+        alt.Chart(data)
+        .mark_bar(color=PALETTE[0], cornerRadiusTopLeft=2, cornerRadiusTopRight=2)
+        .encode(
+            x=alt.X(
+                "Periode:O",
+                sort=order,
+                title=None,
+                axis=alt.Axis(labelAngle=0, labelOverlap=True),
+            ),
+            y=alt.Y("Waarde:Q", title=y_title, axis=alt.Axis(format=_AXIS_FORMAT[soort])),
+        )
+        .properties(width=WIDTH, height=HEIGHT)
+    )
+    return _config(chart).to_dict(validate=False)
+
+
+def category_bar_chart(points: list[Point], soort: str, x_title: str) -> dict[str, Any]:
+    """Horizontal bars per product category, largest first; names stay readable."""
+    data = _frame(points).rename(columns={"Periode": "Categorie"})
+    height = max(60, 22 * len(data))
+    chart = (
+        alt.Chart(data)
+        .mark_bar(color=PALETTE[0], cornerRadiusTopRight=2, cornerRadiusBottomRight=2)
+        .encode(
+            y=alt.Y(
+                "Categorie:N",
+                sort="-x",
+                title=None,
+                axis=alt.Axis(labelLimit=330, labelFontSize=11),
+            ),
+            x=alt.X("Waarde:Q", title=x_title, axis=alt.Axis(format=_AXIS_FORMAT[soort])),
+        )
+        .properties(width=WIDTH + 60, height=height)
+    )
+    return _config(chart).to_dict(validate=False)
+
+
+_LONG_DECIMALS = re.compile(r"(\d\.\d{2})\d+")
+_GEOMETRY = re.compile(r'\b(d|transform|x|y|x1|x2|y1|y2|width|height|r|cx|cy|points)="([^"]*)"')
+_IDS = re.compile(r'\bid="([^"]+)"')
+
+
+def _round_geometry(match: re.Match[str]) -> str:
+    """Cut coordinates to two decimals; text and labels are left alone."""
+    return f'{match[1]}="{_LONG_DECIMALS.sub(_keep_two, match[2])}"'
+
+
+def _keep_two(match: re.Match[str]) -> str:
+    return match[1]
+
+
+def to_svg(spec: dict[str, Any], prefix: str, label: str) -> str:
+    """Render a spec to SVG text for inlining, with Dutch number and date formats.
+
+    Coordinates are cut to two decimals (smaller file, and no long digit runs that look
+    like identifiers), and any element ids get a per-chart prefix so several inline SVGs
+    in one page cannot clash.
+    """
+    import vl_convert
+
+    svg: str = vl_convert.vegalite_to_svg(spec, format_locale="nl-NL", time_format_locale="nl-NL")
+    svg = _GEOMETRY.sub(_round_geometry, svg)
+    for found in set(_IDS.findall(svg)):
+        svg = svg.replace(f'id="{found}"', f'id="{prefix}-{found}"')
+        svg = svg.replace(f"url(#{found})", f"url(#{prefix}-{found})")
+        svg = svg.replace(f'href="#{found}"', f'href="#{prefix}-{found}"')
+    label = label.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" focusable="false" ', 1)
+    return svg

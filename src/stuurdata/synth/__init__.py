@@ -1,0 +1,5 @@
+"""Synthetic municipalities for demos, tests and benchmarks (see ``generate``)."""
+
+from stuurdata.synth.generate import SynthSummary, generate
+
+__all__ = ["SynthSummary", "generate"]

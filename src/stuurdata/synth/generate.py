@@ -1,0 +1,173 @@
+"""Generate a synthetic municipality: BRP extract, areas, iWmo/iJw traffic and ground truth.
+
+Output layout (a contract with the readers)::
+
+    <map>/bronnen/brp/brp_<gemeentecode>.csv
+    <map>/bronnen/gebieden.csv
+    <map>/bronnen/berichten/<iwmo|ijw>/<YYYY-MM>/<type>_<identificatie>.xml
+    <map>/waarheid/waarheid.json        (see ``truth.py``; never loaded by the reader)
+
+Month folders are named after the message's dagtekening. Allocations already running at the
+start of the window come with the request, allocation and start messages that created them,
+so a few month folders lie before ``eerste_maand``. Everything follows from ``zaad`` through a
+single numpy Generator: the same arguments give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from stuurdata.synth.areas import gebieden_rows, make_areas
+from stuurdata.synth.brp import iso, write_brp
+from stuurdata.synth.bsn import draw_bsns
+from stuurdata.synth.care import simulate_care
+from stuurdata.synth.catalog import make_providers
+from stuurdata.synth.claims import make_claims
+from stuurdata.synth.population import address_strings, make_population
+from stuurdata.synth.truth import build_truth
+from stuurdata.synth.writer import MessageWriter
+
+HORIZON_MONTHS = 12  # claims are simulated this far past ``tot`` for the complete totals
+
+
+@dataclass(slots=True)
+class SynthSummary:
+    """What was generated, for the CLI to show."""
+
+    map: Path
+    gemeentecode: str
+    naam: str
+    inwoners: int
+    maanden: int
+    eerste_maand: date
+    laatste_maand: date
+    bestanden: int
+    berichten: dict[str, int] = field(default_factory=dict)
+    clienten_wmo: int = 0
+    clienten_jeugd: int = 0
+    seconden: float = 0.0
+
+
+def _default_tot(today: date | None = None) -> date:
+    today = today or date.today()
+    return date(today.year - 1, 12, 1) if today.month == 1 else date(today.year, today.month - 1, 1)
+
+
+def _days(d: date) -> int:
+    return int(np.datetime64(d, "D").astype(np.int64))
+
+
+def generate(
+    map: Path,
+    *,
+    inwoners: int = 60_000,
+    maanden: int = 36,
+    zaad: int = 1,
+    gemeentecode: str = "GM9901",
+    naam: str = "Demostad",
+    tot: date | None = None,
+    progress: Callable[[str, float], None] | None = None,
+) -> SynthSummary:
+    """Generate a municipality of about ``inwoners`` people over ``maanden`` months to ``tot``."""
+    began = time.perf_counter()
+    if not (
+        len(gemeentecode) == 6 and gemeentecode.startswith("GM") and gemeentecode[2:].isdigit()
+    ):
+        raise ValueError("Gemeentecode moet de vorm GM9901 hebben.")
+    if inwoners < 100 or maanden < 1:
+        raise ValueError("Kies minstens 100 inwoners en 1 maand.")
+    report = progress or (lambda _label, _fraction: None)
+    tot = (tot or _default_tot()).replace(day=1)
+    last_m = np.datetime64(tot, "M")
+    first_m = last_m - (maanden - 1)
+    month_starts = (
+        np.arange(first_m, last_m + 1 + HORIZON_MONTHS + 1).astype("datetime64[D]").astype(np.int64)
+    )
+    t0, t_end = int(month_starts[0]), int(month_starts[maanden])
+    rng = np.random.default_rng(zaad)
+    root = Path(map)
+    bronnen = root / "bronnen"
+    (bronnen / "brp").mkdir(parents=True, exist_ok=True)
+    (root / "waarheid").mkdir(parents=True, exist_ok=True)
+
+    report("Gebieden en inwoners maken", 0.02)
+    areas = make_areas(rng, gemeentecode, naam, inwoners)
+    pop = make_population(rng, areas, inwoners, t0, t_end)
+    bsn = draw_bsns(rng, pop.n)
+    postcode, huisnr = address_strings(pop, areas)
+    with (bronnen / "gebieden.csv").open("w", encoding="utf-8", newline="\n") as f:
+        f.write("gebiedscode;naam;niveau\n")
+        f.writelines(f"{c};{n};{lvl}\n" for c, n, lvl in gebieden_rows(areas))
+    report("BRP-uittreksel schrijven", 0.1)
+    write_brp(
+        bronnen / "brp" / f"brp_{gemeentecode}.csv", pop, areas, bsn, postcode, huisnr, t0, t_end
+    )
+
+    report("Zorgtrajecten simuleren", 0.2)
+    providers = make_providers(rng, inwoners, maanden)
+    alloc, rejected = simulate_care(
+        rng, pop, providers, areas.profile_arrays(), t0, t_end, month_starts
+    )
+    claims = make_claims(rng, alloc, providers, month_starts, HORIZON_MONTHS)
+
+    report("Berichten schrijven", 0.35)
+    writer = MessageWriter(
+        bronnen / "berichten",
+        rng,
+        gemeentecode[2:],
+        naam,
+        pop,
+        bsn,
+        postcode,
+        huisnr,
+        providers,
+        alloc,
+        rejected,
+        claims,
+        month_starts,
+        t_end,
+        areas.buurt_street,
+    )
+    writer.write_all(lambda frac: report("Berichten schrijven", 0.35 + 0.6 * frac))
+
+    report("Waarheid vastleggen", 0.96)
+    truth = build_truth(
+        areas=areas,
+        pop=pop,
+        providers=providers,
+        alloc=alloc,
+        claims=claims,
+        month_starts=month_starts,
+        maanden=maanden,
+        zaad=zaad,
+        t0=t0,
+        t_end=t_end,
+        berichten=writer.counts,
+    )
+    with (root / "waarheid" / "waarheid.json").open("w", encoding="utf-8") as f:
+        json.dump(truth, f, ensure_ascii=False, indent=1, sort_keys=False)
+        f.write("\n")
+    end_pop = int(((pop.start < t_end) & (pop.end >= t_end)).sum())
+    summary = SynthSummary(
+        map=root,
+        gemeentecode=gemeentecode,
+        naam=naam,
+        inwoners=end_pop,
+        maanden=maanden,
+        eerste_maand=date.fromisoformat(str(iso(np.array([t0]))[0])),
+        laatste_maand=tot,
+        bestanden=writer.files + 3,
+        berichten=dict(sorted(writer.counts.items())),
+        clienten_wmo=len(np.unique(alloc.person[alloc.law == 0])),
+        clienten_jeugd=len(np.unique(alloc.person[alloc.law == 1])),
+        seconden=round(time.perf_counter() - began, 2),
+    )
+    report("Klaar", 1.0)
+    return summary

@@ -1,0 +1,109 @@
+"""Reading many source files on all cores, in a stable order.
+
+Parsing and validating XML is the bulk of a load and each file is independent, so files are
+read in worker processes, a chunk of files at a time; each worker turns its units into Arrow
+batches (``staging.BatchBuilder``) and results come back in input order, so that "the first
+occurrence wins" means the same however many workers ran. Workers get the key bytes once and
+never see the warehouse. The pool is forked before the warehouse is opened, so no database
+threads are copied into the workers.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+import pyarrow as pa
+
+from stuurdata.privacy.pseudonym import Pseudonymiser
+from stuurdata.sources.detect import UNKNOWN, detect, read_source
+from stuurdata.sources.files import iter_sources
+from stuurdata.sources.records import Rejection, Unit
+from stuurdata.warehouse.staging import BatchBuilder
+
+_CHUNK = 128
+_SERIAL_BELOW = 256  # files; below this a pool costs more than it saves
+
+
+@dataclass(slots=True)
+class FileRead:
+    """One file read: its kind, counts and rejections, or the record count if known."""
+
+    name: str
+    sha256: str
+    kind: str
+    units: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+    known_count: int | None = None
+
+
+@dataclass(slots=True)
+class ChunkRead:
+    """The files of one chunk and the Arrow batches of their units."""
+
+    files: list[FileRead]
+    batches: dict[str, pa.RecordBatch]
+    units: int
+
+
+_state: dict[str, object] = {}
+
+
+def _init(key: bytes, known: dict[str, int]) -> None:
+    _state["pseudo"] = Pseudonymiser(key)
+    _state["known"] = known
+
+
+def _read_chunk(paths: Sequence[Path]) -> ChunkRead:
+    pseudo: Pseudonymiser = _state["pseudo"]  # type: ignore[assignment]
+    known: dict[str, int] = _state["known"]  # type: ignore[assignment]
+    builder = BatchBuilder()
+    files: list[FileRead] = []
+    for index, source in enumerate(iter_sources(paths)):
+        kind = detect(source)
+        read = FileRead(source.name, source.sha256, kind)
+        files.append(read)
+        if kind != UNKNOWN and source.sha256 in known:
+            read.known_count = known[source.sha256]
+            continue
+        for item in read_source(kind, source, pseudo):
+            if isinstance(item, Unit):
+                builder.add(item, index, source.name)
+                read.units += 1
+            else:
+                read.rejections.append(item)
+    return ChunkRead(files, builder.batches(), builder.units)
+
+
+def _chunks(paths: Sequence[Path]) -> Iterator[list[Path]]:
+    it = iter(paths)
+    while chunk := list(islice(it, _CHUNK)):
+        yield chunk
+
+
+def default_workers() -> int:
+    """``STUURDATA_WERKERS`` or the number of cores."""
+    return int(os.environ.get("STUURDATA_WERKERS", "0")) or (os.cpu_count() or 1)
+
+
+@contextmanager
+def chunk_reader(
+    paths: Sequence[Path], key: bytes, known: dict[str, int], workers: int | None = None
+) -> Iterator[Iterator[ChunkRead]]:
+    """Chunks of read files in input order (a zip archive's members follow each other).
+
+    ``known`` maps sha256 of files loaded before without quarantine to their record count:
+    such files are not parsed again. Enter this context *before* opening the warehouse.
+    """
+    workers = workers or default_workers()
+    if workers <= 1 or len(paths) < _SERIAL_BELOW:
+        _init(key, known)
+        yield (_read_chunk(chunk) for chunk in _chunks(paths))
+        return
+    with multiprocessing.get_context("fork").Pool(workers, _init, (key, known)) as pool:
+        yield pool.imap(_read_chunk, _chunks(paths))
