@@ -29,11 +29,19 @@ def test_bsns(count: int, start: int = 999_900_000) -> list[str]:
 test_bsns.__test__ = False  # type: ignore[attr-defined]
 
 NINE_DIGITS = re.compile(rb"(?<!\d)\d{9}(?!\d)")
+# A BSN written as text stands between separators; hex pseudonyms and hashes contain digit
+# runs glued to letters, which are not numbers.
+STANDALONE_NINE_DIGITS = re.compile(rb"(?<![0-9A-Za-z])\d{9}(?![0-9A-Za-z])")
 
 
 def elfproef_numbers(data: bytes) -> set[str]:
-    """Every elfproef-valid 9-digit number in a byte string (a possible BSN leak)."""
-    return {m.decode() for m in NINE_DIGITS.findall(data) if is_valid_bsn(m.decode())}
+    """Every elfproef-valid stand-alone 9-digit number in a byte string (a possible BSN)."""
+    return {m.decode() for m in STANDALONE_NINE_DIGITS.findall(data) if is_valid_bsn(m.decode())}
+
+
+def leaked(bsns: set[str], data: bytes) -> set[str]:
+    """The given BSNs that occur anywhere in ``data`` (also glued to other characters)."""
+    return {m.decode() for m in NINE_DIGITS.findall(data)} & bsns
 
 
 def table_digest(pakhuis: Path) -> dict[str, str]:

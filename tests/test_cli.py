@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from helpers import BERICHTEN
 from typer.testing import CliRunner
 
+from helpers import BERICHTEN
 from stuurdata.cli import app
 
 runner = CliRunner()

@@ -12,8 +12,9 @@ reader sees *that* there is a figure, shown as "."), with ``teller``, ``noemer``
 ``waarde`` and ``n`` emptied and ``status='onderdrukt'``. Protection is idempotent and
 never undone: a row that arrives suppressed (status or an empty ``n``) stays suppressed.
 
-Not (yet) done here: secondary suppression of totals (a suppressed cell can sometimes be
-recovered by subtracting published cells from a published total).
+``protect`` is primary suppression only; ``protect_with_totals`` adds secondary suppression
+(``privacy.secondary``) so that no suppressed cell can be recovered by subtracting published
+cells from a published total. Publications use the latter.
 """
 
 from __future__ import annotations
@@ -119,3 +120,29 @@ def _kinds(frame: pd.DataFrame, soort: Mapping[str, str] | None) -> pd.Series:
 
 def _kinds_to_columns(kinds: pd.Series) -> dict[str, tuple[str, ...]]:
     return {kind: COUNT_COLUMNS.get(kind, UNKNOWN_COLUMNS) for kind in kinds.unique()}
+
+
+def protect_with_totals(
+    frame: pd.DataFrame,
+    rule: DisclosureRule = DisclosureRule(),
+    soort: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """``protect`` plus secondary suppression, so no hidden cell follows from the totals.
+
+    This is the function every publication should use (``protect`` alone leaves a hidden
+    buurt recoverable from its wijk total); see ``privacy.secondary`` for the method.
+    """
+    from stuurdata.privacy.secondary import secondary_mask, suppression_kinds
+
+    primary = protect(frame, rule, soort)["status"].eq(ONDERDRUKT)
+    extra = secondary_mask(frame, primary, suppression_kinds(frame, soort))
+    if not extra.any():
+        return protect(frame, rule, soort)
+    marked = frame.copy()
+    before = (
+        marked["status"].astype("str")
+        if "status" in marked.columns
+        else pd.Series("", index=marked.index, dtype="str")
+    )
+    marked["status"] = before.where(~extra, ONDERDRUKT)
+    return protect(marked, rule, soort)

@@ -8,6 +8,7 @@ large municipality's traffic does not fit in memory at once.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -47,10 +48,14 @@ def list_files(paths: Iterable[Path]) -> list[Path]:
     return [f for p in paths for f in _expand(Path(p))]
 
 
+def _members(zf: zipfile.ZipFile) -> list[str]:
+    return sorted(n for n in zf.namelist() if not n.endswith("/") and not _is_hidden(Path(n)))
+
+
 def zip_members(path: Path) -> list[str]:
     """Names of the files inside a zip archive, sorted, hidden entries skipped."""
     with zipfile.ZipFile(path) as zf:
-        return sorted(n for n in zf.namelist() if not n.endswith("/") and not _is_hidden(Path(n)))
+        return _members(zf)
 
 
 def is_zip(path: Path) -> bool:
@@ -60,8 +65,10 @@ def is_zip(path: Path) -> bool:
 
 
 def count_sources(files: Iterable[Path]) -> int:
-    """How many source files a load will read (zip members counted one by one)."""
-    return sum(len(zip_members(f)) if is_zip(f) else 1 for f in files)
+    """How many source files a load will read, for progress (zip members counted)."""
+    return sum(
+        len(zip_members(f)) if f.suffix.lower() == ".zip" and is_zip(f) else 1 for f in files
+    )
 
 
 def _source(name: str, data: bytes) -> SourceFile:
@@ -71,9 +78,10 @@ def _source(name: str, data: bytes) -> SourceFile:
 def iter_sources(files: Iterable[Path]) -> Iterator[SourceFile]:
     """Yield each file's bytes; members of a zip appear as ``archive.zip!member``."""
     for path in files:
-        if is_zip(path):
-            with zipfile.ZipFile(path) as zf:
-                for member in zip_members(path):
+        data = path.read_bytes()
+        if data[:4] == b"PK\x03\x04" and zipfile.is_zipfile(io.BytesIO(data)):
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                for member in _members(zf):
                     yield _source(f"{path}!{member}", zf.read(member))
         else:
-            yield _source(str(path), path.read_bytes())
+            yield _source(str(path), data)

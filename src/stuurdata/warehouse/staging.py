@@ -8,6 +8,8 @@ counts files within the batch, and the stager shifts both to their global values
 
 from __future__ import annotations
 
+import operator
+
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -35,12 +37,12 @@ _UNIT_COLUMNS = {
 
 
 def _staged_columns(table: str) -> dict[str, str]:
+    """Staged columns: the canonical ones without lineage, then ``unit_seq`` and ``lading_id``."""
     if table == "unit":
         return dict(_UNIT_COLUMNS)
     cols = column_types(table)
-    cols["unit_seq"] = "BIGINT"
-    cols.setdefault("lading_id", "BIGINT")
-    return cols
+    cols.pop("lading_id", None)
+    return {**cols, "unit_seq": "BIGINT", "lading_id": "BIGINT"}
 
 
 def _schema(cols: dict[str, str]) -> pa.Schema:
@@ -58,42 +60,53 @@ _SCHEMAS = {t: _schema(c) for t, c in _COLUMNS.items()}
 
 
 class BatchBuilder:
-    """Columnar buffers for one batch of units (one worker chunk)."""
+    """Row tuples of one batch of units (one worker chunk), turned into columns at the end."""
 
     def __init__(self) -> None:
         self.units = 0
-        self._cols: dict[str, dict[str, list[object]]] = {
-            t: {c: [] for c in cols} for t, cols in _COLUMNS.items()
+        self._rows: dict[str, list[tuple[object, ...]]] = {t: [] for t in _COLUMNS}
+        # Readers give every column (records.py); the last two are set here.
+        self._getters = {
+            t: operator.itemgetter(*list(cols)[:-2]) for t, cols in _COLUMNS.items() if t != "unit"
         }
 
     def add(self, unit: Unit, file_index: int, bestand: str) -> None:
         """Append a unit and its rows; ``file_index`` is the file's position in the batch."""
         seq = self.units
         self.units += 1
-        u = self._cols["unit"]
-        u["unit_seq"].append(seq)
-        u["unit_key"].append(unit.key)
-        u["kind"].append(unit.kind)
-        u["lading_id"].append(file_index)
-        u["bestand"].append(bestand)
-        u["positie"].append(unit.position)
-        u["afzender"].append(unit.afzender)
-        u["berichttype"].append(unit.berichttype)
+        self._rows["unit"].append(
+            (
+                seq,
+                unit.key,
+                unit.kind,
+                file_index,
+                bestand,
+                unit.position,
+                unit.afzender,
+                unit.berichttype,
+            )
+        )
         for table, rows in unit.rows.items():
-            cols = self._cols[table]
+            getter, out = self._getters[table], self._rows[table]
             for row in rows:
-                for name, values in cols.items():
-                    values.append(row.get(name))
-                cols["unit_seq"][-1] = seq
-                cols["lading_id"][-1] = file_index
+                try:
+                    values = getter(row)
+                except KeyError:
+                    values = tuple(row.get(c) for c in list(_COLUMNS[table])[:-2])
+                out.append((*values, seq, file_index))
 
     def batches(self) -> dict[str, pa.RecordBatch]:
         """Typed Arrow batches of every table that received rows."""
-        return {
-            table: pa.RecordBatch.from_pydict(cols, schema=_SCHEMAS[table])
-            for table, cols in self._cols.items()
-            if cols["unit_seq"]
-        }
+        out = {}
+        for table, rows in self._rows.items():
+            if rows:
+                schema = _SCHEMAS[table]
+                arrays = [
+                    pa.array(column, type=field.type)
+                    for column, field in zip(zip(*rows, strict=True), schema, strict=True)
+                ]
+                out[table] = pa.RecordBatch.from_arrays(arrays, schema=schema)
+        return out
 
 
 class Stager:
