@@ -49,4 +49,4 @@ def test_indicatoren_without_warehouse_fails_in_dutch(tmp_path):
 def test_help_is_dutch():
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
-    assert "Lees iWmo/iJw-berichten" in result.output
+    assert "Lees berichten (iWmo/iJw)" in result.output

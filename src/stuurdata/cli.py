@@ -171,7 +171,7 @@ def inlezen(
     sleutel: Sleutel = None,
     doel: Annotated[str | None, typer.Option(help="Doel van de verwerking.")] = None,
 ) -> None:
-    """Lees iWmo/iJw-berichten, BRP-extracten en gebiedenlijsten in (herkend op inhoud)."""
+    """Lees berichten (iWmo/iJw), BRP-extracten, suite-exports en gebiedenlijsten in."""
     from stuurdata.privacy.keys import pseudonymiser
     from stuurdata.sources.files import SourcePathError
     from stuurdata.warehouse.load import load_sources
@@ -273,6 +273,15 @@ def demo(
     console.print(f"Rapport: [bold]{result.rapport}[/]")
     log.info("demo klaar: %s", result.rapport)
 
+
+def _register_subapps() -> None:
+    """Commands of other layers, each a Typer sub-app in its own module."""
+    from stuurdata import cli_domein
+
+    app.add_typer(cli_domein.app, name="domein")
+
+
+_register_subapps()
 
 if __name__ == "__main__":  # pragma: no cover
     app()

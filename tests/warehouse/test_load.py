@@ -232,3 +232,26 @@ def test_no_bsn_anywhere_in_the_warehouse(tmp_path, pseudo):
     con.close()
     data = pakhuis.read_bytes()
     assert not any(b.encode() in data for b in bsns)
+
+
+def test_a_change_keeps_the_first_allocation_date_whatever_the_order(tmp_path, pseudo):
+    change = {
+        ">123456789012<": ">123456789077<",
+        "Dagtekening>2026-04-01<": "Dagtekening>2026-05-01<",
+        "Toewijzingsdatum>2026-04-01<": "Toewijzingsdatum>2026-05-01<",
+        "Einddatum>2026-07-14<": "Einddatum>2026-06-30<",
+    }
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    (first / "JW301_wijziging.xml").write_bytes(_message(BERICHTEN / "ijw" / "JW301.xml", change))
+    shutil.copy(BERICHTEN / "ijw" / "JW301.xml", second / "JW301.xml")
+    pakhuis = tmp_path / "p.duckdb"
+    load_sources([first], pakhuis, pseudo)
+    load_sources([second], pakhuis, pseudo)  # the original arrives after its change
+    con = connect(pakhuis)
+    row = con.execute(
+        "SELECT toewijzingsdatum::VARCHAR, eerste_dagtekening::VARCHAR, dagtekening::VARCHAR, "
+        "einddatum::VARCHAR FROM toewijzing WHERE toewijzing_id = 'jeugd:GM0384:300201'"
+    ).fetchall()
+    assert row == [("2026-04-01", "2026-04-01", "2026-05-01", "2026-06-30")]

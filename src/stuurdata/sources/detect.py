@@ -8,17 +8,21 @@ from stuurdata.privacy.pseudonym import Pseudonymiser
 from stuurdata.sources.brp import is_brp, read_brp
 from stuurdata.sources.gebieden import is_gebieden, read_gebieden
 from stuurdata.sources.istandaarden import is_istandaarden, read_istandaarden
+from stuurdata.sources.mapped import is_mapped, read_mapped
 from stuurdata.sources.records import Rejection, SourceFile, Unit
 
 UNKNOWN = "onbekend"
 
 
 def detect(file: SourceFile) -> str:
-    """``istandaarden``, ``brp``, ``gebieden`` or ``onbekend``."""
+    """``istandaarden``, ``brp``, ``suite`` (an export with a column mapping), ``gebieden``
+    or ``onbekend``."""
     if is_istandaarden(file.data):
         return "istandaarden"
     if is_brp(file.data):
         return "brp"
+    if is_mapped(file.data):
+        return "suite"
     if is_gebieden(file.data):
         return "gebieden"
     return UNKNOWN
@@ -30,6 +34,8 @@ def read_source(kind: str, file: SourceFile, pseudo: Pseudonymiser) -> Iterator[
         return read_istandaarden(file, pseudo)
     if kind == "brp":
         return read_brp(file, pseudo)
+    if kind == "suite":
+        return read_mapped(file, pseudo)
     if kind == "gebieden":
         return read_gebieden(file)
     return iter(
@@ -37,7 +43,8 @@ def read_source(kind: str, file: SourceFile, pseudo: Pseudonymiser) -> Iterator[
             Rejection(
                 "bestand",
                 "onbekend_formaat",
-                "Onbekend bestandsformaat: geen iWmo/iJw-bericht, BRP-extract of gebiedenlijst.",
+                "Onbekend bestandsformaat: geen iWmo/iJw-bericht, BRP-extract, "
+                "suite-export met koppelbestand of gebiedenlijst.",
             )
         ]
     )

@@ -64,6 +64,13 @@ def is_zip(path: Path) -> bool:
         return fh.read(4) == b"PK\x03\x04" and zipfile.is_zipfile(path)
 
 
+def _is_archive(path: Path, data: bytes) -> bool:
+    """A zip archive to unpack; Excel files are zips too but are read as one file."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return False
+    return data[:4] == b"PK\x03\x04" and zipfile.is_zipfile(io.BytesIO(data))
+
+
 def count_sources(files: Iterable[Path]) -> int:
     """How many source files a load will read, for progress (zip members counted)."""
     return sum(
@@ -79,7 +86,7 @@ def iter_sources(files: Iterable[Path]) -> Iterator[SourceFile]:
     """Yield each file's bytes; members of a zip appear as ``archive.zip!member``."""
     for path in files:
         data = path.read_bytes()
-        if data[:4] == b"PK\x03\x04" and zipfile.is_zipfile(io.BytesIO(data)):
+        if _is_archive(path, data):
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 for member in _members(zf):
                     yield _source(f"{path}!{member}", zf.read(member))

@@ -6,6 +6,7 @@ Output layout (a contract with the readers)::
     <map>/bronnen/gebieden.csv
     <map>/bronnen/berichten/<iwmo|ijw>/<YYYY-MM>/<type>_<identificatie>.xml
     <map>/waarheid/waarheid.json        (see ``truth.py``; never loaded by the reader)
+    <map>/begroting.csv                 (budget per year, law and category; for forecasts)
 
 Month folders are named after the message's dagtekening. Allocations already running at the
 start of the window come with the request, allocation and start messages that created them,
@@ -31,6 +32,7 @@ from stuurdata.synth.care import simulate_care
 from stuurdata.synth.catalog import make_providers
 from stuurdata.synth.claims import make_claims
 from stuurdata.synth.population import address_strings, make_population
+from stuurdata.synth.suite import write_suite
 from stuurdata.synth.truth import build_truth
 from stuurdata.synth.writer import MessageWriter
 
@@ -154,6 +156,8 @@ def generate(
     with (root / "waarheid" / "waarheid.json").open("w", encoding="utf-8") as f:
         json.dump(truth, f, ensure_ascii=False, indent=1, sort_keys=False)
         f.write("\n")
+    write_suite(root, pop=pop, areas=areas, alloc=alloc, bsn=bsn, t0=t0, t_end=t_end, zaad=zaad)
+    write_budget(root / "begroting.csv", truth["totalen"]["declaratie_compleet"])
     end_pop = int(((pop.start < t_end) & (pop.end >= t_end)).sum())
     summary = SynthSummary(
         map=root,
@@ -171,3 +175,27 @@ def generate(
     )
     report("Klaar", 1.0)
     return summary
+
+
+def write_budget(path: Path, compleet: list[dict[str, object]]) -> None:
+    """A plausible budget: last year's complete claims per law and category, +2%, annualised.
+
+    The first window year (no year before it) is budgeted at its own annualised amount.
+    Format: ``jaar;wet;productcategorie;bedrag`` in euros (see ``forecast/jaar.py``).
+    """
+    totals: dict[tuple[str, str, int], float] = {}
+    months: dict[int, set[str]] = {}
+    for row in compleet:
+        year = int(str(row["maand"])[:4])
+        key = (str(row["wet"]), str(row["productcategorie"]), year)
+        totals[key] = totals.get(key, 0.0) + float(row["bedrag_cent"]) / 100  # type: ignore[arg-type]
+        months.setdefault(year, set()).add(str(row["maand"]))
+    lines = ["jaar;wet;productcategorie;bedrag"]
+    for wet, cat, year in sorted(totals):
+        prev = (wet, cat, year - 1)
+        if prev in totals:
+            amount = totals[prev] * 12 / len(months[year - 1]) * 1.02
+        else:
+            amount = totals[(wet, cat, year)] * 12 / len(months[year])
+        lines.append(f"{year};{wet};{cat};{round(amount, -2):.0f}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")

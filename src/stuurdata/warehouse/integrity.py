@@ -39,6 +39,12 @@ existing AS (
       AND p.geboortemaand IS NOT DISTINCT FROM sp.geboortemaand
       AND p.geslacht IS NOT DISTINCT FROM sp.geslacht
     UNION ALL
+    SELECT s.unit_seq FROM stg_voorziening s
+    JOIN voorziening v USING (wet, persoon_id, soort, start)
+    WHERE v.eind IS NOT DISTINCT FROM s.eind
+      AND v.bedrag_cent IS NOT DISTINCT FROM s.bedrag_cent
+      AND v.gemeentecode IS NOT DISTINCT FROM s.gemeentecode
+    UNION ALL
     SELECT s.unit_seq FROM stg_gebied s
     JOIN gebied g ON g.gebiedscode = s.gebiedscode AND g.naam = s.naam AND g.niveau = s.niveau
 )

@@ -3,7 +3,8 @@
 Each table has one rule, applied in SQL over the whole load at once:
 - ``bericht``, ``verzoek``, ``declaratie``: append (their identity is new by construction);
 - ``persoon``: BRP data wins over what a message says; a message fills a person unknown so far;
-- ``verblijf``, ``gebied``: the latest row for the same key replaces the stored one;
+- ``verblijf``, ``gebied``, ``voorziening``: the latest row for the same key replaces the
+  stored one (a re-export with an end date updates the provision);
 - ``toewijzing``: one row per allocation, the 301 with the latest dagtekening wins (a
   municipality re-sends a 301 to change or end an allocation);
 - ``levering``: a start (305) and a stop (307) for the same allocation and start date form
@@ -58,13 +59,34 @@ def _replace(con: duckdb.DuckDBPyConnection, table: str, key: tuple[str, ...]) -
 
 
 def _toewijzing(con: duckdb.DuckDBPyConnection) -> None:
-    cols = ", ".join(columns("toewijzing"))
-    latest = _latest("toewijzing", "toewijzing_id", "dagtekening DESC, unit_seq DESC")
+    """The latest 301 wins, but the allocation keeps the date it was first made.
+
+    A change (a new 301 with the same number) carries the change date; waiting times and
+    the response norm are about the first allocation, so the earliest ``toewijzingsdatum``
+    and the first message's dagtekening survive every later version.
+    """
+    cols = columns("toewijzing")
+    first = ("toewijzingsdatum", "eerste_dagtekening")
+    picked = ", ".join(c for c in cols if c not in first)
+    latest = f"""
+        SELECT {picked},
+               min(toewijzingsdatum) OVER w AS toewijzingsdatum,
+               min(coalesce(eerste_dagtekening, dagtekening)) OVER w AS eerste_dagtekening
+        FROM stg_toewijzing WHERE unit_seq IN {_OK}
+        WINDOW w AS (PARTITION BY toewijzing_id)
+        QUALIFY row_number() OVER (PARTITION BY toewijzing_id
+                                   ORDER BY dagtekening DESC, unit_seq DESC) = 1
+    """
+    newer = "excluded.dagtekening >= toewijzing.dagtekening"
+    updates = [
+        f"{c} = CASE WHEN {newer} THEN excluded.{c} ELSE toewijzing.{c} END"
+        for c in cols
+        if c not in (*first, "toewijzing_id")
+    ]
+    updates += [f"{c} = least(toewijzing.{c}, excluded.{c})" for c in first]
     con.execute(
-        f"INSERT INTO toewijzing ({cols}) {latest} "
-        f"ON CONFLICT (toewijzing_id) DO UPDATE SET "
-        f"{_update_all('toewijzing', ('toewijzing_id',))} "
-        "WHERE excluded.dagtekening >= toewijzing.dagtekening"
+        f"INSERT INTO toewijzing ({picked}, {', '.join(first)}) {latest} "
+        f"ON CONFLICT (toewijzing_id) DO UPDATE SET {', '.join(updates)}"
     )
 
 
@@ -110,3 +132,4 @@ def merge_all(con: duckdb.DuckDBPyConnection) -> None:
     _toewijzing(con)
     con.execute(_LEVERING.format(cols=", ".join(columns("levering"))))
     _append(con, "declaratie")
+    _replace(con, "voorziening", ("wet", "persoon_id", "soort", "start"))

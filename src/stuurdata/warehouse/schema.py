@@ -103,7 +103,7 @@ TABLES: dict[str, str] = {
         aanbieder VARCHAR NOT NULL,
         productcategorie VARCHAR,
         productcode VARCHAR,
-        toewijzingsdatum DATE,
+        toewijzingsdatum DATE,            -- earliest over all versions: when first allocated
         ingangsdatum DATE NOT NULL,
         einddatum DATE,
         volume BIGINT,
@@ -113,6 +113,7 @@ TABLES: dict[str, str] = {
         reden_wijziging VARCHAR,
         verwijzer_type VARCHAR,
         dagtekening DATE NOT NULL,        -- of the latest 301 for this allocation
+        eerste_dagtekening DATE,          -- of the first 301 (the municipality's answer)
         bericht_id VARCHAR NOT NULL,
         lading_id BIGINT NOT NULL
     """,
@@ -137,6 +138,18 @@ TABLES: dict[str, str] = {
         naam VARCHAR NOT NULL,
         niveau VARCHAR NOT NULL,          -- gemeente | wijk | buurt
         lading_id BIGINT NOT NULL
+    """,
+    "voorziening": """
+        wet VARCHAR NOT NULL,             -- participatiewet | schuldhulp | minima
+        gemeentecode VARCHAR,             -- GMxxxx when the export names it
+        persoon_id VARCHAR NOT NULL,
+        soort VARCHAR NOT NULL,           -- algemene_bijstand, budgetbeheer, stadspas, ...
+        start DATE NOT NULL,
+        eind DATE,                        -- inclusive last day; NULL = still running
+        bedrag_cent BIGINT,               -- as exported (per month or once, by soort)
+        bron VARCHAR NOT NULL,            -- name of the koppelbestand (column mapping)
+        lading_id BIGINT NOT NULL,
+        PRIMARY KEY (wet, persoon_id, soort, start)
     """,
     "declaratie": """
         bericht_id VARCHAR NOT NULL,
@@ -173,6 +186,7 @@ STAGED = (
     "toewijzing",
     "levering",
     "declaratie",
+    "voorziening",
 )
 
 

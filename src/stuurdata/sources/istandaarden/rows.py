@@ -60,6 +60,7 @@ def toewijzingen(x: Extraction, s: Scanned, pids: list[str]) -> tuple[str, list[
                 "reden_wijziging": f.get("RedenWijziging") or None,
                 "verwijzer_type": None,  # a 3.2 allocation carries no referrer
                 "dagtekening": x.dagtekening,
+                "eerste_dagtekening": x.dagtekening,  # the loader keeps the earliest version's
                 "bericht_id": x.bericht_id,
             }
         )

@@ -1,0 +1,146 @@
+"""All cross-domain analyses of one period in one call, disclosure-controlled, for the CLI
+and the report chapter "Integraal beeld".
+
+Every frame in ``Integraal`` has passed ``privacy.disclosure.protect`` (counts below the
+threshold suppressed, the rest rounded), so it may be shown or written as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from stuurdata.analysis.base import Periode, data_end, last_year
+from stuurdata.analysis.funnel import DEFINITIE as FUNNEL_DEF
+from stuurdata.analysis.funnel import funnel, wijk_rates
+from stuurdata.analysis.reach import DEFINITIE as REACH_DEF
+from stuurdata.analysis.reach import reach
+from stuurdata.analysis.relapse import DEFINITIE as RELAPSE_DEF
+from stuurdata.analysis.relapse import relapse
+from stuurdata.analysis.stacking import DEFINITIE as STACKING_DEF
+from stuurdata.analysis.stacking import publish_stacking, stacking
+from stuurdata.privacy.disclosure import DisclosureRule, round_count
+from stuurdata.sources.cbs import LAAG_INKOMEN, CbsError, load_table, select_period
+
+
+@dataclass
+class Integraal:
+    """Published results; ``meldingen`` says in Dutch what could not be computed and why."""
+
+    periode: Periode
+    combinaties: pd.DataFrame
+    stapeling_wijk: pd.DataFrame
+    bereik: pd.DataFrame
+    terugval: pd.DataFrame
+    trechter_wijk: pd.DataFrame
+    definities: dict[str, str]
+    meldingen: list[str] = field(default_factory=list)
+    synthetisch_cbs: bool = False
+
+
+def _protect_counts(
+    frame: pd.DataFrame,
+    count_cols: Sequence[str],
+    n_col: str,
+    rule: DisclosureRule,
+    derived: Sequence[str],
+) -> pd.DataFrame:
+    """Suppress rows resting on fewer than ``min_count`` persons, round the counts."""
+    out = frame.copy()
+    small = out[n_col].astype("float64") < rule.min_count
+    for c in count_cols:
+        out[c] = round_count(out[c].astype("float64"), rule.round_to)
+    out.loc[small, list(count_cols) + list(derived)] = np.nan
+    out["status"] = np.where(small, "onderdrukt", "afgerond")
+    return out
+
+
+def integraal(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    cbs_cache: Path | Sequence[Path] | None = None,
+    periode: Periode | None = None,
+    indicators: pd.DataFrame | None = None,
+    rule: DisclosureRule | None = None,
+) -> Integraal:
+    """Stacking, reach, relapse and the wijk funnel for ``periode`` (default: last 12 months)."""
+    rule = rule or DisclosureRule()
+    meldingen: list[str] = []
+    if periode is None:
+        end = data_end(con)
+        if end is None:
+            raise ValueError("Het pakhuis is leeg: lees eerst gegevens in.")
+        periode = last_year(end)
+    combos, wijk = publish_stacking(stacking(con, periode), rule)
+
+    bereik = pd.DataFrame()
+    synthetisch = False
+    try:
+        table = load_table(LAAG_INKOMEN, cbs_cache)
+        synthetisch = table.synthetisch
+        raw = reach(con, periode, select_period(table))
+        bereik = _protect_counts(
+            raw,
+            ["gebruikers", "rechthebbend"],
+            "gebruikers",
+            rule,
+            ["bereik", "ondergrens", "bovengrens", "niet_gebruik"],
+        )
+    except CbsError as exc:
+        meldingen.append(f"Bereik niet berekend: {exc}")
+
+    vorig = last_year(periode.van)
+    rows = []
+    for wet in ("participatiewet", "schuldhulp"):
+        t = relapse(con, wet, vorig)
+        lo, hi = t.interval()
+        rows.append(
+            {
+                "wet": wet,
+                "beeindigd": t.beeindigd,
+                "terug": t.terug,
+                "aandeel": t.aandeel,
+                "ondergrens": lo,
+                "bovengrens": hi,
+            }
+        )
+    terugval = _protect_counts(
+        pd.DataFrame(rows),
+        ["beeindigd", "terug"],
+        "beeindigd",
+        rule,
+        ["aandeel", "ondergrens", "bovengrens"],
+    )
+    # A share resting on a suppressed numerator would reveal it: suppress below threshold too.
+    few = pd.DataFrame(rows)["terug"] < rule.min_count
+    terugval.loc[few, ["terug", "aandeel", "ondergrens", "bovengrens"]] = np.nan
+
+    trechter = pd.DataFrame()
+    if indicators is not None:
+        rates = wijk_rates(indicators)
+        if not rates.empty:
+            f = funnel(rates)
+            trechter = _protect_counts(
+                f, ["teller", "noemer"], "teller", rule, ["waarde", "oordeel"]
+            )
+    return Integraal(
+        periode=periode,
+        combinaties=combos,
+        stapeling_wijk=wijk,
+        bereik=bereik,
+        terugval=terugval,
+        trechter_wijk=trechter,
+        definities={
+            "stapeling": STACKING_DEF,
+            "bereik": REACH_DEF.format(grens=120),
+            "terugval": RELAPSE_DEF.format(wet="Participatiewet- of schuldhulp", dagen=365),
+            "trechter": FUNNEL_DEF,
+        },
+        meldingen=meldingen,
+        synthetisch_cbs=synthetisch,
+    )
