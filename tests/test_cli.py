@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
-from helpers import BERICHTEN
 from stuurdata.cli import app
+
+from helpers import BERICHTEN
 
 runner = CliRunner()
 

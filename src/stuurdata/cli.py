@@ -223,6 +223,10 @@ def indicatoren(
 def rapport(
     uit: Annotated[Path, typer.Option("--uit", help="HTML-bestand voor het rapport.")],
     pakhuis: Pakhuis = Path("stuurdata.duckdb"),
+    begroting: Annotated[
+        Path | None,
+        typer.Option("--begroting", help="Begroting (CSV per wet, productcategorie en jaar)."),
+    ] = None,
 ) -> None:
     """Schrijf het rapport voor raad en beleid (één zelfstandig HTML-bestand)."""
     from stuurdata.pipeline import compute_and_store, publish, write_report
@@ -233,7 +237,7 @@ def rapport(
     _setup_log(pakhuis)
     con = connect(pakhuis)
     try:
-        path = write_report(con, publish(compute_and_store(con)), uit)
+        path = write_report(con, publish(compute_and_store(con)), uit, begroting=begroting)
     finally:
         con.close()
     log.info("rapport geschreven: %s", path)
@@ -276,9 +280,10 @@ def demo(
 
 def _register_subapps() -> None:
     """Commands of other layers, each a Typer sub-app in its own module."""
-    from stuurdata import cli_domein
+    from stuurdata import cli_domein, cli_prognose
 
     app.add_typer(cli_domein.app, name="domein")
+    app.add_typer(cli_prognose.app, name="prognose")
 
 
 _register_subapps()

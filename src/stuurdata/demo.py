@@ -60,7 +60,13 @@ def run_demo(
     try:
         published = publish(compute_and_store(con))
         indicatoren = export_csv(published, map / "indicatoren.csv") or map / "indicatoren.csv"
-        rapport = write_report(con, published, map / "rapport.html")
+        begroting = map / "synth" / "begroting.csv"
+        rapport = write_report(
+            con,
+            published,
+            map / "rapport.html",
+            begroting=begroting if begroting.exists() else None,
+        )
     finally:
         con.close()
     return DemoResult(synth, lading, pakhuis, rapport, indicatoren, kerncijfers(published))

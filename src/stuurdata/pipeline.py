@@ -11,7 +11,6 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-from stuurdata.privacy.disclosure import DisclosureRule, protect
 
 from stuurdata.config import settings
 from stuurdata.indicators import (
@@ -20,7 +19,9 @@ from stuurdata.indicators import (
     load_definitions,
     store_indicators,
 )
+from stuurdata.privacy.disclosure import DisclosureRule, protect
 from stuurdata.report import build_report_data, render_report
+from stuurdata.report.prognose import prognose_section
 
 
 def disclosure_rule() -> DisclosureRule:
@@ -53,7 +54,18 @@ def write_indicators(
     return out
 
 
-def write_report(con: duckdb.DuckDBPyConnection, published: pd.DataFrame, uit: Path) -> Path:
-    """Render the council report from published (protected) values."""
-    data = build_report_data(con, published, load_definitions())
+def write_report(
+    con: duckdb.DuckDBPyConnection,
+    published: pd.DataFrame,
+    uit: Path,
+    *,
+    begroting: Path | None = None,
+) -> Path:
+    """Render the council report from published (protected) values.
+
+    The chapter "Prognose en budget" compares with ``begroting`` (a budget CSV, see
+    docs/modelkaart.md) when given.
+    """
+    prognose = prognose_section(con, begroting=begroting, rule=disclosure_rule())
+    data = build_report_data(con, published, load_definitions(), prognose=prognose)
     return render_report(data, Path(uit))

@@ -26,6 +26,7 @@ from stuurdata.report.charts import (
 from stuurdata.report.format import fmt_date, period_label, period_span
 from stuurdata.report.frame import SOORT_VOORKEUR, Published, Value, period_key
 from stuurdata.report.gemeenten import GEMEENTEN
+from stuurdata.report.kwaliteit import indicator_labels, quality_chapter
 from stuurdata.report.layout import WETTEN, IndicatorInfo, describe, format_value, split_id
 from stuurdata.report.model import (
     Block,
@@ -75,8 +76,10 @@ class _Builder:
         gemeente: str,
         names: Mapping[str, str],
         soort: str | None,
+        labels: Mapping[str, str] | None = None,
     ) -> None:
         self.frame = frame
+        self.labels = labels or {}
         self.definitions = definitions
         self.gm = gemeente
         self.names = names
@@ -153,6 +156,7 @@ class _Builder:
             definitie=info.definitie,
             vergelijking=vergelijking,
             onderdrukt=value is not None and value.status == "onderdrukt",
+            kwaliteitslabel=self.labels.get(indicator, ""),
         )
 
     def cards(self, ids: Iterable[str], soort: str, periode: str) -> tuple[Card, ...]:
@@ -335,19 +339,32 @@ def build_report_data(
     *,
     periodesoort: str | None = None,
     now: datetime | None = None,
+    prognose: Section | None = None,
 ) -> ReportData:
     """Assemble the report for the municipality in ``published``.
 
     ``periodesoort`` forces the period type of the headline figures ('kwartaal', 'maand'
     or 'jaar'); by default the newest quarter is used, falling back to months, then years.
-    ``con`` is read for metadata only (names, freshness, load counts).
+    ``con`` is read for metadata only (names, freshness, load counts). ``prognose`` is
+    the chapter from ``report.prognose.prognose_section``, appended when given.
     """
     frame = Published(published)
     gemeente = frame.municipality() or meta.message_municipality(con) or "onbekend"
     names = {**{k: v for k, v in GEMEENTEN.items() if k == gemeente}, **meta.area_names(con)}
     naam = names.get(gemeente, gemeente)
-    builder = _Builder(frame, definitions, gemeente, names, periodesoort)
+    hoofdstuk, kwaliteit = quality_chapter(con)
+    labels = indicator_labels(kwaliteit, frame.indicators)
+    if "kwaliteitslabel" in published.columns:  # labels set by quality.label_indicators win
+        given = published.dropna(subset=["kwaliteitslabel"])
+        labels |= {
+            str(i): str(t)
+            for i, t in zip(given["indicator"], given["kwaliteitslabel"], strict=True)
+            if t
+        }
+    builder = _Builder(frame, definitions, gemeente, names, periodesoort, labels)
     sections = tuple(s for s in (builder.section(w) for w in (*WETTEN, None)) if s is not None)
+    if prognose is not None:  # the chapter "Prognose en budget" (report/prognose.py)
+        sections = (*sections, prognose)
     span = frame.span()
     periode_tekst = period_span(span[0].date(), span[1].date()) if span else "geen gegevens"
     infos = [builder.info(i) for i in frame.indicators]
@@ -369,6 +386,7 @@ def build_report_data(
         definities=groups,
         onthulling=ONTHULLING,
         toelichting_tekens=TEKENS,
+        extra={"kwaliteit": hoofdstuk},
     )
 
 

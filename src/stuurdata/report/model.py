@@ -26,6 +26,7 @@ class Card:
     eenheid: str = ""
     vergelijking: str | None = None
     onderdrukt: bool = False
+    kwaliteitslabel: str = ""  # the chain monitor's warning, shown beside the figure
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,198 @@
+"""``stuurdata prognose``: year-end projection, multi-year forecast and its backtest.
+
+Each command is a few lines over a library function in ``stuurdata.forecast``; every
+figure printed passes disclosure control first (``report.prognose.shield``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import duckdb
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from stuurdata.forecast import Scenario, prognose, year_end
+from stuurdata.forecast.basis import load_basis
+from stuurdata.forecast.meerjarig import run_backtest, summarise
+from stuurdata.privacy.disclosure import DisclosureRule
+from stuurdata.report.format import fmt_euro, fmt_number
+from stuurdata.report.prognose import shield
+
+app = typer.Typer(help="Prognoses: jaareinde, meerjarige vraag en kosten, en de terugtoets.")
+console = Console()
+Pakhuis = Annotated[
+    Path,
+    typer.Option("--pakhuis", help="Het pakhuis (DuckDB-bestand).", envvar="STUURDATA_PAKHUIS"),
+]
+
+
+def _open(pakhuis: Path) -> duckdb.DuckDBPyConnection:
+    if not pakhuis.exists():
+        console.print(f"[red]Pakhuis {pakhuis} bestaat niet.[/red]")
+        raise typer.Exit(1)
+    return duckdb.connect(str(pakhuis), read_only=True)
+
+
+def _euro(v: float) -> str:
+    return "." if v != v else fmt_euro(v)
+
+
+@app.command()
+def jaar(
+    pakhuis: Pakhuis = Path("stuurdata.duckdb"),
+    begroting: Annotated[
+        Path | None, typer.Option(help="Begrotingsbestand (jaar;wet;productcategorie;bedrag).")
+    ] = None,
+) -> None:
+    """Waar komt dit jaar uit, per wet en productcategorie, met 80%- en 95%-interval."""
+    con = _open(pakhuis)
+    frame = year_end(con, begroting)
+    if frame.empty:
+        console.print("Te weinig declaraties voor een jaarprognose.")
+        raise typer.Exit(1)
+    money = [
+        "gerealiseerd",
+        "nog_verwacht",
+        "rest_jaar",
+        "jaartotaal",
+        "lo80",
+        "hi80",
+        "lo95",
+        "hi95",
+        "verschil",
+    ]
+    safe = shield(frame, money, "bedrag", DisclosureRule())
+    table = Table(title=f"Jaarprognose {int(frame['jaar'].iloc[0])}")
+    for col in [
+        "Wet",
+        "Categorie",
+        "Gerealiseerd",
+        "Nog verwacht",
+        "Rest jaar",
+        "Jaartotaal",
+        "80%-interval",
+        "95%-interval",
+        "Begroting",
+        "Verschil",
+    ]:
+        table.add_column(col, justify="left" if col in ("Wet", "Categorie") else "right")
+    for r in safe.itertuples():
+        table.add_row(
+            r.wet,
+            r.productcategorie or "totaal",
+            _euro(r.gerealiseerd),
+            _euro(r.nog_verwacht),
+            _euro(r.rest_jaar),
+            _euro(r.jaartotaal),
+            f"{_euro(r.lo80)} – {_euro(r.hi80)}",
+            f"{_euro(r.lo95)} – {_euro(r.hi95)}",
+            _euro(r.begroting),
+            _euro(r.verschil),
+        )
+    console.print(table)
+
+
+@app.command()
+def meerjarig(
+    pakhuis: Pakhuis = Path("stuurdata.duckdb"),
+    jaren: Annotated[int, typer.Option(min=1, max=5, help="Aantal jaren vooruit.")] = 5,
+    tarief: Annotated[
+        list[str] | None, typer.Option(help="Tariefwijziging, bv. wmo:01:5 (+5%).")
+    ] = None,
+    doelgroep: Annotated[
+        list[str] | None, typer.Option(help="Doelgroep maal factor, bv. wmo:1.08.")
+    ] = None,
+    migratie: Annotated[bool, typer.Option(help="Ook hoge en lage migratie tonen.")] = False,
+    uit: Annotated[
+        Path | None, typer.Option(help="Schrijf alle (beschermde) cijfers als CSV.")
+    ] = None,
+) -> None:
+    """Cliënten en kosten per wet voor 1-5 jaar, per wijk en gemeente, met scenario's."""
+    con = _open(pakhuis)
+    lijst = []
+    if tarief or doelgroep:
+        t = {
+            (p.split(":")[0], p.split(":")[1].zfill(2)): float(p.split(":")[2]) / 100
+            for p in tarief or []
+        }
+        d = {p.split(":")[0]: float(p.split(":")[1]) for p in doelgroep or []}
+        lijst.append(Scenario("wat_als", tarief=t, doelgroep=d))
+    if migratie:
+        lijst += [
+            Scenario("hoge_migratie", migratie="hoge_migratie"),
+            Scenario("lage_migratie", migratie="lage_migratie"),
+        ]
+    result = prognose(con, jaren=jaren, lijst=lijst)
+    if result is None:
+        console.print("Te weinig historie voor een prognose.")
+        raise typer.Exit(1)
+    frame = result.prognose
+    parts = []
+    for maat, soort in (("clienten", "aantal"), ("kosten", "bedrag")):
+        sel = frame[frame["maat"] == maat]
+        parts.append(
+            shield(sel, ["waarde", "lo80", "hi80", "lo95", "hi95"], soort, DisclosureRule())
+        )
+    import pandas as pd
+
+    safe = pd.concat(parts).drop(columns=["n"])
+    gm = safe[safe["niveau"] == "gemeente"]
+    for (wet, maat), part in gm.groupby(["wet", "maat"]):
+        fmt = (lambda v: "." if v != v else fmt_number(v)) if maat == "clienten" else _euro
+        table = Table(title=f"{wet}: {'cliënten per maand' if maat == 'clienten' else 'kosten'}")
+        table.add_column("Jaar")
+        scen = list(dict.fromkeys(part["scenario"]))
+        for s in scen:
+            table.add_column(s, justify="right")
+        table.add_column("80%-interval (basis)", justify="right")
+        for jaar_, rows in part.groupby("jaar"):
+            base = rows[rows["scenario"] == "basis"].iloc[0]
+            cells = [fmt(rows[rows["scenario"] == s]["waarde"].iloc[0]) for s in scen]
+            table.add_row(str(jaar_), *cells, f"{fmt(base['lo80'])} – {fmt(base['hi80'])}")
+        console.print(table)
+    if uit:
+        safe.to_csv(uit, index=False, sep=";")
+        console.print(f"Alle cijfers: {uit}")
+
+
+@app.command()
+def toets(
+    pakhuis: Pakhuis = Path("stuurdata.duckdb"),
+    oorsprongen: Annotated[int, typer.Option(min=1, help="Aantal startmaanden.")] = 6,
+) -> None:
+    """Terugtoets: MASE en dekking van de intervallen, per wet, niveau en horizon."""
+    con = _open(pakhuis)
+    basis = load_basis(con)
+    if basis is None:
+        console.print("Te weinig historie voor een terugtoets.")
+        raise typer.Exit(1)
+    res = summarise(run_backtest(basis, origins=oorsprongen))
+    table = Table(title="Terugtoets (gemiddeld over startmaanden)")
+    for col in [
+        "Wet",
+        "Niveau",
+        "Maat",
+        "Model",
+        "Horizon",
+        "MASE",
+        "MASE vorig jaar",
+        "Binnen 80%",
+        "Binnen 95%",
+    ]:
+        table.add_column(col, justify="right" if col[0] in "MHB" and col != "Maat" else "left")
+    for r in res.itertuples():
+        table.add_row(
+            r.wet,
+            r.niveau,
+            r.maat,
+            r.variant,
+            f"{r.horizon} mnd",
+            fmt_number(r.mase, 2),
+            fmt_number(r.mase_naief, 2),
+            f"{fmt_number(100 * r.dekking80)}%",
+            f"{fmt_number(100 * r.dekking95)}%",
+        )
+    console.print(table)
