@@ -73,8 +73,14 @@ def run_demo(
 
 
 def kerncijfers(published: pd.DataFrame) -> dict[str, str]:
-    """Headline figures of the last full year at gemeente level, as published (protected)."""
+    """Headline figures of the last full year at gemeente level, as published (protected).
+
+    A year is full when its December is in the data; otherwise the newest year is shown.
+    """
     gm = published[(published["niveau"] == "gemeente") & (published["periodesoort"] == "jaar")]
+    months = set(published.loc[published["periodesoort"] == "maand", "periode"])
+    full = gm[gm["periode"].map(lambda year: f"{year}-12" in months)]
+    gm = full if not full.empty else gm
     out: dict[str, str] = {}
     labels = {
         "clienten_wmo": "Cliënten Wmo",

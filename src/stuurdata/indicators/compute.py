@@ -96,7 +96,13 @@ def select_definitions(ids: Sequence[str] | None) -> list[Definition]:
 
 
 def data_coverage(con: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
-    """First and last message date in the warehouse, or None when there is no data."""
+    """The span the warehouse describes completely, or None when there is no data.
+
+    It ends at the newest message. It starts at the first service month with a claim when
+    there are claims: claims are the monthly flow of a traffic history, while allocations
+    and starts dated earlier are only the still-running part of an older history (counting
+    clients there would show a false rise). Without claims it starts at the oldest message.
+    """
     parts = [
         "SELECT dagtekening AS d FROM bericht",
         "SELECT dagtekening FROM toewijzing",
@@ -105,11 +111,14 @@ def data_coverage(con: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
         "SELECT dagtekening_start FROM levering",
         "SELECT dagtekening_stop FROM levering",
     ]
-    rows = con.execute(f"SELECT min(d), max(d) FROM ({' UNION ALL '.join(parts)})").fetchall()
-    first, last = rows[0]
+    rows = con.execute(
+        f"SELECT min(d), max(d), (SELECT date_trunc('month', min(periode_begin))::DATE "
+        f"FROM declaratie) FROM ({' UNION ALL '.join(parts)})"
+    ).fetchall()
+    first, last, first_claim = rows[0]
     if first is None:
         return None
-    return first, last
+    return (first_claim if first_claim is not None else first), last
 
 
 def _finish(expr: ir.Table, d: Definition) -> ir.Table:

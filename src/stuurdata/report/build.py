@@ -8,7 +8,7 @@ leaves its card, column or chart out rather than showing an invented zero.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import duckdb
@@ -24,7 +24,7 @@ from stuurdata.report.charts import (
     period_bar_chart,
 )
 from stuurdata.report.format import fmt_date, period_label, period_span
-from stuurdata.report.frame import SOORT_VOORKEUR, Published, Value, period_key
+from stuurdata.report.frame import SOORT_VOORKEUR, Published, Value, parse_period, period_key
 from stuurdata.report.gemeenten import GEMEENTEN
 from stuurdata.report.kwaliteit import indicator_labels, quality_chapter
 from stuurdata.report.layout import WETTEN, IndicatorInfo, describe, format_value, split_id
@@ -84,6 +84,7 @@ class _Builder:
         self.gm = gemeente
         self.names = names
         self.soort_keuze = soort
+        self.data_end: date | None = None  # newest message: later periods are incomplete
         self._info: dict[str, IndicatorInfo] = {}
 
     def info(self, indicator: str) -> IndicatorInfo:
@@ -111,9 +112,18 @@ class _Builder:
         for soort in order:
             for candidates in (ids[:1], ids):
                 periods = {p for i in candidates for p in self.frame.periods(i, self.gm, soort)}
+                complete = {p for p in periods if self._complete(p)}
+                periods = complete or periods
                 if periods:
                     return soort, max(periods, key=period_key)
         return None
+
+    def _complete(self, periode: str) -> bool:
+        """Headlines use complete periods: ended at most a week after the newest message.
+
+        The week allows for the quiet last days of a month (no message on the 31st)."""
+        end_exclusive = parse_period(periode)[1]
+        return self.data_end is None or end_exclusive <= self.data_end + timedelta(8)
 
     def trend_soort(self, indicator: str) -> str | None:
         """Months when there are enough of them, otherwise quarters, otherwise years."""
@@ -362,10 +372,15 @@ def build_report_data(
             if t
         }
     builder = _Builder(frame, definitions, gemeente, names, periodesoort, labels)
+    newest = meta.newest_message(con)
+    builder.data_end = newest.date() if isinstance(newest, datetime) else newest
     sections = tuple(s for s in (builder.section(w) for w in (*WETTEN, None)) if s is not None)
     if prognose is not None:  # the chapter "Prognose en budget" (report/prognose.py)
         sections = (*sections, prognose)
     span = frame.span()
+    if span and builder.data_end is not None:  # the report runs to the newest message's month
+        month_after = (builder.data_end.replace(day=1) + timedelta(32)).replace(day=1)
+        span = (span[0], min(span[1], pd.Timestamp(month_after)))
     periode_tekst = period_span(span[0].date(), span[1].date()) if span else "geen gegevens"
     infos = [builder.info(i) for i in frame.indicators]
     groups = tuple(
