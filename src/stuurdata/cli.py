@@ -280,8 +280,9 @@ def demo(
 
 def _register_subapps() -> None:
     """Commands of other layers, each a Typer sub-app in its own module."""
-    from stuurdata import cli_domein, cli_prognose
+    from stuurdata import cli_domein, cli_kwaliteit, cli_prognose
 
+    app.add_typer(cli_kwaliteit.app)
     app.add_typer(cli_domein.app, name="domein")
     app.add_typer(cli_prognose.app, name="prognose")
 

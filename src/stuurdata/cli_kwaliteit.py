@@ -1,0 +1,88 @@
+"""The `stuurdata kwaliteit` command: the chain monitor's scorecard, optionally as a file.
+
+A Typer sub-app so the main CLI only needs one ``app.add_typer(app)`` line; the work is in
+``kwaliteit_rapport`` (a library call a notebook user can make too).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from stuurdata.quality import Kwaliteit, run_monitor, scorecard, write_export
+
+app = typer.Typer(add_completion=False, rich_markup_mode="rich")
+console = Console()
+
+
+def kwaliteit_rapport(pakhuis: Path, uit: Path | None = None) -> Kwaliteit:
+    """Run the monitor on ``pakhuis`` and write ``uit`` (.xlsx or .html) when given."""
+    from stuurdata.warehouse.load import connect
+
+    con = connect(pakhuis)
+    try:
+        result = run_monitor(con)
+    finally:
+        con.close()
+    if uit is not None:
+        write_export(result, uit)
+    return result
+
+
+@app.command("kwaliteit")
+def kwaliteit(
+    pakhuis: Annotated[
+        Path,
+        typer.Option("--pakhuis", help="Het pakhuis (DuckDB-bestand).", envvar="STUURDATA_PAKHUIS"),
+    ] = Path("stuurdata.duckdb"),
+    uit: Annotated[
+        Path | None,
+        typer.Option(
+            "--uit",
+            help="Schrijf scorekaart en werklijst naar een Excel- (.xlsx) of HTML-bestand (.html).",
+        ),
+    ] = None,
+) -> None:
+    """Ketenmonitor: datakwaliteit per aanbieder (start- en stopberichten, declaraties)."""
+    if not pakhuis.exists():
+        console.print(f"[red]Pakhuis {pakhuis} bestaat niet. Lees eerst bestanden in.[/]")
+        raise typer.Exit(1)
+    if uit is not None and uit.suffix.lower() not in (".xlsx", ".html", ".htm"):
+        console.print("[red]--uit moet eindigen op .xlsx of .html.[/]")
+        raise typer.Exit(2)
+    result = kwaliteit_rapport(pakhuis, uit)
+    card = scorecard(result)
+    table = Table(
+        title=f"Datakwaliteit per aanbieder, {result.vanaf:%d-%m-%Y} t/m "
+        f"{result.peildatum:%d-%m-%Y} (slechtste eerst)"
+    )
+    for column in (
+        "Aanbieder (AGB)",
+        "Wetten",
+        "Signalen",
+        "Aandeel afwijkend",
+        "Trend",
+        "Richting",
+        "Gesignaleerd op",
+    ):
+        table.add_column(column)
+    for row in card.itertuples(index=False):
+        aandeel = row[6]
+        table.add_row(
+            str(row[0]),
+            str(row[1]),
+            str(row[2]),
+            "" if aandeel != aandeel else f"{aandeel * 100:.1f}%".replace(".", ","),
+            str(row[7]),
+            str(row[8]),
+            str(row[3]),
+        )
+    console.print(table)
+    console.print(
+        f"{len(result.bevindingen)} afwijkende gevallen in de werklijst"
+        + (f"; geschreven naar {uit}." if uit else " (gebruik --uit voor Excel of HTML).")
+    )
