@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import BERICHTEN
 from stuurdata.privacy.pseudonym import Pseudonymiser
+
+from helpers import BERICHTEN
 
 
 @pytest.fixture

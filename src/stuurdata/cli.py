@@ -19,7 +19,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from stuurdata.cli_doel import DoelOptie, onder_doel
 from stuurdata.privacy.pseudonym import KeyError_
+
+# The tables behind the indicators and the report (checked against the purpose's sources).
+INDICATOR_BRONNEN = ("toewijzing", "declaratie", "verblijf")
 
 # The help screens are for Dutch users too.
 help_text.OPTIONS_PANEL_TITLE = "Opties"
@@ -169,7 +173,7 @@ def inlezen(
     paden: Annotated[list[Path], typer.Argument(help="Bestanden, mappen of zip-archieven.")],
     pakhuis: Pakhuis = Path("stuurdata.duckdb"),
     sleutel: Sleutel = None,
-    doel: Annotated[str | None, typer.Option(help="Doel van de verwerking.")] = None,
+    doel: DoelOptie = None,
 ) -> None:
     """Lees berichten (iWmo/iJw), BRP-extracten, suite-exports en gebiedenlijsten in."""
     from stuurdata.privacy.keys import pseudonymiser
@@ -178,11 +182,20 @@ def inlezen(
 
     _setup_log(pakhuis)
     try:
-        pseudo = pseudonymiser(sleutel)
-        with _progress() as bar:
-            result = load_sources(
-                paden, pakhuis, pseudo, doel=doel, progress=_file_progress(bar, "Inlezen")
-            )
+        with onder_doel(pakhuis, doel, "inlezen") as v:
+            pseudo = pseudonymiser(sleutel)
+            with _progress() as bar:
+                result = load_sources(
+                    paden,
+                    pakhuis,
+                    pseudo,
+                    doel=v.doel.naam,
+                    progress=_file_progress(bar, "Inlezen"),
+                    bronnen=v.doel.bronnen,
+                )
+            v.bronnen = sorted({f.bron for f in result.bestanden if f.geladen})
+            v.personen = result.personen
+            v.uitvoer = str(pakhuis)
     except (SourcePathError, KeyError_) as exc:
         raise _fail(str(exc)) from None
     _print_load(result)
@@ -198,8 +211,14 @@ def indicatoren(
     pakhuis: Pakhuis = Path("stuurdata.duckdb"),
     uit: Annotated[Path | None, typer.Option("--uit", help="CSV-bestand (lang formaat).")] = None,
     intern: Annotated[
-        bool, typer.Option("--intern", help="Onbeschermde waarden (alleen voor intern gebruik).")
+        bool,
+        typer.Option(
+            "--intern",
+            help="Onbeschermde waarden (alleen voor intern gebruik; het doel moet "
+            "uitvoer op persoonsniveau toestaan).",
+        ),
     ] = False,
+    doel: DoelOptie = None,
 ) -> None:
     """Bereken de indicatoren; zonder --intern alleen beschermde (afgeronde) waarden."""
     from stuurdata.pipeline import write_indicators
@@ -208,11 +227,16 @@ def indicatoren(
     if not pakhuis.exists():
         raise _fail(f"Pakhuis {pakhuis} bestaat niet. Lees eerst bestanden in (stuurdata inlezen).")
     _setup_log(pakhuis)
-    con = connect(pakhuis)
-    try:
-        frame = write_indicators(con, uit, intern=intern)
-    finally:
-        con.close()
+    activiteit = "export" if uit else "berekenen"
+    with onder_doel(
+        pakhuis, doel, activiteit, bronnen=INDICATOR_BRONNEN, niveau="buurt", persoonsniveau=intern
+    ) as v:
+        con = connect(pakhuis)
+        try:
+            frame = write_indicators(con, uit, intern=intern)
+        finally:
+            con.close()
+        v.uitvoer = str(uit) if uit else None
     log.info("indicatoren: %d waarden (intern=%s)", len(frame), intern)
     console.print(
         f"{len(frame)} indicatorwaarden berekend" + (f", geschreven naar {uit}." if uit else ".")
@@ -227,6 +251,7 @@ def rapport(
         Path | None,
         typer.Option("--begroting", help="Begroting (CSV per wet, productcategorie en jaar)."),
     ] = None,
+    doel: DoelOptie = None,
 ) -> None:
     """Schrijf het rapport voor raad en beleid (één zelfstandig HTML-bestand)."""
     from stuurdata.pipeline import compute_and_store, publish, write_report
@@ -235,11 +260,15 @@ def rapport(
     if not pakhuis.exists():
         raise _fail(f"Pakhuis {pakhuis} bestaat niet. Lees eerst bestanden in (stuurdata inlezen).")
     _setup_log(pakhuis)
-    con = connect(pakhuis)
-    try:
-        path = write_report(con, publish(compute_and_store(con)), uit, begroting=begroting)
-    finally:
-        con.close()
+    with onder_doel(pakhuis, doel, "rapport", bronnen=INDICATOR_BRONNEN, niveau="buurt") as v:
+        con = connect(pakhuis)
+        try:
+            path = write_report(
+                con, publish(compute_and_store(con)), uit, begroting=begroting, doel=v.doel
+            )
+        finally:
+            con.close()
+        v.uitvoer = str(path)
     log.info("rapport geschreven: %s", path)
     console.print(f"Rapport: {path}")
 
@@ -280,8 +309,9 @@ def demo(
 
 def _register_subapps() -> None:
     """Commands of other layers, each a Typer sub-app in its own module."""
-    from stuurdata import cli_domein, cli_kwaliteit, cli_prognose
+    from stuurdata import cli_domein, cli_kwaliteit, cli_privacy, cli_prognose
 
+    cli_privacy.register(app)
     app.add_typer(cli_kwaliteit.app)
     app.add_typer(cli_domein.app, name="domein")
     app.add_typer(cli_prognose.app, name="prognose")

@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from stuurdata.cli_doel import DoelOptie, onder_doel
 from stuurdata.quality import Kwaliteit, run_monitor, scorecard, write_export
 
 app = typer.Typer(add_completion=False, rich_markup_mode="rich")
@@ -46,6 +47,7 @@ def kwaliteit(
             help="Schrijf scorekaart en werklijst naar een Excel- (.xlsx) of HTML-bestand (.html).",
         ),
     ] = None,
+    doel: DoelOptie = None,
 ) -> None:
     """Ketenmonitor: datakwaliteit per aanbieder (start- en stopberichten, declaraties)."""
     if not pakhuis.exists():
@@ -54,7 +56,16 @@ def kwaliteit(
     if uit is not None and uit.suffix.lower() not in (".xlsx", ".html", ".htm"):
         console.print("[red]--uit moet eindigen op .xlsx of .html.[/]")
         raise typer.Exit(2)
-    result = kwaliteit_rapport(pakhuis, uit)
+    # The work list names allocations and pseudonyms: person-level output.
+    with onder_doel(
+        pakhuis,
+        doel,
+        "export" if uit else "bekijken",
+        bronnen=("toewijzing", "levering", "declaratie", "bericht"),
+        persoonsniveau=uit is not None,
+    ) as v:
+        result = kwaliteit_rapport(pakhuis, uit)
+        v.uitvoer = str(uit) if uit else None
     card = scorecard(result)
     table = Table(
         title=f"Datakwaliteit per aanbieder, {result.vanaf:%d-%m-%Y} t/m "

@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from stuurdata.cli_doel import DoelOptie, doelgebonden
 from stuurdata.forecast import Scenario, prognose, year_end
 from stuurdata.forecast.basis import load_basis
 from stuurdata.forecast.meerjarig import run_backtest, summarise
@@ -41,8 +42,10 @@ def _euro(v: float) -> str:
 
 
 @app.command()
+@doelgebonden("berekenen", bronnen=("toewijzing", "declaratie"))
 def jaar(
     pakhuis: Pakhuis = Path("stuurdata.duckdb"),
+    doel: DoelOptie = None,
     begroting: Annotated[
         Path | None, typer.Option(help="Begrotingsbestand (jaar;wet;productcategorie;bedrag).")
     ] = None,
@@ -96,8 +99,10 @@ def jaar(
 
 
 @app.command()
+@doelgebonden("berekenen", bronnen=("toewijzing", "declaratie", "verblijf"), niveau="wijk")
 def meerjarig(
     pakhuis: Pakhuis = Path("stuurdata.duckdb"),
+    doel: DoelOptie = None,
     jaren: Annotated[int, typer.Option(min=1, max=5, help="Aantal jaren vooruit.")] = 5,
     tarief: Annotated[
         list[str] | None, typer.Option(help="Tariefwijziging, bv. wmo:01:5 (+5%).")
@@ -159,8 +164,10 @@ def meerjarig(
 
 
 @app.command()
+@doelgebonden("berekenen", bronnen=("toewijzing", "declaratie", "verblijf"), niveau="wijk")
 def toets(
     pakhuis: Pakhuis = Path("stuurdata.duckdb"),
+    doel: DoelOptie = None,
     oorsprongen: Annotated[int, typer.Option(min=1, help="Aantal startmaanden.")] = 6,
 ) -> None:
     """Terugtoets: MASE en dekking van de intervallen, per wet, niveau en horizon."""

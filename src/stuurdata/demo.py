@@ -14,9 +14,12 @@ import pandas as pd
 
 from stuurdata.indicators import export_csv
 from stuurdata.pipeline import compute_and_store, publish, write_report
+from stuurdata.privacy.governance import ensure_demo_purpose, verwerking
 from stuurdata.privacy.keys import pseudonymiser
 from stuurdata.synth import SynthSummary, generate
 from stuurdata.warehouse.load import LoadResult, connect, load_sources
+
+BRONNEN = ("toewijzing", "declaratie", "verblijf")  # what indicators and report read
 
 
 @dataclass
@@ -41,32 +44,50 @@ def run_demo(
     synth_progress: Callable[[str, float], None] | None = None,
     load_progress: Callable[[int, int, str], None] | None = None,
 ) -> DemoResult:
-    """Generate, load, compute and report into ``map`` (a re-run starts afresh)."""
+    """Generate, load, compute and report into ``map`` (a re-run starts afresh).
+
+    Everything runs under the demo purpose (registered on first use) and is audit-logged.
+    """
     map = Path(map)
     pakhuis = map / "pakhuis.duckdb"
-    for stale in (pakhuis, Path(f"{pakhuis}.wal")):
+    for stale in (pakhuis, Path(f"{pakhuis}.wal")):  # purposes and the audit log stay
         stale.unlink(missing_ok=True)
     synth = generate(
         map / "synth", inwoners=inwoners, maanden=maanden, zaad=zaad, progress=synth_progress
     )
-    lading = load_sources(
-        [map / "synth" / "bronnen"],
-        pakhuis,
-        pseudonymiser(sleutel),
-        doel="demo",
-        progress=load_progress,
-    )
+    doel = ensure_demo_purpose(pakhuis)
+    with verwerking(pakhuis, doel=doel.naam, activiteit="inlezen") as v:
+        lading = load_sources(
+            [map / "synth" / "bronnen"],
+            pakhuis,
+            pseudonymiser(sleutel),
+            doel=doel.naam,
+            progress=load_progress,
+            bronnen=doel.bronnen,
+        )
+        v.bronnen = sorted({f.bron for f in lading.bestanden if f.geladen})
+        v.personen, v.uitvoer = lading.personen, str(pakhuis)
+    indicatoren, rapport = map / "indicatoren.csv", map / "rapport.html"
+    begroting = map / "synth" / "begroting.csv"
     con = connect(pakhuis)
     try:
-        published = publish(compute_and_store(con))
-        indicatoren = export_csv(published, map / "indicatoren.csv") or map / "indicatoren.csv"
-        begroting = map / "synth" / "begroting.csv"
-        rapport = write_report(
-            con,
-            published,
-            map / "rapport.html",
-            begroting=begroting if begroting.exists() else None,
-        )
+        with verwerking(
+            pakhuis, doel=doel.naam, activiteit="export", bronnen=BRONNEN, niveau="buurt"
+        ) as v:
+            published = publish(compute_and_store(con))
+            export_csv(published, indicatoren)
+            v.uitvoer = str(indicatoren)
+        with verwerking(
+            pakhuis, doel=doel.naam, activiteit="rapport", bronnen=BRONNEN, niveau="buurt"
+        ) as v:
+            write_report(
+                con,
+                published,
+                rapport,
+                begroting=begroting if begroting.exists() else None,
+                doel=doel,
+            )
+            v.uitvoer = str(rapport)
     finally:
         con.close()
     return DemoResult(synth, lading, pakhuis, rapport, indicatoren, kerncijfers(published))

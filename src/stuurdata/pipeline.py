@@ -7,6 +7,7 @@ caller asks for the internal view explicitly.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -19,7 +20,9 @@ from stuurdata.indicators import (
     load_definitions,
     store_indicators,
 )
-from stuurdata.privacy.disclosure import DisclosureRule, protect
+from stuurdata.privacy.disclosure import DisclosureRule, protect_with_totals
+from stuurdata.privacy.governance import colofon
+from stuurdata.privacy.purposes import Doel
 from stuurdata.report import build_report_data, render_report
 from stuurdata.report.prognose import prognose_section
 
@@ -38,9 +41,13 @@ def compute_and_store(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def publish(frame: pd.DataFrame) -> pd.DataFrame:
-    """The disclosure-controlled view of an internal indicator frame."""
+    """The disclosure-controlled view of an internal indicator frame.
+
+    Primary suppression and rounding (CBS rule) plus secondary suppression over every
+    total/subtotal relation, so no suppressed cell can be recovered by subtraction.
+    """
     soort = {d.id: d.soort for d in load_definitions().values()}
-    return protect(frame, disclosure_rule(), soort)
+    return protect_with_totals(frame, disclosure_rule(), soort)
 
 
 def write_indicators(
@@ -60,12 +67,15 @@ def write_report(
     uit: Path,
     *,
     begroting: Path | None = None,
+    doel: Doel | None = None,
 ) -> Path:
     """Render the council report from published (protected) values.
 
     The chapter "Prognose en budget" compares with ``begroting`` (a budget CSV, see
-    docs/modelkaart.md) when given.
+    docs/modelkaart.md) when given; a report made under a purpose carries its colophon.
     """
     prognose = prognose_section(con, begroting=begroting, rule=disclosure_rule())
     data = build_report_data(con, published, load_definitions(), prognose=prognose)
+    if doel is not None:
+        data = replace(data, colofon=colofon(doel))
     return render_report(data, Path(uit))

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from helpers import elfproef_numbers
 from stuurdata.cli_domein import app
 from stuurdata.sources.cbs import SNAPSHOT_DIR
+
+from helpers import elfproef_numbers
 
 runner = CliRunner()
 
@@ -25,12 +26,17 @@ def test_cbs_shows_a_cached_table_and_says_when_it_is_missing(tmp_path) -> None:
 
 @pytest.mark.slow
 def test_integraal_prints_and_writes_protected_tables(town, tmp_path) -> None:
+    from stuurdata.privacy.governance import ensure_demo_purpose
+
     root, pakhuis, _ = town
+    ensure_demo_purpose(pakhuis)
     uit = tmp_path / "uit"
     result = runner.invoke(
         app,
         [
             "integraal",
+            "--doel",
+            "demo",
             "--pakhuis",
             str(pakhuis),
             "--cbs-cache",

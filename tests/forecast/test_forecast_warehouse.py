@@ -82,12 +82,17 @@ def test_prognose_backtest_and_report_chapter(demo: Path):
 
 
 def test_cli_commands_run(demo: Path):
+    from stuurdata.privacy.governance import ensure_demo_purpose
+
     runner = CliRunner()
     db = str(demo / "pakhuis.duckdb")
+    ensure_demo_purpose(demo / "pakhuis.duckdb")
+    refused = runner.invoke(app, ["toets", "--pakhuis", db], env={"COLUMNS": "200"})
+    assert refused.exit_code == 1 and "Geen doel opgegeven" in refused.output
     for args in (
         ["jaar", "--pakhuis", db, "--begroting", str(demo / "synth" / "begroting.csv")],
         ["meerjarig", "--pakhuis", db, "--jaren", "2", "--tarief", "wmo:01:5", "--migratie"],
         ["toets", "--pakhuis", db, "--oorsprongen", "2"],
     ):
-        result = runner.invoke(app, args, env={"COLUMNS": "200"})
+        result = runner.invoke(app, [*args, "--doel", "demo"], env={"COLUMNS": "200"})
         assert result.exit_code == 0, result.output

@@ -186,11 +186,16 @@ def test_cli_writes_excel_and_html(
     demo: tuple[Path, dict[str, Any], Kwaliteit], tmp_path: Path
 ) -> None:
     from stuurdata.cli_kwaliteit import app
+    from stuurdata.privacy.governance import DEMO_KETENMONITOR, ensure_demo_purpose
 
     pakhuis, _truth, k = demo
+    ensure_demo_purpose(pakhuis)
     runner = CliRunner()
+    refused = runner.invoke(app, ["--pakhuis", str(pakhuis), "--doel", "demo", "--uit", "x.xlsx"])
+    assert refused.exit_code == 1 and "persoonsniveau" in refused.output
+    doel = ["--doel", DEMO_KETENMONITOR]
     xlsx = tmp_path / "kwaliteit.xlsx"
-    result = runner.invoke(app, ["--pakhuis", str(pakhuis), "--uit", str(xlsx)])
+    result = runner.invoke(app, ["--pakhuis", str(pakhuis), "--uit", str(xlsx), *doel])
     assert result.exit_code == 0, result.output
     assert "Datakwaliteit per aanbieder" in result.output
     wb = load_workbook(xlsx)
@@ -202,10 +207,10 @@ def test_cli_writes_excel_and_html(
     assert ws.cell(row=2, column=headers.index("Bedrag") + 1).number_format.startswith('"€"')
     assert ws.max_row == len(k.bevindingen) + 1
     html = tmp_path / "kwaliteit.html"
-    assert runner.invoke(app, ["--pakhuis", str(pakhuis), "--uit", str(html)]).exit_code == 0
+    assert runner.invoke(app, ["--pakhuis", str(pakhuis), "--uit", str(html), *doel]).exit_code == 0
     page = html.read_text("utf-8")
     assert "Datakwaliteit van de keten" in page and "<script" not in page
-    bad = runner.invoke(app, ["--pakhuis", str(pakhuis), "--uit", str(tmp_path / "x.pdf")])
+    bad = runner.invoke(app, ["--pakhuis", str(pakhuis), "--uit", str(tmp_path / "x.pdf"), *doel])
     assert bad.exit_code != 0
 
 

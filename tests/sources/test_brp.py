@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from helpers import test_bsns
 from stuurdata.sources.brp import is_brp, read_brp
 from stuurdata.sources.records import Rejection, SourceFile, Unit
+
+from helpers import test_bsns
 
 HEADER = (
     "bsn;geboortedatum;geslacht;gemeentecode;wijkcode;buurtcode;postcode;huisnummer;"

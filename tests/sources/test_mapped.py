@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from helpers import elfproef_numbers, test_bsns
 from stuurdata.sources.mapped import (
     MappingError,
     find_mapping,
@@ -19,6 +18,8 @@ from stuurdata.sources.mapped import (
     read_mapped,
 )
 from stuurdata.sources.records import Rejection, SourceFile, Unit
+
+from helpers import elfproef_numbers, test_bsns
 
 PW_HEADER = (
     "Burgerservicenummer;Gemeente;Uitkeringssoort;Ingangsdatum;Einddatum;Netto bedrag per maand"

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import BERICHTEN, table_digest, test_bsns
 from stuurdata.warehouse.load import connect, load_sources
+
+from helpers import BERICHTEN, table_digest, test_bsns
 
 N_MESSAGES = 3000
 

@@ -8,9 +8,10 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
-from helpers import BERICHTEN, elfproef_numbers, table_digest, test_bsns
 from stuurdata.warehouse.load import LoadResult, connect, load_sources
 from stuurdata.warehouse.schema import STAGED
+
+from helpers import BERICHTEN, elfproef_numbers, table_digest, test_bsns
 
 BRP_HEADER = (
     "bsn;geboortedatum;geslacht;gemeentecode;wijkcode;buurtcode;postcode;huisnummer;"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from stuurdata.config import settings
-from stuurdata.privacy.pseudonym import Pseudonymiser, load_or_create_key
+from stuurdata.privacy.pseudonym import Pseudonymiser
 
 
 def key_path(sleutel: Path | None) -> Path:
@@ -14,5 +14,10 @@ def key_path(sleutel: Path | None) -> Path:
 
 
 def pseudonymiser(sleutel: Path | None = None) -> Pseudonymiser:
-    """A pseudonymiser with the installation's key (created 0600 on first use)."""
-    return Pseudonymiser(load_or_create_key(key_path(sleutel)))
+    """A pseudonymiser with the installation's key (created 0600 on first use).
+
+    The key file may hold rotation links (``privacy.rotation``); they are applied in order.
+    """
+    from stuurdata.privacy.rotation import chain_pseudonymiser
+
+    return chain_pseudonymiser(key_path(sleutel))

@@ -350,6 +350,7 @@ def build_report_data(
     periodesoort: str | None = None,
     now: datetime | None = None,
     prognose: Section | None = None,
+    integraal: Section | None = None,
 ) -> ReportData:
     """Assemble the report for the municipality in ``published``.
 
@@ -377,6 +378,8 @@ def build_report_data(
     sections = tuple(s for s in (builder.section(w) for w in (*WETTEN, None)) if s is not None)
     if prognose is not None:  # the chapter "Prognose en budget" (report/prognose.py)
         sections = (*sections, prognose)
+    if integraal is not None:  # the chapter "Integraal beeld" (report/integraal.py)
+        sections = (*sections, integraal)
     span = frame.span()
     if span and builder.data_end is not None:  # the report runs to the newest message's month
         month_after = (builder.data_end.replace(day=1) + timedelta(32)).replace(day=1)

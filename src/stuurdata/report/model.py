@@ -110,3 +110,4 @@ class ReportData:
     onthulling: str
     toelichting_tekens: str
     extra: dict[str, Any] = field(default_factory=dict)
+    colofon: str = ""  # purpose, legal basis, sources, disclosure rule (privacy.governance)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import getpass
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -59,6 +59,7 @@ class LoadResult:
 
     run_id: str
     bestanden: list[FileCount] = field(default_factory=list)
+    personen: int = 0  # distinct persons in the records loaded (for the audit log)
 
     def totaal(self, veld: str) -> int:
         """Sum of one count over all files."""
@@ -92,10 +93,13 @@ def load_sources(
     wie: str | None = None,
     progress: Progress | None = None,
     workers: int | None = None,
+    bronnen: Collection[str] | None = None,
 ) -> LoadResult:
     """Load files, folders and zip archives into the warehouse in one transaction.
 
     ``workers`` reader processes (default: ``STUURDATA_WERKERS`` or the number of cores).
+    ``bronnen`` limits the source kinds (a purpose's sources): other files are quarantined
+    unread, with the reason.
     """
     files = list_files(paths)
     total = count_sources(files)
@@ -103,7 +107,8 @@ def load_sources(
     con = connect(pakhuis)
     known = _known_clean_files(con)
     con.close()
-    with chunk_reader(files, pseudo.key, known, workers) as chunks:
+    allowed = frozenset(bronnen) if bronnen is not None else None
+    with chunk_reader(files, pseudo.key, known, workers, allowed) as chunks:
         _load(chunks, total, pakhuis, result, doel, wie or getpass.getuser(), progress)
     return result
 
@@ -141,6 +146,7 @@ def _load(
         stager.flush()
         integrity.classify_units(con)
         rejections.extend(integrity.rejected_units(con))
+        result.personen = _persons_loaded(con)
         merge.merge_all(con)
         _write_quarantine(con, rejections)
         _write_lading(con, counts, result, doel, wie)
@@ -151,6 +157,16 @@ def _load(
         raise
     finally:
         con.close()
+
+
+def _persons_loaded(con: duckdb.DuckDBPyConnection) -> int:
+    """Distinct persons among the units this load accepted."""
+    row = con.execute(
+        "SELECT count(DISTINCT persoon_id) FROM (SELECT persoon_id, unit_seq FROM stg_persoon "
+        "UNION ALL SELECT persoon_id, unit_seq FROM stg_voorziening) "
+        "WHERE unit_seq IN (SELECT unit_seq FROM stg_status WHERE status = 'geladen')"
+    ).fetchall()
+    return int(row[0][0])
 
 
 def _quarantine_row(item: Rejection, lading_id: int, bestand: str) -> Row:

@@ -21,6 +21,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from stuurdata.privacy.pseudonym import Pseudonymiser
+from stuurdata.privacy.rotation import pseudonymiser_from_key
 from stuurdata.sources.detect import UNKNOWN, detect, read_source
 from stuurdata.sources.files import iter_sources
 from stuurdata.sources.records import Rejection, Unit
@@ -54,14 +55,16 @@ class ChunkRead:
 _state: dict[str, object] = {}
 
 
-def _init(key: bytes, known: dict[str, int]) -> None:
-    _state["pseudo"] = Pseudonymiser(key)
+def _init(key: bytes, known: dict[str, int], allowed: frozenset[str] | None = None) -> None:
+    _state["pseudo"] = pseudonymiser_from_key(key)
     _state["known"] = known
+    _state["allowed"] = allowed
 
 
 def _read_chunk(paths: Sequence[Path]) -> ChunkRead:
     pseudo: Pseudonymiser = _state["pseudo"]  # type: ignore[assignment]
     known: dict[str, int] = _state["known"]  # type: ignore[assignment]
+    allowed: frozenset[str] | None = _state.get("allowed")  # type: ignore[assignment]
     builder = BatchBuilder()
     files: list[FileRead] = []
     for index, source in enumerate(iter_sources(paths)):
@@ -70,6 +73,16 @@ def _read_chunk(paths: Sequence[Path]) -> ChunkRead:
         files.append(read)
         if kind != UNKNOWN and source.sha256 in known:
             read.known_count = known[source.sha256]
+            continue
+        if allowed is not None and kind != UNKNOWN and kind not in allowed:
+            read.rejections.append(
+                Rejection(
+                    "bestand",
+                    "doelbinding",
+                    f"Bron '{kind}' valt buiten het doel van deze verwerking (toegestaan: "
+                    f"{', '.join(sorted(allowed))}); het bestand is niet gelezen.",
+                )
+            )
             continue
         for item in read_source(kind, source, pseudo):
             if isinstance(item, Unit):
@@ -93,17 +106,22 @@ def default_workers() -> int:
 
 @contextmanager
 def chunk_reader(
-    paths: Sequence[Path], key: bytes, known: dict[str, int], workers: int | None = None
+    paths: Sequence[Path],
+    key: bytes,
+    known: dict[str, int],
+    workers: int | None = None,
+    allowed: frozenset[str] | None = None,
 ) -> Iterator[Iterator[ChunkRead]]:
     """Chunks of read files in input order (a zip archive's members follow each other).
 
     ``known`` maps sha256 of files loaded before without quarantine to their record count:
-    such files are not parsed again. Enter this context *before* opening the warehouse.
+    such files are not parsed again; files of a kind outside ``allowed`` (the purpose's
+    sources) are refused unread. Enter this context *before* opening the warehouse.
     """
     workers = workers or default_workers()
     if workers <= 1 or len(paths) < _SERIAL_BELOW:
-        _init(key, known)
+        _init(key, known, allowed)
         yield (_read_chunk(chunk) for chunk in _chunks(paths))
         return
-    with multiprocessing.get_context("fork").Pool(workers, _init, (key, known)) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, _init, (key, known, allowed)) as pool:
         yield pool.imap(_read_chunk, _chunks(paths))

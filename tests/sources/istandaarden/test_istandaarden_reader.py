@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from helpers import BERICHTEN
 from stuurdata.privacy.pseudonym import Pseudonymiser
 from stuurdata.sources.istandaarden import is_istandaarden, read_istandaarden
 from stuurdata.sources.records import Rejection, SourceFile, Unit
 from stuurdata.warehouse.schema import columns
+
+from helpers import BERICHTEN
 
 EXAMPLES = sorted(BERICHTEN.glob("*/*.xml"))
 INVALID = {"JW315.xml", "JW318.xml"}

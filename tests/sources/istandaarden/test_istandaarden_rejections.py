@@ -8,10 +8,11 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import BERICHTEN
 from stuurdata.privacy.pseudonym import Pseudonymiser
 from stuurdata.sources.istandaarden import read_istandaarden
 from stuurdata.sources.records import Rejection, SourceFile, Unit
+
+from helpers import BERICHTEN
 
 NINE = re.compile(r"(?<!\d)\d{9}(?!\d)")
 WMO301 = (BERICHTEN / "iwmo" / "WMO301.xml").read_bytes()

@@ -1,0 +1,342 @@
+"""Secondary suppression: no suppressed cell can be recovered from the published ones.
+
+Primary suppression (``disclosure.protect``) hides figures resting on fewer than 10 persons.
+Where a table also publishes totals, a hidden cell could be recovered by subtraction: the
+wijk total minus its published buurten. This module chooses additional (secondary) cells to
+hide with the *hypercube method* (Repsilber; the GHMITER method of tau-argus): for every
+primary cell it suppresses a set of cells that carries a direction ``d`` with
+``A d = 0`` for every additive relation ``A`` of the table, so the hidden values can all move
+by ``+t·d`` while every published cell and every total stays what it is. An attacker solving
+the linear system (with non-negative counts) therefore finds an interval, never one value.
+
+The model (see docs/privacy.md):
+
+* A *family* is one indicator, or a per-category indicator together with its total
+  (``clienten_per_categorie_wmo`` with ``clienten_wmo`` as the category total).
+* Dimensions: area (gemeente > wijk > buurt, from the CBS codes: ``WK990101`` lies in
+  ``GM9901``, ``BU99010101`` in ``WK990101``), time (year > quarter > month; only for amounts,
+  which add up over time; persons counted once per period do not), category (total > codes).
+* Every relation reads ``total = sum(parts) + rest``. The rest is real in this warehouse
+  (clients without an address count only for the gemeente; a client in two categories counts
+  twice). A rest of zero is treated as *known* (an attacker may assume exact additivity); a
+  non-zero rest is an unpublished cell the attacker does not know.
+* Rates publish counts of their own (``clienten_per_1000_wmo`` carries the teller of
+  ``clienten_wmo``): a rate is suppressed wherever the count it shares is, so the same
+  quantity is never hidden in one table and shown in another.
+
+Only counts and amounts (``soort`` aantal and bedrag) form tables; medians and other day
+statistics do not add up and keep primary suppression only.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+ADDITIVE_KINDS = frozenset({"aantal", "bedrag"})
+TIME_ADDITIVE_KINDS = frozenset({"bedrag"})
+RATE_KINDS = frozenset({"per_1000", "percentage", "bedrag_per_client"})
+REST = "~rest:"
+_CANDIDATES = 4
+_QUARTER = re.compile(r"^(\d{4})-K([1-4])$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def area_parent(code: str) -> str | None:
+    """``BU99010101`` -> ``WK990101`` -> ``GM9901`` -> None (CBS code structure)."""
+    if code.startswith("BU") and len(code) == 10:
+        return "WK" + code[2:8]
+    if code.startswith("WK") and len(code) == 8:
+        return "GM" + code[2:6]
+    return None
+
+
+def period_parent(period: str) -> str | None:
+    """``2024-05`` -> ``2024-K2`` -> ``2024`` -> None."""
+    if m := _MONTH.match(period):
+        return f"{m.group(1)}-K{(int(m.group(2)) - 1) // 3 + 1}"
+    if m := _QUARTER.match(period):
+        return m.group(1)
+    return None
+
+
+class Tree:
+    """One dimension's hierarchy over the coordinates present, with a rest leaf per total."""
+
+    def __init__(self, nodes: Iterable[str], parent_of: Callable[[str], str | None]) -> None:
+        present = set(nodes)
+        self.parent: dict[str, str | None] = {}
+        self.children: dict[str, list[str]] = {n: [] for n in sorted(present)}
+        for node in sorted(present):
+            up = parent_of(node)
+            self.parent[node] = up if up in present else None
+            if self.parent[node] is not None:
+                self.children[up].append(node)  # type: ignore[index]
+        for node in sorted(present):
+            if self.children[node]:
+                rest = REST + node
+                self.parent[rest] = node
+                self.children[rest] = []
+                self.children[node].append(rest)
+        self.leaves = [n for n, ch in self.children.items() if not ch]
+        self._chain: dict[str, list[str]] = {}
+        self._vectors: dict[str, list[dict[str, int]]] = {}
+
+    def chain(self, node: str) -> list[str]:
+        """The node and its ancestors up to the root."""
+        if node not in self._chain:
+            out, cur = [node], self.parent[node]
+            while cur is not None:
+                out.append(cur)
+                cur = self.parent[cur]
+            self._chain[node] = out
+        return self._chain[node]
+
+    def real_children(self, node: str) -> list[str]:
+        return [c for c in self.children[node] if not c.startswith(REST)]
+
+    def vectors(self, x: str) -> list[dict[str, int]]:
+        """Directions along this dimension that move ``x`` and keep every relation.
+
+        ``chain(leaf)`` (a leaf under ``x`` and all its ancestors, all +1) and
+        ``chain(leaf) - chain(other leaf outside x)``: in each relation ``total - parts``
+        exactly as much goes in as comes out.
+        """
+        if x not in self._vectors:
+            self._vectors[x] = self._make_vectors(x)
+        return self._vectors[x]
+
+    def _make_vectors(self, x: str) -> list[dict[str, int]]:
+        if self.parent[x] is None and not self.children[x]:
+            return [{x: 1}]
+        below = [leaf for leaf in self.leaves if x in self.chain(leaf)]
+        out: list[dict[str, int]] = []
+        for leaf in below:
+            mine = self.chain(leaf)
+            out.append(dict.fromkeys(mine, 1))
+            for other in self.leaves:
+                theirs = self.chain(other)
+                if x in theirs:
+                    continue
+                common = set(mine) & set(theirs)
+                vec = {n: 1 for n in mine if n not in common}
+                vec.update({n: -1 for n in theirs if n not in common})
+                out.append(vec)
+        return out
+
+
+@dataclass
+class Table:
+    """The cells of one family in one slice, indexed by coordinates along its dimensions."""
+
+    trees: list[Tree]
+    cells: dict[tuple[str, ...], tuple[int, float]]
+    suppressed: set[tuple[str, ...]] = field(default_factory=set)
+    _values: dict[tuple[str, ...], float] = field(default_factory=dict)
+    _rest: dict[tuple[str, ...], bool] = field(default_factory=dict)
+
+    def value(self, coords: tuple[str, ...]) -> float:
+        """The true value, also of rest cells (total minus its real parts)."""
+        if coords in self._values:
+            return self._values[coords]
+        result = None
+        for d, c in enumerate(coords):
+            if c.startswith(REST):
+                total = c[len(REST) :]
+                result = self.value((*coords[:d], total, *coords[d + 1 :]))
+                for child in self.trees[d].real_children(total):
+                    result -= self.value((*coords[:d], child, *coords[d + 1 :]))
+                break
+        if result is None:
+            cell = self.cells.get(coords)
+            result = cell[1] if cell else 0.0
+        self._values[coords] = result
+        return result
+
+    def is_rest(self, coords: tuple[str, ...]) -> bool:
+        flag = self._rest.get(coords)
+        if flag is None:
+            flag = self._rest[coords] = any(c[:1] == "~" for c in coords)
+        return flag
+
+    def usable(self, coords: tuple[str, ...]) -> bool:
+        """A cell a direction may move: a published row, or a rest that is not zero."""
+        if self.is_rest(coords):
+            return abs(self.value(coords)) > 1e-9
+        return coords in self.cells
+
+    def cost(self, coords: tuple[str, ...]) -> float:
+        if self.is_rest(coords) or coords in self.suppressed:
+            return 0.0
+        return abs(self.value(coords)) + 1.0
+
+
+def _cube_cells(vectors: list[dict[str, int]]) -> dict[tuple[str, ...], int]:
+    cells: dict[tuple[str, ...], int] = {(): 1}
+    for vec in vectors:
+        cells = {(*c, n): s * t for c, s in cells.items() for n, t in vec.items()}
+    return cells
+
+
+def _movable(table: Table, cube: dict[tuple[str, ...], int]) -> bool:
+    """Some direction ±d keeps every real count at or above zero (rests are free)."""
+    for tau in (1, -1):
+        if all(
+            table.is_rest(c) or sign * tau > 0 or table.value(c) > 0 for c, sign in cube.items()
+        ):
+            return True
+    return False
+
+
+def _best_cube(table: Table, p: tuple[str, ...]) -> dict[tuple[str, ...], int] | None:
+    per_dim: list[list[dict[str, int]]] = []
+    for d, tree in enumerate(table.trees):
+        scored = []
+        for vec in tree.vectors(p[d]):
+            slice_cells = [(*p[:d], n, *p[d + 1 :]) for n in vec]
+            if all(table.usable(c) for c in slice_cells):
+                scored.append((sum(table.cost(c) for c in slice_cells), len(vec), vec))
+        scored.sort(key=lambda s: (s[0], s[1]))
+        per_dim.append([s[2] for s in scored[:_CANDIDATES]])
+    best: tuple[float, dict[tuple[str, ...], int]] | None = None
+    for vectors in itertools.product(*per_dim):
+        cube = _cube_cells(list(vectors))
+        cost = 0.0
+        for c in cube:
+            if not table.usable(c):
+                cost = np.inf
+                break
+            cost += table.cost(c)
+            if best is not None and cost >= best[0]:
+                break
+        if (best is None or cost < best[0]) and np.isfinite(cost) and _movable(table, cube):
+            best = (cost, cube)
+    return best[1] if best else None
+
+
+def protect_table(table: Table, primary: Iterable[tuple[str, ...]]) -> None:
+    """Add to ``table.suppressed`` a hypercube around every primary cell not yet covered."""
+    covered: set[tuple[str, ...]] = set()
+    # Deterministic order (largest first, then by code): the same frame always gets the same
+    # pattern, so a published figure can be reproduced.
+    order = sorted(set(primary), key=lambda c: (-abs(table.value(c)), c))
+    table.suppressed |= set(order)
+    for p in order:
+        if p in covered:
+            continue
+        cube = _best_cube(table, p)
+        if cube is None:
+            # No hypercube fits: hide the whole slice. All its real cells can then be scaled
+            # together, which keeps every (homogeneous) relation: still no exact recovery.
+            table.suppressed |= set(table.cells)
+            covered |= set(table.cells)
+            continue
+        real = {c for c in cube if not table.is_rest(c)}
+        table.suppressed |= real
+        covered |= real
+
+
+@dataclass(frozen=True)
+class _Family:
+    name: str
+    kind: str
+    members: tuple[str, ...]  # indicator ids; the first is the category total if any
+
+
+def _families(frame: pd.DataFrame, kinds: pd.Series) -> list[_Family]:
+    present = dict(zip(frame["indicator"], kinds, strict=True))
+    out: list[_Family] = []
+    taken: set[str] = set()
+    for indicator, kind in sorted(present.items()):
+        if kind not in ADDITIVE_KINDS or "_per_categorie" not in indicator:
+            continue
+        total = indicator.replace("_per_categorie", "")
+        members = (total, indicator) if present.get(total) == kind else (indicator,)
+        out.append(_Family(indicator, kind, members))
+        taken |= set(members)
+    for indicator, kind in sorted(present.items()):
+        if kind in ADDITIVE_KINDS and indicator not in taken:
+            out.append(_Family(indicator, kind, (indicator,)))
+    return out
+
+
+def _tables(family: _Family, rows: pd.DataFrame) -> Iterable[tuple[Table, list[tuple[str, ...]]]]:
+    """The tables of one family and the coordinates of their primary cells."""
+    in_time = family.kind in TIME_ADDITIVE_KINDS
+    with_cat = rows["categorie"].astype("str").ne("").any()
+    slice_cols = [] if in_time else ["periodesoort", "periode"]
+    groups = rows.groupby(slice_cols, sort=False) if slice_cols else [((), rows)]
+    for _key, part in groups:
+        dims: list[tuple[str, Callable[[str], str | None]]] = [("gebiedscode", area_parent)]
+        if in_time:
+            dims.append(("periode", period_parent))
+        if with_cat:
+            dims.append(("categorie", lambda c: None if c == "" else ""))
+        coords = list(zip(*(part[col].astype("str") for col, _ in dims), strict=True))
+        trees = [Tree(set(c[d] for c in coords), parent) for d, (_, parent) in enumerate(dims)]
+        values = part["teller"].astype("float64").fillna(0.0).to_numpy()
+        cells = {c: (int(i), float(v)) for c, i, v in zip(coords, part.index, values, strict=True)}
+        primary = [c for c, flag in zip(coords, part["_primair"], strict=True) if flag]
+        if primary:
+            yield Table(trees, cells), primary
+
+
+def secondary_mask(frame: pd.DataFrame, primary: pd.Series, kinds: pd.Series) -> pd.Series:
+    """Rows to suppress on top of ``primary`` (a boolean Series on ``frame.index``).
+
+    ``kinds`` holds each row's ``soort``. ``frame`` is the *unprotected* indicator frame.
+    """
+    work = frame.assign(_primair=primary.to_numpy(), _soort=kinds.to_numpy())
+    if "categorie" not in work.columns:
+        work["categorie"] = ""
+    work["categorie"] = work["categorie"].fillna("").astype("str")
+    out = pd.Series(False, index=frame.index)
+    for family in _families(work, work["_soort"]):
+        rows = work[work["indicator"].isin(family.members)]
+        if family.members[0] != family.name:  # the total joins as category ""
+            total = rows["indicator"] == family.members[0]
+            rows = rows[~total | rows["categorie"].eq("")]
+        for table, prim in _tables(family, rows):
+            protect_table(table, prim)
+            index = [table.cells[c][0] for c in table.suppressed if c in table.cells]
+            out.loc[index] = True
+    out &= ~primary.to_numpy()
+    return out | _linked_rates(work, out | primary)
+
+
+def _linked_rates(work: pd.DataFrame, hidden: pd.Series) -> pd.Series:
+    """Rates whose teller or noemer equals, cell for cell, the count of a table that is hidden.
+
+    The link is found from the values (every common cell equal), not from names, so a new
+    rate indicator is covered without a code change.
+    """
+    keys = ["niveau", "gebiedscode", "periodesoort", "periode", "categorie"]
+    out = pd.Series(False, index=work.index)
+    base = work[work["_soort"].isin(ADDITIVE_KINDS)].assign(_verborgen=hidden)
+    base = base[[*keys, "indicator", "teller", "_verborgen"]].rename(columns={"teller": "_basis"})
+    for _rate_id, rate in work[work["_soort"].isin(RATE_KINDS)].groupby("indicator"):
+        flat = rate.reset_index()
+        for _base_id, b in base.groupby("indicator"):
+            joined = flat.merge(b.drop(columns="indicator"), on=keys)
+            if joined.empty or not joined["_verborgen"].any():
+                continue
+            right = joined["_basis"].to_numpy(dtype="float64")
+            for column in ("teller", "noemer"):
+                left = joined[column].to_numpy(dtype="float64")
+                if np.allclose(left, right):
+                    out.loc[joined.loc[joined["_verborgen"], "index"].to_numpy()] = True
+    return out
+
+
+def suppression_kinds(frame: pd.DataFrame, soort: Mapping[str, str] | None) -> pd.Series:
+    """Each row's kind (``soort``), from the mapping or a ``soort`` column."""
+    if soort is not None:
+        return frame["indicator"].map(dict(soort)).fillna("onbekend").astype("str")
+    if "soort" in frame.columns:
+        return frame["soort"].fillna("onbekend").astype("str")
+    return pd.Series("onbekend", index=frame.index, dtype="str")
