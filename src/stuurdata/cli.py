@@ -263,8 +263,9 @@ def rapport(
     with onder_doel(pakhuis, doel, "rapport", bronnen=INDICATOR_BRONNEN, niveau="buurt") as v:
         con = connect(pakhuis)
         try:
+            frame = compute_and_store(con)
             path = write_report(
-                con, publish(compute_and_store(con)), uit, begroting=begroting, doel=v.doel
+                con, publish(frame), uit, begroting=begroting, doel=v.doel, indicators=frame
             )
         finally:
             con.close()

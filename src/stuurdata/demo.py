@@ -74,7 +74,8 @@ def run_demo(
         with verwerking(
             pakhuis, doel=doel.naam, activiteit="export", bronnen=BRONNEN, niveau="buurt"
         ) as v:
-            published = publish(compute_and_store(con))
+            frame = compute_and_store(con)
+            published = publish(frame)
             export_csv(published, indicatoren)
             v.uitvoer = str(indicatoren)
         with verwerking(
@@ -86,6 +87,8 @@ def run_demo(
                 rapport,
                 begroting=begroting if begroting.exists() else None,
                 doel=doel,
+                cbs_cache=map / "synth" / "cbs",
+                indicators=frame,
             )
             v.uitvoer = str(rapport)
     finally:

@@ -24,6 +24,7 @@ from stuurdata.privacy.disclosure import DisclosureRule, protect_with_totals
 from stuurdata.privacy.governance import colofon
 from stuurdata.privacy.purposes import Doel
 from stuurdata.report import build_report_data, render_report
+from stuurdata.report.integraal import integraal_section
 from stuurdata.report.prognose import prognose_section
 
 
@@ -68,14 +69,22 @@ def write_report(
     *,
     begroting: Path | None = None,
     doel: Doel | None = None,
+    cbs_cache: Path | None = None,
+    indicators: pd.DataFrame | None = None,
 ) -> Path:
     """Render the council report from published (protected) values.
 
     The chapter "Prognose en budget" compares with ``begroting`` (a budget CSV, see
-    docs/modelkaart.md) when given; a report made under a purpose carries its colophon.
+    docs/modelkaart.md) when given; a report made under a purpose carries its colophon. The
+    chapter "Integraal beeld" appears when suite exports were loaded; ``cbs_cache`` names
+    the CBS tables to compare with, ``indicators`` the unprotected frame if already computed.
     """
-    prognose = prognose_section(con, begroting=begroting, rule=disclosure_rule())
-    data = build_report_data(con, published, load_definitions(), prognose=prognose)
+    rule = disclosure_rule()
+    prognose = prognose_section(con, begroting=begroting, rule=rule)
+    integraal = integraal_section(con, rule=rule, cbs_cache=cbs_cache, indicators=indicators)
+    data = build_report_data(
+        con, published, load_definitions(), prognose=prognose, integraal=integraal
+    )
     if doel is not None:
         data = replace(data, colofon=colofon(doel))
     return render_report(data, Path(uit))

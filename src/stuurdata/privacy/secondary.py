@@ -31,8 +31,10 @@ statistics do not add up and keep primary suppression only.
 from __future__ import annotations
 
 import itertools
+import multiprocessing
+import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -139,6 +141,7 @@ class Table:
     suppressed: set[tuple[str, ...]] = field(default_factory=set)
     _values: dict[tuple[str, ...], float] = field(default_factory=dict)
     _rest: dict[tuple[str, ...], bool] = field(default_factory=dict)
+    _usable: dict[tuple[str, ...], bool] = field(default_factory=dict)
 
     def value(self, coords: tuple[str, ...]) -> float:
         """The true value, also of rest cells (total minus its real parts)."""
@@ -166,12 +169,15 @@ class Table:
 
     def usable(self, coords: tuple[str, ...]) -> bool:
         """A cell a direction may move: a published row, or a rest that is not zero."""
-        if self.is_rest(coords):
-            return abs(self.value(coords)) > 1e-9
-        return coords in self.cells
+        flag = self._usable.get(coords)
+        if flag is None:
+            rest = self.is_rest(coords)
+            flag = abs(self.value(coords)) > 1e-9 if rest else coords in self.cells
+            self._usable[coords] = flag
+        return flag
 
     def cost(self, coords: tuple[str, ...]) -> float:
-        if self.is_rest(coords) or coords in self.suppressed:
+        if coords in self.suppressed or self.is_rest(coords):
             return 0.0
         return abs(self.value(coords)) + 1.0
 
@@ -286,6 +292,35 @@ def _tables(family: _Family, rows: pd.DataFrame) -> Iterable[tuple[Table, list[t
             yield Table(trees, cells), primary
 
 
+_JOBS: list[tuple[Table, list[tuple[str, ...]]]] = []
+_PARALLEL_FROM = 64  # tables; below this a process pool costs more than it saves
+
+
+def _protect_job(i: int) -> list[int]:
+    table, prim = _JOBS[i]
+    protect_table(table, prim)
+    return [table.cells[c][0] for c in table.suppressed if c in table.cells]
+
+
+def _run_jobs(jobs: list[tuple[Table, list[tuple[str, ...]]]]) -> Iterator[list[int]]:
+    """Protect every table; independent tables go to all cores (results are the same).
+
+    Workers are forked and read the jobs from module state, so nothing is pickled but the
+    row numbers that come back; the parent is idle meanwhile.
+    """
+    global _JOBS
+    _JOBS = jobs
+    try:
+        workers = os.cpu_count() or 1
+        if workers < 2 or len(jobs) < _PARALLEL_FROM:
+            yield from map(_protect_job, range(len(jobs)))
+            return
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            yield from pool.imap_unordered(_protect_job, range(len(jobs)), chunksize=4)
+    finally:
+        _JOBS = []
+
+
 def secondary_mask(frame: pd.DataFrame, primary: pd.Series, kinds: pd.Series) -> pd.Series:
     """Rows to suppress on top of ``primary`` (a boolean Series on ``frame.index``).
 
@@ -296,15 +331,15 @@ def secondary_mask(frame: pd.DataFrame, primary: pd.Series, kinds: pd.Series) ->
         work["categorie"] = ""
     work["categorie"] = work["categorie"].fillna("").astype("str")
     out = pd.Series(False, index=frame.index)
+    jobs: list[tuple[Table, list[tuple[str, ...]]]] = []
     for family in _families(work, work["_soort"]):
         rows = work[work["indicator"].isin(family.members)]
         if family.members[0] != family.name:  # the total joins as category ""
             total = rows["indicator"] == family.members[0]
             rows = rows[~total | rows["categorie"].eq("")]
-        for table, prim in _tables(family, rows):
-            protect_table(table, prim)
-            index = [table.cells[c][0] for c in table.suppressed if c in table.cells]
-            out.loc[index] = True
+        jobs.extend(_tables(family, rows))
+    for index in _run_jobs(jobs):
+        out.loc[index] = True
     out &= ~primary.to_numpy()
     return out | _linked_rates(work, out | primary)
 
