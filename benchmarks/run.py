@@ -157,6 +157,8 @@ def main() -> int:
             **figures,
             "extra": extra_benchmarks(pakhuis),
         }
+        # Written after every size, so a long run leaves its finished part behind.
+        (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     if len(SIZES) == 2:
         small, large = (per_size[s] for s in SIZES)
         results["groei"] = {
