@@ -17,8 +17,9 @@ from rich.table import Table
 from stuurdata.cli_doel import DoelOptie, doelgebonden
 from stuurdata.forecast import Scenario, prognose, year_end
 from stuurdata.forecast.basis import load_basis
+from stuurdata.forecast.jaar import MONEY_COLUMNS
 from stuurdata.forecast.meerjarig import run_backtest, summarise
-from stuurdata.privacy.disclosure import DisclosureRule
+from stuurdata.pipeline import disclosure_rule
 from stuurdata.report.format import fmt_euro, fmt_number
 from stuurdata.report.prognose import shield
 
@@ -56,18 +57,7 @@ def jaar(
     if frame.empty:
         console.print("Te weinig declaraties voor een jaarprognose.")
         raise typer.Exit(1)
-    money = [
-        "gerealiseerd",
-        "nog_verwacht",
-        "rest_jaar",
-        "jaartotaal",
-        "lo80",
-        "hi80",
-        "lo95",
-        "hi95",
-        "verschil",
-    ]
-    safe = shield(frame, money, "bedrag", DisclosureRule())
+    safe = shield(frame, list(MONEY_COLUMNS), "bedrag", disclosure_rule())
     table = Table(title=f"Jaarprognose {int(frame['jaar'].iloc[0])}")
     for col in [
         "Wet",
@@ -139,7 +129,7 @@ def meerjarig(
     for maat, soort in (("clienten", "aantal"), ("kosten", "bedrag")):
         sel = frame[frame["maat"] == maat]
         parts.append(
-            shield(sel, ["waarde", "lo80", "hi80", "lo95", "hi95"], soort, DisclosureRule())
+            shield(sel, ["waarde", "lo80", "hi80", "lo95", "hi95"], soort, disclosure_rule())
         )
     import pandas as pd
 

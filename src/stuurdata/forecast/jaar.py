@@ -31,6 +31,19 @@ MAX_LAG = 12
 NIVEAU_MAANDEN = 3
 """Completed months averaged for the monthly level of the rest of the year."""
 
+# The euro columns of a year-end projection (all pass disclosure control before they leave).
+MONEY_COLUMNS = (
+    "gerealiseerd",
+    "nog_verwacht",
+    "rest_jaar",
+    "jaartotaal",
+    "lo80",
+    "hi80",
+    "lo95",
+    "hi95",
+    "verschil",
+)
+
 
 def read_budget(path: Path) -> pd.DataFrame:
     """Read a budget file: ``jaar;wet;productcategorie;bedrag`` (euros, ``;`` or ``,``).

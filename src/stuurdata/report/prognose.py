@@ -18,6 +18,7 @@ import pandas as pd
 
 from stuurdata.forecast import decompose, prognose, year_end
 from stuurdata.forecast.decompose import EFFECTEN, NAMEN
+from stuurdata.forecast.jaar import MONEY_COLUMNS
 from stuurdata.privacy.disclosure import DisclosureRule, protect
 from stuurdata.report.categories import category_name
 from stuurdata.report.charts import HEIGHT, PALETTE, WIDTH, _config
@@ -65,18 +66,7 @@ def year_block(
     frame = year_end(con, begroting)
     if frame.empty:
         return None
-    money = [
-        "gerealiseerd",
-        "nog_verwacht",
-        "rest_jaar",
-        "jaartotaal",
-        "lo80",
-        "hi80",
-        "lo95",
-        "hi95",
-        "verschil",
-    ]
-    safe = shield(frame, money, "bedrag", rule)
+    safe = shield(frame, list(MONEY_COLUMNS), "bedrag", rule)
     has_budget = frame["begroting"].notna().any()
     cols = [
         _col("Gerealiseerd", "Ontvangen declaraties over de maanden van dit jaar tot nu."),
