@@ -39,7 +39,8 @@ def run(pakhuis: Path) -> dict[str, float]:
 
     t0 = time.perf_counter()
     raw = run_backtest(basis, origins=6)
-    chosen = choose(raw[raw["niveau"] == "gemeente"], ["wet", "maat"])
+    gm = raw[raw["niveau"] == "gemeente"] if not raw.empty else raw
+    chosen = choose(gm, ["wet", "maat"]) if not gm.empty else {}  # as forecast.api does
     t_backtest = time.perf_counter() - t0
     t0 = time.perf_counter()
     frame = forecast_years(basis, 5, chosen)
