@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated
 
+import duckdb
 import typer
 import typer.rich_utils as help_text
 from rich.console import Console
@@ -74,6 +75,21 @@ def _fail(message: str) -> typer.Exit:
     err.print(f"[bold red]Fout:[/] {message}")
     log.error(message)
     return typer.Exit(code=1)
+
+
+@contextmanager
+def _warehouse(pakhuis: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An existing warehouse, opened for one command and closed after it (logging set up)."""
+    from stuurdata.warehouse.load import connect
+
+    if not pakhuis.exists():
+        raise _fail(f"Pakhuis {pakhuis} bestaat niet. Lees eerst bestanden in (stuurdata inlezen).")
+    _setup_log(pakhuis)
+    con = connect(pakhuis)
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 @contextmanager
@@ -222,20 +238,20 @@ def indicatoren(
 ) -> None:
     """Bereken de indicatoren; zonder --intern alleen beschermde (afgeronde) waarden."""
     from stuurdata.pipeline import write_indicators
-    from stuurdata.warehouse.load import connect
 
-    if not pakhuis.exists():
-        raise _fail(f"Pakhuis {pakhuis} bestaat niet. Lees eerst bestanden in (stuurdata inlezen).")
-    _setup_log(pakhuis)
     activiteit = "export" if uit else "berekenen"
-    with onder_doel(
-        pakhuis, doel, activiteit, bronnen=INDICATOR_BRONNEN, niveau="buurt", persoonsniveau=intern
-    ) as v:
-        con = connect(pakhuis)
-        try:
-            frame = write_indicators(con, uit, intern=intern)
-        finally:
-            con.close()
+    with (
+        _warehouse(pakhuis) as con,
+        onder_doel(
+            pakhuis,
+            doel,
+            activiteit,
+            bronnen=INDICATOR_BRONNEN,
+            niveau="buurt",
+            persoonsniveau=intern,
+        ) as v,
+    ):
+        frame = write_indicators(con, uit, intern=intern)
         v.uitvoer = str(uit) if uit else None
     log.info("indicatoren: %d waarden (intern=%s)", len(frame), intern)
     console.print(
@@ -255,20 +271,15 @@ def rapport(
 ) -> None:
     """Schrijf het rapport voor raad en beleid (één zelfstandig HTML-bestand)."""
     from stuurdata.pipeline import compute_and_store, publish, write_report
-    from stuurdata.warehouse.load import connect
 
-    if not pakhuis.exists():
-        raise _fail(f"Pakhuis {pakhuis} bestaat niet. Lees eerst bestanden in (stuurdata inlezen).")
-    _setup_log(pakhuis)
-    with onder_doel(pakhuis, doel, "rapport", bronnen=INDICATOR_BRONNEN, niveau="buurt") as v:
-        con = connect(pakhuis)
-        try:
-            frame = compute_and_store(con)
-            path = write_report(
-                con, publish(frame), uit, begroting=begroting, doel=v.doel, indicators=frame
-            )
-        finally:
-            con.close()
+    with (
+        _warehouse(pakhuis) as con,
+        onder_doel(pakhuis, doel, "rapport", bronnen=INDICATOR_BRONNEN, niveau="buurt") as v,
+    ):
+        frame = compute_and_store(con)
+        path = write_report(
+            con, publish(frame), uit, begroting=begroting, doel=v.doel, indicators=frame
+        )
         v.uitvoer = str(path)
     log.info("rapport geschreven: %s", path)
     console.print(f"Rapport: {path}")
