@@ -300,8 +300,9 @@ def test_quarantine_return_codes_and_unknown_allocations(
         afzender=A,
         berichttype="305",
         bericht_id="iwmo:418:98000001:9",
-        melding="Start- of stopbericht voor een onbekende toewijzing: ToewijzingNummer 777 "
+        melding="Start- of stopbericht voor een onbekende toewijzing: ToewijzingNummer 777, 778 "
         "is nooit door gemeente GM9901 toegewezen (geen toewijzingsbericht 301 in het pakhuis).",
+        toewijzingnummers="777,778",
     )
     insert(
         con,
@@ -319,7 +320,7 @@ def test_quarantine_return_codes_and_unknown_allocations(
     bericht(con, "r1", "306", date(2026, 3, 3), retourcodes="0200")
     bericht(con, "r2", "325", date(2026, 3, 4), retourcodes="0200,8001,0345")
     zonder = found(con, "zonder_toewijzing")
-    assert sorted(zonder["toewijzingnummer"]) == ["777", "888"]
+    assert sorted(zonder["toewijzingnummer"]) == ["777", "778", "888"]
     q = found(con, "quarantaine")
     assert sorted(q["detail"].str.split(" ").str[0]) == ["bedrijfsregel", "xsd"]
     r = found(con, "retourcode")

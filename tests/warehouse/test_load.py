@@ -169,10 +169,13 @@ def test_start_for_unknown_allocation_is_quarantined_when_allocations_are_known(
     assert counts["JW305_bekend.xml"] == (1, 1, 0, 0)
     assert counts["JW305_onbekend.xml"] == (1, 0, 1, 0)
     con = connect(tmp_path / "p.duckdb")
-    melding = con.execute("SELECT soort, melding, afzender FROM quarantaine").fetchall()
+    melding = con.execute(
+        "SELECT soort, melding, afzender, toewijzingnummers FROM quarantaine"
+    ).fetchall()
     assert melding[0][0] == "bedrijfsregel"
     assert "999998, 999999" in melding[0][1] and "GM0384" in melding[0][1]
     assert melding[0][2] == "65656055"
+    assert melding[0][3] == "999998,999999"  # structured, for the chain monitor
     starts = con.execute(
         "SELECT toewijzing_id, start FROM levering ORDER BY toewijzing_id"
     ).fetchall()
@@ -256,3 +259,25 @@ def test_a_change_keeps_the_first_allocation_date_whatever_the_order(tmp_path, p
         "einddatum::VARCHAR FROM toewijzing WHERE toewijzing_id = 'jeugd:GM0384:300201'"
     ).fetchall()
     assert row == [("2026-04-01", "2026-04-01", "2026-05-01", "2026-06-30")]
+
+
+def test_a_warehouse_from_an_older_version_gets_the_new_columns(tmp_path, pseudo):
+    """Columns added by a newer version are appended to an existing warehouse on load."""
+    import duckdb
+
+    from stuurdata.warehouse.schema import TABLES, columns
+
+    path = tmp_path / "oud.duckdb"
+    old = duckdb.connect(str(path))
+    for name, ddl in TABLES.items():
+        kept = [line for line in ddl.splitlines() if "toewijzingnummers" not in line]
+        kept = [line for line in kept if "vierkant" not in line]
+        body = "\n".join(kept).rstrip().rstrip(",")
+        old.execute(f"CREATE TABLE {name} ({body})")
+    old.close()
+    result = load_sources([BERICHTEN], path, pseudo)
+    assert_accounting(result)
+    con = connect(path)
+    have = [r[0] for r in con.execute("DESCRIBE quarantaine").fetchall()]
+    assert have == columns("quarantaine")
+    assert con.execute("SELECT count(*) FROM quarantaine").fetchall()[0][0] == 2

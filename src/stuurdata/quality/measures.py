@@ -251,7 +251,7 @@ regels AS (
     UNION ALL
     SELECT coalesce(b.wet, CASE WHEN q.bericht_id LIKE 'ijw:%' THEN 'jeugd' ELSE 'wmo' END),
            q.afzender, {_m("least(CAST(l.gestart AS DATE), p.peildatum)")},
-           NULL, nullif(regexp_extract(q.melding, 'ToewijzingNummer ([^ ]+) is nooit', 1), ''),
+           NULL, unnest(string_split(q.toewijzingnummers, ',')),
            NULL, CAST(l.gestart AS DATE),
            'start-/stopbericht (' || coalesce(q.berichttype, '?')
                || ') geweigerd: toewijzing nooit verstuurd',
@@ -261,8 +261,7 @@ regels AS (
     LEFT JOIN (SELECT DISTINCT standaard, CASE standaard WHEN 'ijw' THEN 'jeugd'
                ELSE 'wmo' END AS wet FROM bericht) b
            ON q.bericht_id LIKE b.standaard || ':%'
-    WHERE q.soort = 'bedrijfsregel' AND q.melding LIKE '%onbekende toewijzing%'
-      AND q.afzender IS NOT NULL
+    WHERE q.toewijzingnummers IS NOT NULL AND q.afzender IS NOT NULL
 )
 SELECT '{m.id}' AS maatregel, r.wet, r.aanbieder, r.maand, r.toewijzing_id,
        r.toewijzingnummer, r.persoon_id, r.datum, NULL::INTEGER AS werkdagen, r.detail, r.fout

@@ -50,7 +50,7 @@ existing AS (
 )
 SELECT r.unit_seq, r.unit_key, r.lading_id, r.bestand, r.positie, r.afzender, r.berichttype,
        CASE WHEN r.rn > 1 OR e.unit_seq IS NOT NULL THEN 'dubbel' ELSE 'geladen' END AS status,
-       NULL::VARCHAR AS reden
+       NULL::VARCHAR AS reden, NULL::VARCHAR AS toewijzingnummers
 FROM ranked r LEFT JOIN (SELECT DISTINCT unit_seq FROM existing) e USING (unit_seq)
 """
 
@@ -75,6 +75,7 @@ unknown AS (
     GROUP BY l.unit_seq
 )
 UPDATE stg_status SET status = 'quarantaine',
+    toewijzingnummers = replace(unknown.nummers, ', ', ','),
     reden = 'Start- of stopbericht voor een onbekende toewijzing: ToewijzingNummer '
             || unknown.nummers || ' is nooit door gemeente ' || unknown.gemeentecode
             || ' toegewezen (geen toewijzingsbericht 301 in het pakhuis).'
@@ -92,7 +93,7 @@ def rejected_units(con: duckdb.DuckDBPyConnection) -> list[Row]:
     """Quarantine rows for the units ``classify_units`` refused."""
     cur = con.execute(
         "SELECT lading_id, bestand, positie, 'bedrijfsregel' AS soort, reden AS melding, "
-        "afzender, berichttype, unit_key AS bericht_id FROM stg_status "
+        "afzender, berichttype, unit_key AS bericht_id, toewijzingnummers FROM stg_status "
         "WHERE status = 'quarantaine' ORDER BY unit_seq"
     )
     names = [d[0] for d in cur.description]

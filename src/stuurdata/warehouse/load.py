@@ -186,7 +186,7 @@ def _write_quarantine(con: duckdb.DuckDBPyConnection, rows: list[Row]) -> None:
     if not rows:
         return
     batch = pa.Table.from_pylist(rows, schema=arrow_schema("quarantaine"))  # noqa: F841
-    con.execute("INSERT INTO quarantaine SELECT * FROM batch")
+    con.execute("INSERT INTO quarantaine BY NAME SELECT * FROM batch")
 
 
 def _write_lading(
@@ -235,7 +235,7 @@ def _write_lading(
         result.bestanden.append(count)
     if rows:
         batch = pa.Table.from_pylist(rows, schema=arrow_schema("lading"))  # noqa: F841
-        con.execute("INSERT INTO lading SELECT * FROM batch")
+        con.execute("INSERT INTO lading BY NAME SELECT * FROM batch")
 
 
 __all__ = ["FileCount", "LoadResult", "connect", "load_sources"]

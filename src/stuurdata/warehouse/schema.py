@@ -32,7 +32,8 @@ TABLES: dict[str, str] = {
         melding VARCHAR NOT NULL,         -- Dutch, nine-digit numbers masked
         afzender VARCHAR,                 -- provider (AGB) or municipality code when known
         berichttype VARCHAR,
-        bericht_id VARCHAR
+        bericht_id VARCHAR,
+        toewijzingnummers VARCHAR         -- start/stop for unknown allocations: 'nr1,nr2'
     """,
     "bericht": """
         bericht_id VARCHAR PRIMARY KEY,   -- standaard:berichtcode:afzender:identificatie
@@ -71,6 +72,7 @@ TABLES: dict[str, str] = {
         tot DATE,                         -- exclusive: first day gone; NULL = still here
         reden_einde VARCHAR,              -- vertrek | overlijden | NULL
         lading_id BIGINT NOT NULL,
+        vierkant VARCHAR,                 -- CBS 100 m square E####N#### (RD), from rd_x/rd_y
         PRIMARY KEY (persoon_id, van)
     """,
     "verzoek": """
@@ -208,6 +210,23 @@ def columns(table: str) -> list[str]:
 
 
 def create_all(con: object) -> None:
-    """Create the canonical tables if they are missing (idempotent)."""
+    """Create the canonical tables if they are missing, and add columns a newer version
+    introduced (idempotent).
+
+    New columns are only ever appended and nullable, so a warehouse made by an older
+    version keeps working without a rebuild; writers insert by column name.
+    """
+    present = {
+        (str(t), str(c))
+        for t, c in con.execute(  # type: ignore[attr-defined]
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema()"
+        ).fetchall()
+    }
     for name, ddl in TABLES.items():
         con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({ddl})")  # type: ignore[attr-defined]
+        if not any(t == name for t, _ in present):
+            continue
+        for column, sql_type in column_types(name).items():
+            if (name, column) not in present:
+                con.execute(f"ALTER TABLE {name} ADD COLUMN {column} {sql_type}")  # type: ignore[attr-defined]
