@@ -14,10 +14,12 @@ import time
 from collections.abc import Sequence
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from stuurdata.indicators.compute import data_coverage, empty_frame, normalise_frame
 from stuurdata.indicators.compute import select_definitions as _select
+from stuurdata.indicators.groups import age_labels, bounds
 from stuurdata.indicators.periods import calendar_rows
 
 DATE_COLUMNS = {
@@ -68,18 +70,76 @@ class Reference:
         if key not in self._areas:
             v = self.t["verblijf"]
             v = v[(v.van < period["eind"]) & (v.tot.isna() | (v.tot > period["begin"]))]
-            v = v.sort_values("van").drop_duplicates("persoon_id", keep="last")
+            v = v.sort_values("van").drop_duplicates("persoon_id", keep="last").copy()
+            last = v.tot - pd.Timedelta(days=1)
+            v["hh_dag"] = last.where(last < period["laatste_dag"], period["laatste_dag"])
             self._areas[key] = v[
-                ["persoon_id", "gemeentecode", "wijkcode", "buurtcode", "lading_id"]
+                [
+                    "persoon_id",
+                    "gemeentecode",
+                    "wijkcode",
+                    "buurtcode",
+                    "lading_id",
+                    "huishouden_id",
+                    "hh_dag",
+                ]
             ].rename(
                 columns={
                     "gemeentecode": "res_gm",
                     "wijkcode": "wk",
                     "buurtcode": "bu",
                     "lading_id": "res_lading",
+                    "huishouden_id": "hh",
                 }
             )
         return self._areas[key]
+
+    # --- groups: age, sex, household type -------------------------------------------------
+
+    @staticmethod
+    def ages(born: pd.Series, day: pd.Series | pd.Timestamp) -> pd.Series:
+        day = pd.Series(day, index=born.index) if isinstance(day, pd.Timestamp) else day
+        months = (day.dt.year - born.dt.year) * 12 + (day.dt.month - born.dt.month)
+        return np.floor(months / 12)
+
+    def household_types(self, hh: pd.Series, day: pd.Series) -> pd.Series:
+        pairs = pd.DataFrame({"hh": hh.to_numpy(), "dag": day.to_numpy()})
+        known = pairs.dropna().drop_duplicates()
+        v = self.t["verblijf"][["persoon_id", "huishouden_id", "van", "tot"]]
+        m = known.merge(v, left_on="hh", right_on="huishouden_id")
+        m = m[(m.van <= m.dag) & (m.tot.isna() | (m.tot > m.dag))]
+        born = m.persoon_id.map(self.t["persoon"].set_index("persoon_id").geboortemaand)
+        adult = (self.ages(born, m.dag) >= 18) | born.isna()
+        g = m.assign(volw=adult, kind=~adult).groupby(["hh", "dag"])[["volw", "kind"]].sum()
+        g["type"] = np.select(
+            [
+                (g.volw == 1) & (g.kind == 0),
+                (g.volw == 1) & (g.kind > 0),
+                (g.volw == 2) & (g.kind == 0),
+                (g.volw == 2) & (g.kind > 0),
+            ],
+            ["alleenstaand", "eenoudergezin", "paar zonder kinderen", "paar met kinderen"],
+            default="overig",
+        )
+        typed = pairs.merge(g["type"].reset_index(), on=["hh", "dag"], how="left")
+        return pd.Series(typed["type"].fillna("onbekend").to_numpy(), index=hh.index)
+
+    def person_groups(self, d, persons: pd.Series, day: pd.Timestamp) -> pd.Series:
+        p = self.t["persoon"].set_index("persoon_id")
+        if d.groep == "geslacht":
+            sex = persons.map(p.geslacht).map({"1": "man", "2": "vrouw"})
+            return sex.fillna("onbekend")
+        grenzen = bounds(d.parameters.get("grenzen", ""))
+        age = self.ages(persons.map(p.geboortemaand), day)
+        cut = pd.cut(age, [-np.inf, *grenzen, np.inf], right=False, labels=age_labels(grenzen))
+        return cut.astype("object").where(age.notna(), "onbekend")
+
+    def client_groups(self, d, facts: pd.DataFrame, period: dict) -> pd.Series:
+        if d.groep != "huishouden":
+            return self.person_groups(d, facts.persoon_id, period["laatste_dag"])
+        a = self.areas(period)[["persoon_id", "hh", "hh_dag"]]
+        m = facts[["persoon_id"]].merge(a, on="persoon_id", how="left")
+        return pd.Series(self.household_types(m.hh, m.hh_dag).to_numpy(), index=facts.index)
 
     def place(self, facts: pd.DataFrame, period: dict) -> pd.DataFrame:
         """Facts with an area, stacked over the three levels."""
@@ -116,6 +176,8 @@ class Reference:
                 "lading": t.lading_id,
             }
         )
+        if d.groep is not None:
+            facts["categorie"] = self.client_groups(d, facts, period)
         rows = []
         p = self.place(facts, period)
         for (niveau, code, cat), g in p.groupby(["niveau", "gebiedscode", "categorie"]):
@@ -128,20 +190,28 @@ class Reference:
         v = self.t["verblijf"]
         day = period["laatste_dag"]
         v = v[(v.van <= day) & (v.tot.isna() | (v.tot > day))]
-        age = d.parameters.get("leeftijd_tot")
+        age = d.parameters.get("leeftijd_tot") if d.groep != "leeftijd" else None
         if age is not None:
             v = v.merge(self.t["persoon"][["persoon_id", "geboortemaand"]], on="persoon_id")
             v = v[v.geboortemaand > day - pd.DateOffset(years=int(age))]
+        v = v.copy()
+        if d.groep == "huishouden":
+            v["groep"] = self.household_types(v.huishouden_id, pd.Series(day, index=v.index))
+        elif d.groep is not None:
+            v["groep"] = self.person_groups(d, v.persoon_id, day)
+        else:
+            v["groep"] = ""
         inhabitants = {}
         for niveau, column in (
             ("gemeente", "gemeentecode"),
             ("wijk", "wijkcode"),
             ("buurt", "buurtcode"),
         ):
-            for code, g in v[v[column].notna()].groupby(column):
-                inhabitants[(niveau, code)] = (len(g), set(g.lading_id))
+            for (code, groep), g in v[v[column].notna()].groupby([column, "groep"]):
+                inhabitants[(niveau, code, groep)] = (len(g), set(g.lading_id))
         for r in rows:
-            count, ladingen = inhabitants.get((r["niveau"], r["gebiedscode"]), (None, set()))
+            key = (r["niveau"], r["gebiedscode"], r["categorie"])
+            count, ladingen = inhabitants.get(key, (None, set()))
             r["noemer"] = float(count) if count is not None else float("nan")
             r["waarde"] = 1000.0 * r["teller"] / count if count is not None else float("nan")
             ids = {int(x) for x in r["ladingen"].split(",") if x} | {int(x) for x in ladingen}

@@ -51,6 +51,22 @@ RESIDENCES = [  # persoon_id, buurt, van, tot, lading
     ("p11", BU1, "2020-01-01", "2026-02-01", 1),
     ("p12", BU2, "2026-03-10", None, 2),
 ]
+# Households (for the breakdown by household type): by person, or by (person, van) after a move.
+HUISHOUDEN = {
+    "p01": "h1",
+    "p07": "h1",  # p01 + p07: two adults
+    "p02": "h2",  # alone
+    "p03": "h4",
+    ("p03", "2026-02-15"): "h7",  # alone after the move
+    "p09": "h5",
+    "p04": "h5",
+    "p05": "h5",  # one adult, two children
+    "p08": "h3",
+    "p12": "h3",  # a child alone until an adult joins on 2026-03-10
+    "p10": "h8",
+    "p11": "h6",
+}
+VROUW = {"p02", "p03"}
 ALLOCATIONS = [  # id, wet, persoon, aanbieder, categorie, toewijzingsdatum, ingang, eind, lading
     ("T0", "wmo", "p02", "A1", "02", "2025-02-20", "2025-03-01", "2025-06-30", 10),
     ("T1", "wmo", "p01", "A1", "02", "2026-01-05", "2026-01-01", None, 10),
@@ -96,11 +112,14 @@ def build_warehouse(con: duckdb.DuckDBPyConnection) -> None:
     """Fill an empty DuckDB connection with the hand-made warehouse."""
     create_all(con)
     for pid, born in PERSONS.items():
-        con.execute("INSERT INTO persoon VALUES (?, ?, '1', 'brp', 1)", [pid, D(born)])
+        sex = "2" if pid in VROUW else "1"
+        con.execute("INSERT INTO persoon VALUES (?, ?, ?, 'brp', 1)", [pid, D(born), sex])
     for pid, bu, van, tot, lading in RESIDENCES:
+        hh = HUISHOUDEN.get((pid, van), HUISHOUDEN[pid])
         con.execute(
-            "INSERT INTO verblijf VALUES (?, 'h', 'GM9901', ?, ?, ?, ?, NULL, ?)",
-            [pid, WK[bu], bu, D(van), _d(tot), lading],
+            "INSERT INTO verblijf (persoon_id, huishouden_id, gemeentecode, wijkcode, buurtcode,"
+            " van, tot, reden_einde, lading_id) VALUES (?, ?, 'GM9901', ?, ?, ?, ?, NULL, ?)",
+            [pid, hh, WK[bu], bu, D(van), _d(tot), lading],
         )
     for tid, wet, pid, agb, cat, tdat, ing, eind, lading in ALLOCATIONS:
         con.execute(

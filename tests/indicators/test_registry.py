@@ -6,6 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from stuurdata.indicators.families import FAMILIES
+from stuurdata.indicators.groups import GROEPEN
 from stuurdata.indicators.registry import load_definitions
 
 REQUIRED = [
@@ -25,6 +26,7 @@ REQUIRED = [
         "duur_toewijzing_mediaan",
         "kosten",
         "kosten_per_client",
+        *(f"clienten{r}_naar_{g}" for r in ("", "_per_1000") for g in GROEPEN),
     )
 ]
 

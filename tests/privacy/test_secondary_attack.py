@@ -8,6 +8,8 @@ each suppressed cell, linprog finds its minimum and maximum; the interval must n
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -61,6 +63,38 @@ def _counts_frame(rng: np.random.Generator, *, categories: bool) -> pd.DataFrame
     return _frame(rows)
 
 
+def _groups_frame(rng: np.random.Generator) -> pd.DataFrame:
+    """Clients per buurt and age group; groups published for the gemeente only.
+
+    Every client is in exactly one group (clients without an address in 'onbekend' at the
+    gemeente), so the groups add up exactly to the total, which is published per buurt too.
+    """
+    areas = _municipality(rng, wijken=3, buurten=3)
+    groups = ["18-64", "65-74", "75-84", "85+"]
+    rows = []
+    for period in ("2024", "2025"):
+        totals: dict[tuple[str, str], int] = {}
+        for code in areas:
+            if not code.startswith("BU"):
+                continue
+            for g in groups:
+                value = int(rng.choice([0, 1, 2, 3, 5, 8, 12, 20, 40]))
+                node = code
+                while node is not None:
+                    totals[(node, g)] = totals.get((node, g), 0) + value
+                    node = areas[node]
+        totals[("GM9901", "onbekend")] = int(rng.integers(1, 4))
+        for (code, g), value in totals.items():
+            if code.startswith("GM"):
+                rows.append(
+                    ("clienten_naar_leeftijd_wmo", _niveau(code), code, "jaar", period, g, value)
+                )
+        for code in areas:
+            value = sum(v for (c, _g), v in totals.items() if c == code)
+            rows.append(("clienten_wmo", _niveau(code), code, "jaar", period, "", value))
+    return _frame(rows)
+
+
 def _amounts_frame(rng: np.random.Generator) -> pd.DataFrame:
     """Amounts per buurt and month, summed to quarters, years, wijken and the gemeente."""
     areas = _municipality(rng, wijken=3, buurten=3)
@@ -106,37 +140,42 @@ def _frame(rows: list[tuple], with_n: bool = False) -> pd.DataFrame:
 SOORT = {
     "clienten_wmo": "aantal",
     "clienten_per_categorie_wmo": "aantal",
+    "clienten_naar_leeftijd_wmo": "aantal",
     "kosten_wmo": "bedrag",
     "clienten_per_1000_wmo": "per_1000",
 }
 
 
 def _relations(frame: pd.DataFrame) -> list[tuple[int, list[int]]]:
-    """(total row, part rows) for every additive relation, built from the codes."""
+    """(total row, part rows) for every additive relation, built from the codes.
+
+    One relation per total *and dimension*: the gemeente is the sum of its wijken, and
+    separately the sum of its categories.
+    """
     index = {
         tuple(r): i for i, r in zip(frame.index, frame[KEYS].itertuples(index=False), strict=True)
     }
-    rels: dict[int, list[int]] = {}
+    rels: dict[tuple[int, str], list[int]] = {}
     for i, (ind, code, ps, period, cat) in zip(
         frame.index, frame[KEYS].itertuples(index=False), strict=True
     ):
         parents = []
         if code.startswith("BU"):
-            parents.append((ind, "WK" + code[2:8], ps, period, cat))
+            parents.append(("gebied", (ind, "WK" + code[2:8], ps, period, cat)))
         elif code.startswith("WK"):
-            parents.append((ind, "GM" + code[2:6], ps, period, cat))
+            parents.append(("gebied", (ind, "GM" + code[2:6], ps, period, cat)))
         if cat:
-            parents.append((ind.replace("_per_categorie", ""), code, ps, period, ""))
+            total = re.sub(r"_per_categorie|_naar_[a-z]+", "", ind)
+            parents.append(("categorie", (total, code, ps, period, "")))
         if ind == "kosten_wmo" and ps == "maand":
-            parents.append(
-                (ind, code, "kwartaal", f"{period[:4]}-K{(int(period[5:]) - 1) // 3 + 1}", cat)
-            )
+            quarter = f"{period[:4]}-K{(int(period[5:]) - 1) // 3 + 1}"
+            parents.append(("tijd", (ind, code, "kwartaal", quarter, cat)))
         elif ind == "kosten_wmo" and ps == "kwartaal":
-            parents.append((ind, code, "jaar", period[:4], cat))
-        for key in parents:
+            parents.append(("tijd", (ind, code, "jaar", period[:4], cat)))
+        for dim, key in parents:
             if key in index:
-                rels.setdefault(index[key], []).append(i)
-    return list(rels.items())
+                rels.setdefault((index[key], dim), []).append(i)
+    return [(total, parts) for (total, _dim), parts in rels.items()]
 
 
 def attack(frame: pd.DataFrame, published: pd.DataFrame) -> dict[int, tuple[float, float]]:
@@ -198,6 +237,12 @@ def test_area_hierarchy_cannot_be_attacked(seed):
 @pytest.mark.parametrize("seed", [4, 5])
 def test_area_by_category_cannot_be_attacked(seed):
     frame = _counts_frame(np.random.default_rng(seed), categories=True)
+    _assert_safe(frame, protect_with_totals(frame, DisclosureRule(), SOORT))
+
+
+@pytest.mark.parametrize("seed", [8, 9])
+def test_groups_beside_a_finer_total_cannot_be_attacked(seed):
+    frame = _groups_frame(np.random.default_rng(seed))
     _assert_safe(frame, protect_with_totals(frame, DisclosureRule(), SOORT))
 
 

@@ -29,6 +29,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from stuurdata.indicators.groups import bounds, label
 from stuurdata.indicators.registry import Definition
 
 KEYS = ["niveau", "gebiedscode", "periodesoort", "periode", "categorie"]
@@ -71,6 +72,9 @@ def person_areas(tables: dict[str, ir.Table], cal: ir.Table) -> ir.Table:
         wk=v.wijkcode,
         bu=v.buurtcode,
         res_lading=v.lading_id,
+        hh=v.huishouden_id,
+        # the last day of this residence inside the period: the day its household is typed
+        hh_dag=ibis.least(cal.laatste_dag, _open(v.tot) - ibis.interval(days=1)),
     )
     rank = ibis.row_number().over(
         group_by=[j.persoon_id, j.periodesoort, j.periode], order_by=ibis.desc(j.van)
@@ -124,7 +128,9 @@ def _place(ctx: Context, facts: ir.Table) -> ir.Table:
         bu=a.bu,
         res_lading=a.res_lading,
     )
-    return _levels(placed)
+    return _levels(
+        placed.drop(*[c for c in ("laatste_dag", "hh", "hh_dag") if c in placed.columns])
+    )
 
 
 def _lineage(t: ir.Table, *columns: str) -> dict[str, ir.Value]:
@@ -152,6 +158,24 @@ def _as_row(g: ir.Table, teller: Any, noemer: Any, waarde: Any) -> ir.Table:
     )
 
 
+def _grouped(ctx: Context, d: Definition, facts: ir.Table) -> ir.Table:
+    """Facts (with ``laatste_dag``) labelled with the person's group of ``d.groep``."""
+    if d.groep != "huishouden":
+        grenzen = bounds(d.parameters.get("grenzen", ""))
+        return label(facts, ctx.tables, str(d.groep), grenzen)
+    a = ctx.areas.view()  # _place joins the areas again
+    j = facts.left_join(
+        a,
+        [
+            facts.persoon_id == a.persoon_id,
+            facts.periodesoort == a.periodesoort,
+            facts.periode == a.periode,
+        ],
+    )
+    withhh = j.select(*[facts[c] for c in facts.columns], hh=a.hh, hh_dag=a.hh_dag)
+    return label(withhh, ctx.tables, "huishouden", [], day="hh_dag")
+
+
 def clienten(ctx: Context, d: Definition) -> ir.Table:
     """Distinct persons with an allocation of the law overlapping the period."""
     t, cal = _allocations(ctx, d.wet), ctx.cal
@@ -164,14 +188,18 @@ def clienten(ctx: Context, d: Definition) -> ir.Table:
         fact_gm=t.gemeentecode,
         categorie=categorie,
         lading=t.lading_id,
+        laatste_dag=cal.laatste_dag,
     )
+    if d.groep is not None:
+        f = _grouped(ctx, d, f)
     p = _place(ctx, f)
     g = p.group_by(KEYS).aggregate(n=p.persoon_id.nunique(), **_lineage(p, "lading", "res_lading"))
     return _as_row(g, lambda r: r.n, None, lambda r: r.n)
 
 
-def inhabitants(ctx: Context, leeftijd_tot: int | None) -> ir.Table:
-    """Persons living in the area on the last day of the period (optionally under an age).
+def inhabitants(ctx: Context, leeftijd_tot: int | None, d: Definition | None = None) -> ir.Table:
+    """Persons living in the area on the last day of the period (optionally under an age),
+    per group of ``d.groep`` when the definition has one (in ``categorie``).
 
     Counted as residence rows covering that day (the BRP gives a person one address on a
     given day), per buurt first and summed upwards: a distinct count over (inhabitants x
@@ -188,25 +216,36 @@ def inhabitants(ctx: Context, leeftijd_tot: int | None) -> ir.Table:
         wk=v.wijkcode,
         bu=v.buurtcode,
         lading=v.lading_id,
+        hh=v.huishouden_id,
     )
     if leeftijd_tot is not None:
         p = ctx.t("persoon")
         j = j.join(p, j.persoon_id == p.persoon_id).select(j, geboortemaand=p.geboortemaand)
         j = j.filter(j.geboortemaand > j.laatste_dag - ibis.interval(years=leeftijd_tot))
-    per_buurt = j.group_by(["periodesoort", "periode", "gm", "wk", "bu"]).aggregate(
+    groups = []
+    if d is not None and d.groep is not None:
+        if d.groep == "huishouden":  # typed on the last day of the period
+            j = label(j, ctx.tables, "huishouden", [])
+        else:
+            j = _grouped(ctx, d, j)
+        groups = ["categorie"]
+    per_buurt = j.group_by(["periodesoort", "periode", "gm", "wk", "bu", *groups]).aggregate(
         inw=j.count(), lad=j.lading.collect(distinct=True)
     )
     s = _levels(per_buurt)
-    g = s.group_by(PERIOD_KEYS).aggregate(inwoners=s.inw.sum(), inh_lin=s.lad.collect())
+    g = s.group_by([*PERIOD_KEYS, *groups]).aggregate(inwoners=s.inw.sum(), inh_lin=s.lad.collect())
     return g.mutate(inh_lin=g.inh_lin.flatten().unique())
 
 
 def clienten_per_1000(ctx: Context, d: Definition) -> ir.Table:
     """Clients (as ``clienten``) per 1,000 inhabitants on the last day of the period."""
     age = d.parameters.get("leeftijd_tot")
+    if d.groep == "leeftijd":  # each age group is its own denominator
+        age = None
     c = clienten(ctx, d.model_copy(update={"per_categorie": False}))
-    inh = inhabitants(ctx, int(age) if age is not None else None)
-    j = c.left_join(inh, [c[k] == inh[k] for k in PERIOD_KEYS])
+    inh = inhabitants(ctx, int(age) if age is not None else None, d)
+    keys = PERIOD_KEYS if d.groep is None else KEYS
+    j = c.left_join(inh, [c[k] == inh[k] for k in keys])
     return j.select(
         *[c[k] for k in KEYS],
         teller=c.teller,

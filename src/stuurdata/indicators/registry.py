@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, field_validator, model_validator
 
 from stuurdata.warehouse.schema import TABLES
 
@@ -52,6 +52,7 @@ class Definition(BaseModel):
     berekening: str = Field(pattern=r"^[a-z0-9_]+$")
     parameters: dict[str, float | int | str] = Field(default_factory=dict)
     per_categorie: bool = False
+    groep: Literal["leeftijd", "geslacht", "huishouden"] | None = None
 
     @field_validator("bronnen")
     @classmethod
@@ -60,6 +61,14 @@ class Definition(BaseModel):
         if unknown:
             raise ValueError(f"onbekende bron(nen): {', '.join(unknown)}")
         return value
+
+    @model_validator(mode="after")
+    def _groups_per_gemeente(self) -> Definition:
+        # A breakdown by group is only safe to publish as a one-dimensional table per
+        # gemeente (see privacy/secondary.py); finer areas would need linked suppression.
+        if self.groep is not None and self.niveaus != ("gemeente",):
+            raise ValueError("een indicator naar groep heeft alleen niveau gemeente")
+        return self
 
     @field_validator("niveaus", "periodes")
     @classmethod

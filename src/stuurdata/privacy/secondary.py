@@ -13,6 +13,12 @@ The model (see docs/privacy.md):
 
 * A *family* is one indicator, or a per-category indicator together with its total
   (``clienten_per_categorie_wmo`` with ``clienten_wmo`` as the category total).
+* A *group breakdown* (``clienten_naar_leeftijd_wmo``: every client in exactly one group,
+  published for the gemeente only) is a one-dimensional table per gemeente and period whose
+  total is the cell of ``clienten_wmo``. It is protected after the families, with the total
+  as the families left it: a hidden total hides all its groups; otherwise one hidden group
+  is never alone (the smallest other group joins it), so the attacker knows only their sum.
+  Several breakdowns of one total never hide the total, so they cannot betray each other.
 * Dimensions: area (gemeente > wijk > buurt, from the CBS codes: ``WK990101`` lies in
   ``GM9901``, ``BU99010101`` in ``WK990101``), time (year > quarter > month; only for amounts,
   which add up over time; persons counted once per period do not), category (total > codes).
@@ -46,6 +52,7 @@ RATE_KINDS = frozenset({"per_1000", "percentage", "bedrag_per_client"})
 REST = "~rest:"
 _CANDIDATES = 4
 _QUARTER = re.compile(r"^(\d{4})-K([1-4])$")
+_GROUP_ID = re.compile(r"_naar_[a-z]+")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -266,7 +273,7 @@ def _families(frame: pd.DataFrame, kinds: pd.Series) -> list[_Family]:
         out.append(_Family(indicator, kind, members))
         taken |= set(members)
     for indicator, kind in sorted(present.items()):
-        if kind in ADDITIVE_KINDS and indicator not in taken:
+        if kind in ADDITIVE_KINDS and indicator not in taken and not _GROUP_ID.search(indicator):
             out.append(_Family(indicator, kind, (indicator,)))
     return out
 
@@ -340,8 +347,38 @@ def secondary_mask(frame: pd.DataFrame, primary: pd.Series, kinds: pd.Series) ->
         jobs.extend(_tables(family, rows))
     for index in _run_jobs(jobs):
         out.loc[index] = True
+    out |= _group_mask(work, out | primary.to_numpy())
     out &= ~primary.to_numpy()
     return out | _linked_rates(work, out | primary)
+
+
+def _group_mask(work: pd.DataFrame, hidden: pd.Series) -> pd.Series:
+    """Secondary cells of the group breakdowns, given what is ``hidden`` already."""
+    out = pd.Series(False, index=work.index)
+    keys = ["gebiedscode", "periodesoort", "periode"]
+    groups = work[work["indicator"].str.contains(_GROUP_ID) & work["_soort"].isin(ADDITIVE_KINDS)]
+    for indicator, rows in groups.groupby("indicator"):
+        if set(rows["niveau"]) - {"gemeente"}:
+            raise ValueError(f"{indicator}: groepen worden alleen per gemeente gepubliceerd")
+        total_id = _GROUP_ID.sub("", str(indicator), count=1)
+        totals = work[(work["indicator"] == total_id) & work["categorie"].eq("")]
+        total_hidden = {
+            tuple(k): bool(h)
+            for k, h in zip(totals[keys].itertuples(index=False), hidden[totals.index], strict=True)
+        }
+        for key, part in rows.groupby(keys):
+            # No published total (absent or hidden): every group hides with it.
+            if total_hidden.get(tuple(key), True):
+                out.loc[part.index] = True
+                continue
+            shut = hidden[part.index]
+            if shut.sum() == 1:
+                others = part[~shut & (part["teller"].fillna(0) > 0)]
+                if others.empty:
+                    out.loc[part.index] = True
+                else:
+                    out.loc[others["teller"].idxmin()] = True
+    return out
 
 
 def _linked_rates(work: pd.DataFrame, hidden: pd.Series) -> pd.Series:

@@ -26,6 +26,8 @@ from stuurdata.report.charts import (
 from stuurdata.report.format import fmt_date, period_label, period_span
 from stuurdata.report.frame import SOORT_VOORKEUR, Published, Value, parse_period, period_key
 from stuurdata.report.gemeenten import GEMEENTEN
+from stuurdata.report.groepen import BASES as GROEP_BASES
+from stuurdata.report.groepen import group_block
 from stuurdata.report.kwaliteit import indicator_labels, quality_chapter
 from stuurdata.report.layout import WETTEN, IndicatorInfo, describe, format_value, split_id
 from stuurdata.report.model import (
@@ -56,7 +58,7 @@ WACHT = (
 )
 KOSTEN = ("kosten", "kosten_per_client")
 GEBIED_KOLOMMEN = (*KERN, *WACHT[::2], *KOSTEN)
-PLACED = {*KERN, *WACHT, *KOSTEN, "clienten_per_categorie"}
+PLACED = {*KERN, *WACHT, *KOSTEN, "clienten_per_categorie", *GROEP_BASES}
 MAX_PUNTEN = 24
 REEKS_NAMEN = {
     "wachttijd_verzoek_toewijzing_mediaan": "Verzoek tot toewijzing: mediaan",
@@ -314,6 +316,9 @@ class _Builder:
         area = tuple(t for t in tables if t is not None)
         if area:
             blocks.append(Block(f"{wet}-gebied", "Per wijk en buurt", tabellen=area))
+        groepen = group_block(self, wet)
+        if groepen:
+            blocks.append(groepen)
         wacht_cards = self.cards(own(WACHT), soort, periode)
         wacht_chart = self.trend(f"{wet}-wacht", "Wachttijden in dagen", own(WACHT))
         if wacht_cards or wacht_chart:

@@ -125,8 +125,10 @@ def period_bar_chart(
     return _config(chart).to_dict(validate=False)
 
 
-def category_bar_chart(points: list[Point], soort: str, x_title: str) -> dict[str, Any]:
-    """Horizontal bars per product category, largest first; names stay readable."""
+def category_bar_chart(
+    points: list[Point], soort: str, x_title: str, sort: list[str] | None = None
+) -> dict[str, Any]:
+    """Horizontal bars per category, largest first (or in the order ``sort`` gives)."""
     data = _frame(points).rename(columns={"Periode": "Categorie"})
     height = max(60, 22 * len(data))
     chart = (
@@ -135,7 +137,7 @@ def category_bar_chart(points: list[Point], soort: str, x_title: str) -> dict[st
         .encode(
             y=alt.Y(
                 "Categorie:N",
-                sort="-x",
+                sort=sort if sort is not None else "-x",
                 title=None,
                 axis=alt.Axis(labelLimit=330, labelFontSize=11),
             ),
