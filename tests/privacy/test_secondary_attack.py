@@ -290,3 +290,14 @@ def test_the_pattern_is_reproducible():
     reordered = frame.sample(frac=1.0, random_state=3)
     second = protect_with_totals(reordered, DisclosureRule(), SOORT)["status"].loc[frame.index]
     pd.testing.assert_series_equal(first, second)
+
+
+@pytest.mark.parametrize("seed", [4, 5, 11])
+def test_the_gemeente_total_is_never_hidden_for_another_cell(seed):
+    """A small municipality keeps its headline: secondary cells are found below it."""
+    frame = _counts_frame(np.random.default_rng(seed), categories=True)
+    out = protect_with_totals(frame, DisclosureRule(), SOORT)
+    root = (out["gebiedscode"] == "GM9901") & (out["categorie"] == "")
+    assert root.sum() == 2
+    assert out.loc[root, "status"].ne("onderdrukt").all()
+    _assert_safe(frame, out)

@@ -174,12 +174,23 @@ class Table:
             flag = self._rest[coords] = any(c[:1] == "~" for c in coords)
         return flag
 
+    def is_root(self, coords: tuple[str, ...]) -> bool:
+        """The grand total (e.g. the gemeente over all categories)."""
+        return all(t.parent.get(c, "") is None for t, c in zip(self.trees, coords, strict=True))
+
     def usable(self, coords: tuple[str, ...]) -> bool:
-        """A cell a direction may move: a published row, or a rest that is not zero."""
+        """A cell a direction may move: a published row, or a rest that is not zero.
+
+        The grand total is never hidden to protect something else: a small municipality
+        would lose its headline figure, and moving leaves against each other protects
+        them just as well (the grand total stays fixed).
+        """
         flag = self._usable.get(coords)
         if flag is None:
             rest = self.is_rest(coords)
             flag = abs(self.value(coords)) > 1e-9 if rest else coords in self.cells
+            if flag and self.is_root(coords) and coords not in self.suppressed:
+                flag = False
             self._usable[coords] = flag
         return flag
 
@@ -244,10 +255,11 @@ def protect_table(table: Table, primary: Iterable[tuple[str, ...]]) -> None:
             continue
         cube = _best_cube(table, p)
         if cube is None:
-            # No hypercube fits: hide the whole slice. All its real cells can then be scaled
-            # together, which keeps every (homogeneous) relation: still no exact recovery.
-            table.suppressed |= set(table.cells)
-            covered |= set(table.cells)
+            # No hypercube fits: hide the whole slice but its grand total. The hidden cells
+            # can then move against each other with the grand total fixed: no exact recovery.
+            rest = {c for c in table.cells if not table.is_root(c) or c in table.suppressed}
+            table.suppressed |= rest
+            covered |= rest
             continue
         real = {c for c in cube if not table.is_rest(c)}
         table.suppressed |= real
