@@ -86,9 +86,11 @@ def test_chapter_has_its_headings_definitions_and_cbs_note(chapter) -> None:
     # (relapse may be withheld entirely in a town this small).
     charts = [c.id for b in section.blokken for c in b.grafieken]
     assert {"integraal-stapeling", "integraal-bereik", "integraal-trechter"} <= set(charts)
+    assert "integraal-vierkant" in charts  # the generated town has coordinates: a grid map
     assert part.count("<svg") == len(charts) and "<script" not in html
     assert [b.id for b in section.blokken] == [
         "integraal-stapeling",
+        "integraal-vierkant",
         "integraal-bereik",
         "integraal-terugval",
         "integraal-trechter",

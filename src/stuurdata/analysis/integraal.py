@@ -23,7 +23,7 @@ from stuurdata.analysis.reach import reach
 from stuurdata.analysis.relapse import DEFINITIE as RELAPSE_DEF
 from stuurdata.analysis.relapse import relapse
 from stuurdata.analysis.stacking import DEFINITIE as STACKING_DEF
-from stuurdata.analysis.stacking import publish_stacking, stacking
+from stuurdata.analysis.stacking import publish_squares, publish_stacking, stacking
 from stuurdata.privacy.disclosure import DisclosureRule, round_count
 from stuurdata.sources.cbs import LAAG_INKOMEN, CbsError, load_table, select_period
 
@@ -41,6 +41,7 @@ class Integraal:
     definities: dict[str, str]
     meldingen: list[str] = field(default_factory=list)
     synthetisch_cbs: bool = False
+    stapeling_vierkant: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _protect_counts(
@@ -76,7 +77,8 @@ def integraal(
         if end is None:
             raise ValueError("Het pakhuis is leeg: lees eerst gegevens in.")
         periode = last_year(end)
-    combos, wijk = publish_stacking(stacking(con, periode), rule)
+    internal = stacking(con, periode)
+    combos, wijk = publish_stacking(internal, rule)
 
     bereik = pd.DataFrame()
     synthetisch = False
@@ -143,4 +145,5 @@ def integraal(
         },
         meldingen=meldingen,
         synthetisch_cbs=synthetisch,
+        stapeling_vierkant=publish_squares(internal, rule),
     )

@@ -3,18 +3,22 @@
 Households that receive Wmo, youth care, social assistance and debt help at the same time are
 where integral work pays off. Counts are per combination of domains (an UpSet-style view), for
 persons and for households, for the municipality and per wijk (how many have at least one and
-at least two domains). Everything published passes ``privacy.disclosure.protect``.
+at least two domains), and for households per CBS grid square of 100 m and 500 m when the BRP
+extract came with coordinates (``verblijf.vierkant``). Everything published passes
+``privacy.disclosure.protect``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from stuurdata.analysis.base import DOMAINS, Periode, combination, person_domains
 from stuurdata.privacy.disclosure import DisclosureRule, protect
+from stuurdata.sources.vierkant import vierkant_500
 
 DEFINITIE = (
     "Aantal personen (of huishoudens) dat in de periode tegelijk voorzieningen uit deze "
@@ -22,6 +26,15 @@ DEFINITIE = (
     "telt als ze de periode overlapt. Alleen inwoners van de gemeente in de periode tellen mee; "
     "de wijk is die van het laatste adres in de periode."
 )
+DEFINITIE_VIERKANT = (
+    "Huishoudens met voorzieningen uit twee of meer van de vijf domeinen (Wmo, Jeugd, "
+    "Participatiewet, schuldhulp, minimaregelingen) in de periode, als deel van de "
+    "huishoudens met minstens één voorziening, per vierkant van het CBS (500 bij 500 meter). "
+    "Het vierkant is dat van het laatste adres van het huishouden in de periode, berekend "
+    "uit de RD-coördinaten van het adres in het BRP-bestand; huishoudens zonder coördinaten "
+    "tellen niet mee."
+)
+GROOTTES = (100, 500)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,11 +44,90 @@ class Stapeling:
     ``combinaties``: eenheid (personen|huishoudens), combinatie, domeinen (count), aantal.
     ``per_wijk``: eenheid, wijkcode, met_voorziening, twee_of_meer, totaal (residents or
     households in the wijk), aandeel_twee_of_meer (% of those with any provision).
+    ``per_vierkant``: households only; grootte (100 | 500), vierkant (CBS code), the same
+    counts, one row per inhabited square; empty when no residence has a square.
     """
 
     periode: Periode
     combinaties: pd.DataFrame
     per_wijk: pd.DataFrame
+    per_vierkant: pd.DataFrame = field(default_factory=lambda: _empty_squares())
+
+
+_SQUARE_COLUMNS = [
+    "grootte",
+    "vierkant",
+    "met_voorziening",
+    "twee_of_meer",
+    "totaal",
+    "aandeel_twee_of_meer",
+]
+
+
+def _empty_squares() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in _SQUARE_COLUMNS})
+
+
+def household_squares(con: duckdb.DuckDBPyConnection, periode: Periode) -> pd.DataFrame:
+    """The 100 m square of each resident household (``huishouden_id``, ``vierkant``).
+
+    The rule is the one for the buurt (``analysis.base.person_domains``): a person's latest
+    residence in the period, the household's latest residence of any member. Unlike the
+    buurt, a latest residence without a square gives no square (``arg_max_null``): an
+    older address would put the household where it no longer lives.
+    """
+    sql = """
+    WITH res AS (
+        SELECT persoon_id,
+               arg_max(huishouden_id, van) AS huishouden_id,
+               arg_max_null(vierkant, van) AS vierkant,
+               max(van) AS laatste_van
+        FROM verblijf
+        WHERE van < $tot AND coalesce(tot, DATE '9999-12-31') > $van
+        GROUP BY persoon_id
+    )
+    SELECT coalesce(huishouden_id, 'persoon:' || persoon_id) AS huishouden_id,
+           arg_max_null(vierkant, laatste_van) AS vierkant
+    FROM res GROUP BY 1
+    """
+    return con.execute(sql, {"van": periode.van, "tot": periode.tot}).df()
+
+
+def _per_square(
+    con: duckdb.DuckDBPyConnection, periode: Periode, households: pd.DataFrame
+) -> pd.DataFrame:
+    """Households with >= 1 and >= 2 domains per 100 m and 500 m square."""
+    squares = household_squares(con, periode)
+    frame = households[["huishouden_id"]].assign(n_dom=households[list(DOMAINS)].sum(axis=1))
+    frame = frame.merge(squares, on="huishouden_id", how="inner")
+    frame = frame[frame["vierkant"].notna()]
+    if frame.empty:
+        return _empty_squares()
+    codes = {100: frame["vierkant"], 500: frame["vierkant"].map(vierkant_500)}
+    parts = []
+    for grootte in GROOTTES:
+        part = (
+            pd.DataFrame(
+                {
+                    "vierkant": codes[grootte].to_numpy(),
+                    "met_voorziening": (frame["n_dom"] > 0).to_numpy(),
+                    "twee_of_meer": (frame["n_dom"] >= 2).to_numpy(),
+                }
+            )
+            .groupby("vierkant")
+            .agg(
+                met_voorziening=("met_voorziening", "sum"),
+                twee_of_meer=("twee_of_meer", "sum"),
+                totaal=("met_voorziening", "size"),
+            )
+            .reset_index()
+        )
+        parts.append(part.assign(grootte=grootte))
+    out = pd.concat(parts, ignore_index=True)
+    out["aandeel_twee_of_meer"] = (
+        100 * out["twee_of_meer"] / out["met_voorziening"].where(out["met_voorziening"] > 0)
+    )
+    return out[_SQUARE_COLUMNS]
 
 
 def stacking(con: duckdb.DuckDBPyConnection, periode: Periode) -> Stapeling:
@@ -89,7 +181,8 @@ def stacking(con: duckdb.DuckDBPyConnection, periode: Periode) -> Stapeling:
         "totaal",
         "aandeel_twee_of_meer",
     ]
-    return Stapeling(periode, combinaties.reset_index(drop=True), per_wijk[cols])
+    squares = _per_square(con, periode, households)
+    return Stapeling(periode, combinaties.reset_index(drop=True), per_wijk[cols], squares)
 
 
 def publish_stacking(
@@ -134,3 +227,51 @@ def publish_stacking(
     wijk["met_voorziening"] = (base / rule.round_to + 0.5).floordiv(1) * rule.round_to
     wijk.loc[base < rule.min_count, "met_voorziening"] = float("nan")
     return combos, wijk
+
+
+def publish_squares(result: Stapeling, rule: DisclosureRule | None = None) -> pd.DataFrame:
+    """Disclosure-controlled households per grid square (both sizes), one row per square.
+
+    Columns: grootte, vierkant, met_voorziening (rounded; empty below the threshold), teller
+    (households with 2+ domains, rounded; empty below the threshold), waarde (the share, %,
+    from unrounded counts), status. The share is published only when both the households
+    with 2+ domains and those with exactly one reach the threshold: otherwise a share near
+    100% or 0% would tell something about (almost) every household with help in the square.
+    Most 100 m squares hold too few households and come out suppressed; that is intended.
+    """
+    rule = rule or DisclosureRule()
+    v = result.per_vierkant
+    if v.empty:
+        return pd.DataFrame(
+            {
+                c: pd.Series(dtype="object")
+                for c in ("grootte", "vierkant", "met_voorziening", "teller", "waarde", "status")
+            }
+        )
+    base = v["met_voorziening"].astype("float64")
+    twee = v["twee_of_meer"].astype("float64")
+    # n is the smaller of the two groups the share splits the base into.
+    n = np.minimum(twee, base - twee)
+    out = protect(
+        pd.DataFrame(
+            {
+                "indicator": "stapeling_vierkant_huishoudens",
+                "grootte": v["grootte"].astype("int64"),
+                "vierkant": v["vierkant"].astype("str"),
+                "teller": twee,
+                "noemer": base,
+                "waarde": v["aandeel_twee_of_meer"].astype("float64"),
+                "n": n,
+                "soort": "percentage",
+            }
+        ),
+        rule,
+    )
+    # The counts stand on their own: each is shown (rounded) when it reaches the threshold.
+    out["met_voorziening"] = (base / rule.round_to + 0.5).floordiv(1) * rule.round_to
+    out.loc[base < rule.min_count, "met_voorziening"] = np.nan
+    out["teller"] = ((twee / rule.round_to + 0.5).floordiv(1) * rule.round_to).where(
+        twee >= rule.min_count
+    )
+    cols = ["grootte", "vierkant", "met_voorziening", "teller", "waarde", "status"]
+    return out[cols].reset_index(drop=True)

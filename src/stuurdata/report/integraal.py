@@ -22,6 +22,7 @@ from stuurdata.analysis.stacking import Stapeling, publish_stacking, stacking
 from stuurdata.privacy.disclosure import DisclosureRule
 from stuurdata.report.format import fmt_number, period_span
 from stuurdata.report.integraal_charts import interval_chart, upset_chart
+from stuurdata.report.integraal_grid import grid_block
 from stuurdata.report.integraal_parts import (
     area_label,
     column,
@@ -344,6 +345,7 @@ def integraal_section(
     gm = _gemeente(con)
     blocks: list[Block | None] = [
         stacking_block(result, _gemeente_row(con, result.periode, gm, rule), names, rule),
+        grid_block(result, rule),
         reach_block(result, gm, names),
         relapse_block(result),
         funnel_block(result, names),

@@ -3,11 +3,13 @@
 The contract is one row per residence period with the columns in ``COLUMNS``. Only the
 birth month, the sex and the area survive the door: the BSN becomes a keyed pseudonym, the
 postcode and house number only feed the household pseudonym when no household number is
-given, and nothing else is kept.
+given, the address coordinates (``rd_x``, ``rd_y``, optional) only become the CBS 100 m
+square, and nothing else is kept.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -16,6 +18,7 @@ from stuurdata.privacy.bsn import is_valid_bsn
 from stuurdata.privacy.pseudonym import Pseudonymiser
 from stuurdata.sources.csvtable import decode, header_fields, rows
 from stuurdata.sources.records import Rejection, SourceFile, Unit
+from stuurdata.sources.vierkant import RD_X, RD_Y, vierkant_code
 
 COLUMNS = (
     "bsn",
@@ -30,6 +33,8 @@ COLUMNS = (
     "datum_vestiging",
     "datum_vertrek",
     "datum_overlijden",
+    "rd_x",
+    "rd_y",
 )
 REQUIRED = ("bsn", "geboortedatum", "gemeentecode", "datum_vestiging")
 # BRP spells sex as M/V/O; the warehouse keeps the iStandaarden code (COD046).
@@ -80,6 +85,37 @@ def _area(row: dict[str, str]) -> tuple[str, str | None, str | None]:
     return gm, wk or None, bu or None
 
 
+def _rd(row: dict[str, str], column: str, bounds: tuple[float, float]) -> float:
+    """One RD coordinate in metres; the value itself is never quoted (it locates an address)."""
+    text = row.get(column, "").replace(",", ".")
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise _RowError(f"kolom {column}: geen getal (RD-coördinaat in meters)")
+    if not bounds[0] <= value <= bounds[1]:
+        raise _RowError(
+            f"kolom {column}: ligt buiten Nederland (RD {column[-1]} van "
+            f"{bounds[0] / 1000:.0f} tot {bounds[1] / 1000:.0f} km)"
+        )
+    return value
+
+
+def _vierkant(row: dict[str, str]) -> str | None:
+    """The CBS 100 m square of the address, or None when the extract has no coordinates.
+
+    The coordinates go no further than this function: only the square code is kept.
+    """
+    x_text, y_text = row.get("rd_x", ""), row.get("rd_y", "")
+    if not x_text and not y_text:
+        return None
+    if not x_text or not y_text:
+        filled, empty = ("rd_x", "rd_y") if x_text else ("rd_y", "rd_x")
+        raise _RowError(f"kolom {empty} is leeg terwijl {filled} gevuld is")
+    return vierkant_code(_rd(row, "rd_x", RD_X), _rd(row, "rd_y", RD_Y))
+
+
 def _unit(row: dict[str, str], line: int, pseudo: Pseudonymiser) -> Unit:
     bsn = row.get("bsn", "")
     if not is_valid_bsn(bsn):
@@ -99,6 +135,7 @@ def _unit(row: dict[str, str], line: int, pseudo: Pseudonymiser) -> Unit:
     if geslacht is None:
         raise _RowError(f"kolom geslacht: '{row['geslacht']}' is geen M, V of O")
     gm, wk, bu = _area(row)
+    vierkant = _vierkant(row)
     ends = [d for d in (vertrek, overleden) if d]
     tot = min(ends) if ends else None
     reden = None if tot is None else ("overlijden" if overleden and tot == overleden else "vertrek")
@@ -109,12 +146,20 @@ def _unit(row: dict[str, str], line: int, pseudo: Pseudonymiser) -> Unit:
     )
     persoon_id = pseudo.persoon(bsn)
     huishouden_id = pseudo.huishouden(huishouden_raw) if huishouden_raw else None
-    key = "|".join(
-        map(
-            str,
-            (persoon_id, van, tot, reden, gm, wk, bu, huishouden_id, f"{geboren:%Y-%m}", geslacht),
-        )
+    parts: tuple[object, ...] = (
+        persoon_id,
+        van,
+        tot,
+        reden,
+        gm,
+        wk,
+        bu,
+        huishouden_id,
+        f"{geboren:%Y-%m}",
+        geslacht,
     )
+    # The square joins the identity, so a re-delivery that adds coordinates is an update.
+    key = "|".join(map(str, parts + ((vierkant,) if vierkant else ())))
     return Unit(
         key=key,
         kind="verblijf",
@@ -139,6 +184,7 @@ def _unit(row: dict[str, str], line: int, pseudo: Pseudonymiser) -> Unit:
                     "van": van,
                     "tot": tot,
                     "reden_einde": reden,
+                    "vierkant": vierkant,
                 }
             ],
         },

@@ -1,4 +1,8 @@
-"""Write the BRP extract: one row per residence period, in the column order readers expect."""
+"""Write the BRP extract: one row per residence period, in the column order readers expect.
+
+The last two columns are the RD coordinates of the address (``geography.py``), as a
+municipality gets them by joining the BRP address with the BAG verblijfsobject.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,12 @@ from pathlib import Path
 import numpy as np
 
 from stuurdata.synth.areas import Areas
+from stuurdata.synth.geography import Geography
 from stuurdata.synth.population import NEVER, Population
 
 BRP_HEADER = (
     "bsn;geboortedatum;geslacht;gemeentecode;wijkcode;buurtcode;postcode;huisnummer;"
-    "huishouden;datum_vestiging;datum_vertrek;datum_overlijden"
+    "huishouden;datum_vestiging;datum_vertrek;datum_overlijden;rd_x;rd_y"
 )
 _GESLACHT = np.array(["M", "V", "O"])
 
@@ -32,6 +37,7 @@ def write_brp(
     huisnr: np.ndarray,
     t0: int,
     t_end: int,
+    geo: Geography,
     chunk: int = 200_000,
 ) -> int:
     """Write the extract for everyone living there at some time in [t0, t_end); row count."""
@@ -66,6 +72,7 @@ def write_brp(
         f.write(BRP_HEADER + "\n")
         for lo in range(0, len(rows_p), chunk):
             s = slice(lo, lo + chunk)
+            rd_x, rd_y = geo.rd_strings(addr[s])
             cols = [
                 bsn[rows_p[s]],
                 iso(pop.birth[rows_p[s]]),
@@ -79,6 +86,8 @@ def write_brp(
                 iso(van[s]),
                 iso(vertrek[s]),
                 iso(overlijden[s]),
+                rd_x,
+                rd_y,
             ]
             lines = cols[0].astype(object)
             for c in cols[1:]:

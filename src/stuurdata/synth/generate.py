@@ -11,7 +11,8 @@ Output layout (a contract with the readers)::
 Month folders are named after the message's dagtekening. Allocations already running at the
 start of the window come with the request, allocation and start messages that created them,
 so a few month folders lie before ``eerste_maand``. Everything follows from ``zaad`` through a
-single numpy Generator: the same arguments give byte-identical files.
+single numpy Generator (the suite exports and the map layout each have their own stream
+derived from ``zaad``): the same arguments give byte-identical files.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from stuurdata.synth.bsn import draw_bsns
 from stuurdata.synth.care import simulate_care
 from stuurdata.synth.catalog import make_providers
 from stuurdata.synth.claims import make_claims
+from stuurdata.synth.geography import make_geography
 from stuurdata.synth.population import address_strings, make_population
 from stuurdata.synth.suite import write_suite
 from stuurdata.synth.truth import build_truth
@@ -108,8 +110,17 @@ def generate(
         f.write("gebiedscode;naam;niveau\n")
         f.writelines(f"{c};{n};{lvl}\n" for c, n, lvl in gebieden_rows(areas))
     report("BRP-uittreksel schrijven", 0.1)
+    geo = make_geography(areas, pop, zaad)  # its own random stream: nothing else changes
     write_brp(
-        bronnen / "brp" / f"brp_{gemeentecode}.csv", pop, areas, bsn, postcode, huisnr, t0, t_end
+        bronnen / "brp" / f"brp_{gemeentecode}.csv",
+        pop,
+        areas,
+        bsn,
+        postcode,
+        huisnr,
+        t0,
+        t_end,
+        geo,
     )
 
     report("Zorgtrajecten simuleren", 0.2)
@@ -156,7 +167,9 @@ def generate(
     with (root / "waarheid" / "waarheid.json").open("w", encoding="utf-8") as f:
         json.dump(truth, f, ensure_ascii=False, indent=1, sort_keys=False)
         f.write("\n")
-    write_suite(root, pop=pop, areas=areas, alloc=alloc, bsn=bsn, t0=t0, t_end=t_end, zaad=zaad)
+    write_suite(
+        root, pop=pop, areas=areas, alloc=alloc, bsn=bsn, t0=t0, t_end=t_end, zaad=zaad, geo=geo
+    )
     write_budget(root / "begroting.csv", truth["totalen"]["declaratie_compleet"])
     end_pop = int(((pop.start < t_end) & (pop.end >= t_end)).sum())
     summary = SynthSummary(

@@ -35,6 +35,7 @@ from stuurdata.sources.cbs import KERNCIJFERS, LAAG_INKOMEN, WMO_GEMEENTEN, writ
 from stuurdata.synth.areas import Areas
 from stuurdata.synth.brp import iso
 from stuurdata.synth.care import Allocations
+from stuurdata.synth.geography import Geography
 from stuurdata.synth.population import NEVER, YEAR, Population
 from stuurdata.synth.suite_truth import Period, build_suite_truth
 
@@ -265,6 +266,7 @@ def write_suite(
     t0: int,
     t_end: int,
     zaad: int,
+    geo: Geography | None = None,
 ) -> int:
     """Write the suite exports, the synthetic CBS tables and ``waarheid/suite.json``; rows."""
     rng = np.random.default_rng([zaad, 0x5017E])
@@ -275,7 +277,14 @@ def write_suite(
     )
     period = Period.last_year(t_end)
     truth, cbs_tables = build_suite_truth(
-        pop=pop, areas=areas, alloc=alloc, spells=spells, arm=arm, period=period, t_end=t_end
+        pop=pop,
+        areas=areas,
+        alloc=alloc,
+        spells=spells,
+        arm=arm,
+        period=period,
+        t_end=t_end,
+        geo=geo,
     )
     for tabel, (titel, records) in cbs_tables.items():
         write_table(

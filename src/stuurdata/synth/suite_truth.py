@@ -11,7 +11,9 @@ tests can check that ``stuurdata.analysis`` finds exactly what was put in. Struc
         "personen": {"wmo+minima": int, ...},      # combination -> persons (>= 1 domain)
         "huishoudens": {"...": int},
         "per_wijk": {"WK990101": {"personen": int, "personen_2_of_meer": int,
-                                  "huishoudens": int, "huishoudens_2_of_meer": int}}},
+                                  "huishoudens": int, "huishoudens_2_of_meer": int}},
+        "per_vierkant_500": {"E1505N4400": {"huishoudens": int,
+                                            "huishoudens_2_of_meer": int}}},
       "bereik": {"peildatum": "YYYY-MM-DD", "cbs_periode": "YYYYJJ00",
                  "per_wijk": {"WK...": {"gebruikers": int, "rechthebbend_cbs": int,
                                         "rechthebbend_gebruikers": int}}},
@@ -24,10 +26,12 @@ Definitions (the same as in ``stuurdata.analysis``): a person *has* a domain in 
 when an allocation (Wmo, Jeugd; withdrawn ones excluded) or a provision overlaps it; only
 persons living in the municipality at some day of the period count. A person's area is that of
 their latest residence in the period; a household's area that of its members' latest residence
-in the period. Reach: households with a minima provision in the period by area (users), and
-the CBS-style count of low-income households living there on the first day of the period
-(entitled). Relapse: persons whose spell ended in the 12 months before the period, counted
-once at their first such end, who start a new spell of the same law within 365 days.
+in the period, and its CBS square (``per_vierkant_500``, only squares with a household with
+>= 1 domain) that of the address of that residence. Reach: households with a minima provision
+in the period by area (users), and the CBS-style count of low-income households living there
+on the first day of the period (entitled). Relapse: persons whose spell ended in the 12 months
+before the period, counted once at their first such end, who start a new spell of the same law
+within 365 days.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from stuurdata.sources.cbs import KERNCIJFERS, LAAG_INKOMEN, WMO_GEMEENTEN, year
 from stuurdata.synth.areas import Areas
 from stuurdata.synth.brp import iso
 from stuurdata.synth.care import Allocations
+from stuurdata.synth.geography import Geography
 from stuurdata.synth.population import NEVER, Population
 
 if TYPE_CHECKING:
@@ -91,6 +96,7 @@ def build_suite_truth(
     arm: np.ndarray,
     period: Period,
     t_end: int,
+    geo: Geography | None = None,
 ) -> tuple[dict[str, Any], dict[str, tuple[str, list[dict[str, Any]]]]]:
     """The truth dict and the synthetic CBS tables (id -> (title, records))."""
     resident = (pop.start < period.tot) & (pop.end > period.van)
@@ -147,6 +153,15 @@ def build_suite_truth(
             per_wijk[w]["huishoudens"] += 1
             per_wijk[w]["huishoudens_2_of_meer"] += int(k >= 2)
 
+    stapeling: dict[str, Any] = {
+        "personen": dict(sorted(Counter(labels[persons][n_dom > 0].tolist()).items())),
+        "huishoudens": dict(sorted(Counter(hh_labels[hh_n > 0].tolist()).items())),
+        "per_wijk": per_wijk,
+    }
+    if geo is not None:
+        hh_addr = np.where(hh_after[hh_res], pop.hh_addr2[hh_res], pop.hh_addr[hh_res])
+        stapeling["per_vierkant_500"] = _per_square(geo.codes(hh_addr, 500), hh_n)
+
     # Reach: users by household area in the period; entitled households on the first day.
     users_by_wijk = Counter(wijk_of[hh_buurt[hh_dom[hh_res, 4]]].tolist())
     present = (pop.start <= period.van) & (pop.end > period.van)
@@ -190,11 +205,7 @@ def build_suite_truth(
         "versie": 1,
         "periode": {"van": _iso(period.van), "tot": _iso(period.tot)},
         "regels": regels,
-        "stapeling": {
-            "personen": dict(sorted(Counter(labels[persons][n_dom > 0].tolist()).items())),
-            "huishoudens": dict(sorted(Counter(hh_labels[hh_n > 0].tolist()).items())),
-            "per_wijk": per_wijk,
-        },
+        "stapeling": stapeling,
         "bereik": {
             "peildatum": _iso(period.van),
             "cbs_periode": year_period(int(_iso(period.van)[:4])),
@@ -203,6 +214,17 @@ def build_suite_truth(
         "terugval": terugval,
     }
     return truth, _cbs_tables(pop, areas, alloc, active, arm, period, hh_ids, w0)
+
+
+def _per_square(codes: np.ndarray, n_domains: np.ndarray) -> dict[str, dict[str, int]]:
+    """Households with >= 1 and >= 2 domains per square, for squares with at least one."""
+    out: dict[str, dict[str, int]] = {}
+    for code, k in zip(codes.tolist(), n_domains.tolist(), strict=True):
+        if k:
+            cell = out.setdefault(code, {"huishoudens": 0, "huishoudens_2_of_meer": 0})
+            cell["huishoudens"] += 1
+            cell["huishoudens_2_of_meer"] += int(k >= 2)
+    return dict(sorted(out.items()))
 
 
 def _stedelijkheid(inwoners: int) -> int:

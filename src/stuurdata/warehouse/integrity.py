@@ -34,6 +34,7 @@ existing AS (
       AND v.gemeentecode = s.gemeentecode
       AND v.wijkcode IS NOT DISTINCT FROM s.wijkcode
       AND v.buurtcode IS NOT DISTINCT FROM s.buurtcode
+      AND v.vierkant IS NOT DISTINCT FROM s.vierkant
       AND v.huishouden_id IS NOT DISTINCT FROM s.huishouden_id
       AND p.bron = 'brp'
       AND p.geboortemaand IS NOT DISTINCT FROM sp.geboortemaand
