@@ -268,6 +268,10 @@ def rapport(
         typer.Option("--begroting", help="Begroting (CSV per wet, productcategorie en jaar)."),
     ] = None,
     doel: DoelOptie = None,
+    gemeente: Annotated[
+        str | None,
+        typer.Option("--gemeente", help="Gemeente (GMxxxx) als het pakhuis een regio bevat."),
+    ] = None,
 ) -> None:
     """Schrijf het rapport voor raad en beleid (één zelfstandig HTML-bestand)."""
     from stuurdata.pipeline import compute_and_store, publish, write_report
@@ -277,8 +281,22 @@ def rapport(
         onder_doel(pakhuis, doel, "rapport", bronnen=INDICATOR_BRONNEN, niveau="buurt") as v,
     ):
         frame = compute_and_store(con)
+        gemeenten = sorted(frame.loc[frame["niveau"] == "gemeente", "gebiedscode"].unique())
+        if gemeente is not None and gemeente not in gemeenten:
+            raise _fail(f"Gemeente {gemeente} staat niet in het pakhuis ({', '.join(gemeenten)}).")
+        if gemeente is None and len(gemeenten) > 1:
+            console.print(
+                f"Het pakhuis bevat {len(gemeenten)} gemeenten ({', '.join(gemeenten)}); "
+                "kies er een met --gemeente. Nu: de grootste."
+            )
         path = write_report(
-            con, publish(frame), uit, begroting=begroting, doel=v.doel, indicators=frame
+            con,
+            publish(frame),
+            uit,
+            begroting=begroting,
+            doel=v.doel,
+            indicators=frame,
+            gemeente=gemeente,
         )
         v.uitvoer = str(path)
     log.info("rapport geschreven: %s", path)

@@ -128,12 +128,27 @@ def integraal(
             result.trechter_wijk,
             ["eenheid", "waarde", "oordeel"],
         )
+    if not result.trechter_gemeente.empty:
+        _show(
+            "Wmo-cliënten per 1.000 per gemeente",
+            result.trechter_gemeente,
+            ["eenheid", "naam", "waarde", "oordeel"],
+        )
+        console.print(result.vergelijking)
     for melding in result.meldingen:
         console.print(f"[yellow]{melding}[/yellow]")
     if result.synthetisch_cbs:
         console.print("[yellow]Let op: de CBS-cijfers zijn synthetisch.[/yellow]")
     if uit is not None:
         uit.mkdir(parents=True, exist_ok=True)
-        for name in ("combinaties", "stapeling_wijk", "bereik", "terugval", "trechter_wijk"):
+        for name in (
+            "combinaties",
+            "stapeling_wijk",
+            "stapeling_vierkant",
+            "bereik",
+            "terugval",
+            "trechter_wijk",
+            "trechter_gemeente",
+        ):
             getattr(result, name).to_csv(uit / f"{name}.csv", index=False, sep=";", decimal=",")
         console.print(f"CSV-bestanden in {uit}")

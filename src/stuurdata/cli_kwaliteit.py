@@ -1,4 +1,5 @@
-"""The `stuurdata kwaliteit` command: the chain monitor's scorecard, optionally as a file.
+"""The `stuurdata kwaliteit` command: the chain monitor's scorecard, optionally as a file,
+and the providers whose declared cost per client lies outside the funnel's 95% limits.
 
 A Typer sub-app so the main CLI only needs one ``app.add_typer(app)`` line; the work is in
 ``kwaliteit_rapport`` (a library call a notebook user can make too).
@@ -9,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -18,6 +20,19 @@ from stuurdata.quality import Kwaliteit, run_monitor, scorecard, write_export
 
 app = typer.Typer(add_completion=False, rich_markup_mode="rich")
 console = Console()
+
+
+def opvallende_aanbieders(pakhuis: Path) -> pd.DataFrame:
+    """Published provider rows outside the 95% limits of cost per client (``flagged``)."""
+    from stuurdata.analysis.providers import flagged, provider_costs, publish_providers
+    from stuurdata.warehouse.load import connect
+
+    con = connect(pakhuis)
+    try:
+        result = provider_costs(con)
+    finally:
+        con.close()
+    return flagged(publish_providers(result)).assign(periode=result.periode.label())
 
 
 def kwaliteit_rapport(pakhuis: Path, uit: Path | None = None) -> Kwaliteit:
@@ -65,6 +80,7 @@ def kwaliteit(
         persoonsniveau=uit is not None,
     ) as v:
         result = kwaliteit_rapport(pakhuis, uit)
+        opvallend = opvallende_aanbieders(pakhuis)
         v.uitvoer = str(uit) if uit else None
     card = scorecard(result)
     table = Table(
@@ -97,3 +113,28 @@ def kwaliteit(
         f"{len(result.bevindingen)} afwijkende gevallen in de werklijst"
         + (f"; geschreven naar {uit}." if uit else " (gebruik --uit voor Excel of HTML).")
     )
+    _print_costs(opvallend)
+
+
+def _print_costs(opvallend: pd.DataFrame) -> None:
+    if opvallend.empty:
+        console.print(
+            "Kosten per cliënt: geen aanbieder wijkt meer af dan toeval zou geven (95%-grens)."
+        )
+        return
+    table = Table(
+        title=f"Kosten per cliënt buiten de toevalsmarge, {opvallend['periode'].iloc[0]} "
+        "(een vraag aan de aanbieder, geen oordeel)"
+    )
+    for column in ("Wet", "Aanbieder (AGB)", "Cliënten", "Kosten per cliënt", "Index", "Oordeel"):
+        table.add_column(column)
+    for r in opvallend.itertuples(index=False):
+        table.add_row(
+            "Wmo" if r.wet == "wmo" else "Jeugd",
+            str(r.aanbieder),
+            f"{r.clienten:.0f}",
+            f"€ {r.kosten_per_client:,.0f}".replace(",", "."),
+            f"{r.index:.0f}",
+            str(r.oordeel),
+        )
+    console.print(table)

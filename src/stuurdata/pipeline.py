@@ -71,8 +71,13 @@ def write_report(
     doel: Doel | None = None,
     cbs_cache: Path | None = None,
     indicators: pd.DataFrame | None = None,
+    gemeente: str | None = None,
 ) -> Path:
     """Render the council report from published (protected) values.
+
+    A warehouse may hold several municipalities (a region): ``gemeente`` chooses whose
+    figures fill the chapters per law; "Integraal beeld" then covers the region and places
+    the gemeente among the others.
 
     The chapter "Prognose en budget" compares with ``begroting`` (a budget CSV, see
     docs/modelkaart.md) when given; a report made under a purpose carries its colophon. The
@@ -81,7 +86,11 @@ def write_report(
     """
     rule = disclosure_rule()
     prognose = prognose_section(con, begroting=begroting, rule=rule)
-    integraal = integraal_section(con, rule=rule, cbs_cache=cbs_cache, indicators=indicators)
+    if gemeente is not None:
+        published = published[published["gebiedscode"].astype(str).str[2:6] == gemeente[2:6]]
+    integraal = integraal_section(
+        con, rule=rule, cbs_cache=cbs_cache, indicators=indicators, gemeente=gemeente
+    )
     data = build_report_data(
         con, published, load_definitions(), prognose=prognose, integraal=integraal
     )

@@ -145,3 +145,134 @@ def gemeente_peers(
         f"Vergeleken met gemeenten van dezelfde grootte ({klasse} inwoners) "
         f"en stedelijkheid ({sted})."
     )
+
+
+# -- funnels of a mean (e.g. declared cost per client) -----------------------------------
+#
+# Cost per client is the mean of per-client amounts, not a proportion, so the binomial
+# limits above do not apply. Spiegelhalter (2005) gives the limits for a mean as
+# ``target ± z·s/√n`` with ``s`` the standard deviation between individuals. Choices:
+#
+# * ``s`` is the *pooled within-unit* standard deviation (each client's amount around the
+#   mean of its own unit), so a unit that is really different does not widen everyone's
+#   funnel by being different.
+# * ``s`` is the ordinary (not a robust) standard deviation, on the euro scale, not on a
+#   log scale. Costs are skewed, but the question is about the euros paid per client: a
+#   provider that bills a few clients far too much moves the mean and should show, while a
+#   log scale or a median would hide it. A robust s (MAD) of skewed amounts is smaller than
+#   the s that governs the noise of a *mean*, so it would draw the funnel too narrow and
+#   flag noise. The skew does make the normal approximation rough for very small units;
+#   those fall under disclosure control (fewer than 10 clients) anyway.
+# * Real differences between units that nobody controls (case mix the standardisation
+#   missed) make the spread wider than chance alone: ``overdispersion`` estimates that
+#   factor from winsorised z-scores (Spiegelhalter 2005, section 3.2) so the limits can be
+#   widened by ``√φ`` and not every unit is flagged.
+
+VERDICTS = (
+    "duidelijk hoger",
+    "mogelijk hoger",
+    "binnen toevalsmarge",
+    "mogelijk lager",
+    "duidelijk lager",
+)
+
+
+def mean_limits(
+    doel: float, sd: float, n: np.ndarray | float, z: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper control limit of a mean: ``doel ± z·sd/√n`` (NaN where n <= 0)."""
+    size = np.asarray(n, dtype="float64")
+    se = sd / np.sqrt(np.where(size > 0, size, np.nan))
+    return doel - z * se, doel + z * se
+
+
+def pooled_sd(values: pd.Series, groups: pd.Series) -> float:
+    """Pooled within-group standard deviation: sqrt(Σ(x - mean_group)² / (N - groups)).
+
+    NaN when there are no more observations than groups (no spread to measure).
+    """
+    x = values.astype("float64")
+    means = x.groupby(groups.to_numpy()).transform("mean")
+    dof = len(x) - groups.nunique()
+    if dof <= 0:
+        return math.nan
+    return float(np.sqrt(((x - means) ** 2).sum() / dof))
+
+
+def overdispersion(z: np.ndarray | pd.Series, *, winsor: float = 0.1, min_units: int = 10) -> float:
+    """Spiegelhalter's overdispersion factor φ from z-scores, winsorised at ``winsor``.
+
+    φ = mean of the squared winsorised z-scores (the 10% most extreme on each side pulled in
+    to the 10th/90th percentile, so the units we want to find do not hide themselves by
+    widening the funnel). It is used only when it is significant (``I·φ`` above the 95th
+    percentile of χ² with ``I - 1`` degrees of freedom) and there are at least
+    ``min_units`` units: with fewer, an estimate of extra spread is itself mostly noise and
+    one real outlier would widen the funnel enough to hide itself. Otherwise 1.0.
+    """
+    scores = np.asarray(z, dtype="float64")
+    scores = scores[np.isfinite(scores)]
+    units = len(scores)
+    if units < max(min_units, 2):
+        return 1.0
+    # scipy.special, not scipy.stats: the latter takes seconds to import.
+    from scipy.special import gammaincinv
+
+    lo, hi = np.quantile(scores, [winsor, 1 - winsor])
+    phi = float(np.mean(np.clip(scores, lo, hi) ** 2))
+    chi2_95 = 2 * float(gammaincinv((units - 1) / 2, 0.95))  # χ² 95th percentile, I-1 df
+    if units * phi <= chi2_95:
+        return 1.0
+    return phi
+
+
+def verdict(
+    waarde: np.ndarray | pd.Series,
+    lo95: np.ndarray | pd.Series,
+    hi95: np.ndarray | pd.Series,
+    lo998: np.ndarray | pd.Series,
+    hi998: np.ndarray | pd.Series,
+) -> np.ndarray:
+    """The Dutch verdict per value against its limits (the words of ``funnel``)."""
+    v, a, b, c, d = (np.asarray(x, dtype="float64") for x in (waarde, lo95, hi95, lo998, hi998))
+    out = np.select(
+        [v > d, v < c, v > b, v < a],
+        ["duidelijk hoger", "duidelijk lager", "mogelijk hoger", "mogelijk lager"],
+        default="binnen toevalsmarge",
+    )
+    return np.where(np.isnan(v) | np.isnan(a), "geen cijfer", out)
+
+
+def funnel_mean(frame: pd.DataFrame, *, doel: float, sd: float) -> pd.DataFrame:
+    """Add target, control limits and a verdict to ``eenheid, waarde, n`` rows of a mean.
+
+    ``waarde`` is the unit's mean, ``n`` the number of individuals behind it (it may be an
+    effective number, see ``analysis.providers``), ``sd`` the standard deviation between
+    individuals (already widened for overdispersion when wanted).
+    """
+    out = frame.copy()
+    n = out["n"].astype("float64")
+    lo95, hi95 = mean_limits(doel, sd, n, Z95)
+    lo998, hi998 = mean_limits(doel, sd, n, Z998)
+    out["doel"] = doel
+    out["ondergrens_95"], out["bovengrens_95"] = lo95, hi95
+    out["ondergrens_998"], out["bovengrens_998"] = lo998, hi998
+    out["oordeel"] = verdict(out["waarde"], lo95, hi95, lo998, hi998)
+    return out
+
+
+def curve_mean(
+    doel: float, sd: float, n_max: float, *, n_min: float = 1.0, points: int = 80
+) -> pd.DataFrame:
+    """The control-limit lines of a mean for a chart: n and the four limits."""
+    n = np.unique(np.geomspace(max(1.0, n_min), max(n_max * 1.05, n_min + 1, 2), points).round(1))
+    lo95, hi95 = mean_limits(doel, sd, n, Z95)
+    lo998, hi998 = mean_limits(doel, sd, n, Z998)
+    return pd.DataFrame(
+        {
+            "n": n,
+            "ondergrens_95": lo95,
+            "bovengrens_95": hi95,
+            "ondergrens_998": lo998,
+            "bovengrens_998": hi998,
+        }
+    )

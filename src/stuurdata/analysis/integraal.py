@@ -18,6 +18,7 @@ import pandas as pd
 from stuurdata.analysis.base import Periode, data_end, last_year
 from stuurdata.analysis.funnel import DEFINITIE as FUNNEL_DEF
 from stuurdata.analysis.funnel import funnel, wijk_rates
+from stuurdata.analysis.peers import peer_funnel
 from stuurdata.analysis.reach import DEFINITIE as REACH_DEF
 from stuurdata.analysis.reach import reach
 from stuurdata.analysis.relapse import DEFINITIE as RELAPSE_DEF
@@ -42,6 +43,18 @@ class Integraal:
     meldingen: list[str] = field(default_factory=list)
     synthetisch_cbs: bool = False
     stapeling_vierkant: pd.DataFrame = field(default_factory=pd.DataFrame)
+    gemeente: str = ""
+    gemeenten: tuple[str, ...] = ()
+    trechter_gemeente: pd.DataFrame = field(default_factory=pd.DataFrame)
+    vergelijking: str = ""
+
+
+def municipalities(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Gemeenten with residents in the warehouse, most residence periods first."""
+    rows = con.execute(
+        "SELECT gemeentecode FROM verblijf GROUP BY 1 ORDER BY count(*) DESC, 1"
+    ).fetchall()
+    return [str(r[0]) for r in rows]
 
 
 def _protect_counts(
@@ -68,10 +81,17 @@ def integraal(
     periode: Periode | None = None,
     indicators: pd.DataFrame | None = None,
     rule: DisclosureRule | None = None,
+    gemeente: str | None = None,
 ) -> Integraal:
-    """Stacking, reach, relapse and the wijk funnel for ``periode`` (default: last 12 months)."""
+    """Stacking, reach, relapse and the wijk funnel for ``periode`` (default: last 12 months).
+
+    A warehouse may hold a region: the analyses then cover all its municipalities, and the
+    peer comparison puts ``gemeente`` (default: the largest) among them.
+    """
     rule = rule or DisclosureRule()
     meldingen: list[str] = []
+    gemeenten = municipalities(con)
+    gemeente = gemeente or (gemeenten[0] if gemeenten else "")
     if periode is None:
         end = data_end(con)
         if end is None:
@@ -130,7 +150,19 @@ def integraal(
             trechter = _protect_counts(
                 f, ["teller", "noemer"], "teller", rule, ["waarde", "oordeel"]
             )
+    peers, vergelijking = pd.DataFrame(), ""
+    try:
+        raw_peers, vergelijking = peer_funnel(gemeente, indicators, cbs_cache)
+        peers = _protect_counts(
+            raw_peers, ["teller", "noemer"], "teller", rule, ["waarde", "oordeel"]
+        )
+    except CbsError as exc:
+        meldingen.append(f"Vergelijking met andere gemeenten niet gemaakt: {exc}")
     return Integraal(
+        gemeente=gemeente,
+        gemeenten=tuple(gemeenten),
+        trechter_gemeente=peers,
+        vergelijking=vergelijking,
         periode=periode,
         combinaties=combos,
         stapeling_wijk=wijk,

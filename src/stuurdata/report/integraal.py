@@ -31,6 +31,7 @@ from stuurdata.report.integraal_parts import (
     fmt_interval,
     fmt_pct,
     funnel_block,
+    peer_block,
     relapse_block,
 )
 from stuurdata.report.meta import area_names, message_municipality
@@ -319,6 +320,7 @@ def integraal_section(
     cbs_cache: Path | Sequence[Path] | None = None,
     indicators: pd.DataFrame | None = None,
     periode: Periode | None = None,
+    gemeente: str | None = None,
 ) -> Section | None:
     """The chapter "Integraal beeld", or None when the warehouse has no ``voorziening`` rows.
 
@@ -340,23 +342,28 @@ def integraal_section(
         periode=periode,
         indicators=indicators,
         rule=rule,
+        gemeente=gemeente,
     )
     names = area_names(con)
-    gm = _gemeente(con)
+    gm = gemeente or _gemeente(con)
     blocks: list[Block | None] = [
         stacking_block(result, _gemeente_row(con, result.periode, gm, rule), names, rule),
         grid_block(result, rule),
         reach_block(result, gm, names),
         relapse_block(result),
         funnel_block(result, names),
+        peer_block(result, names),
     ]
     if result.meldingen:
         blocks.append(
             Block("integraal-meldingen", "Niet berekend", inleiding=" ".join(result.meldingen))
         )
+    titel = "Integraal beeld"
+    if len(result.gemeenten) > 1:
+        titel += f" — regio van {len(result.gemeenten)} gemeenten"
     return Section(
         "integraal",
-        "Integraal beeld",
+        titel,
         period_span(result.periode.van, result.periode.tot),
         tuple(b for b in blocks if b is not None),
     )

@@ -6,7 +6,7 @@ protected by ``analysis.integraal.integraal`` and are only formatted and laid ou
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -114,16 +114,19 @@ def relapse_block(result: Integraal) -> Block:
 # -- funnel ----------------------------------------------------------------------------
 
 
-def funnel_block(result: Integraal, names: Mapping[str, str]) -> Block | None:
-    frame = result.trechter_wijk
-    if frame.empty:
-        return None
-    definitie = result.definities["trechter"]
-    jaar = period_label(str(frame["periode"].iloc[0]))
+def _funnel_parts(
+    frame: pd.DataFrame,
+    labels: Sequence[str],
+    definitie: str,
+    *,
+    eenheid: str,
+    chart_id: str,
+    titel: str,
+    gemiddelde: str,
+) -> tuple[tuple[Chart, ...], Table]:
+    """Chart and table of a published funnel frame (rows: eenheid, teller, noemer, ...)."""
     doel = float(frame["doel"].iloc[0])
-    ordered = frame.assign(Label=[area_label(c, names) for c in frame["eenheid"]]).sort_values(
-        "Label", key=lambda s: s.str.lower()
-    )
+    ordered = frame.assign(Label=list(labels)).sort_values("Label", key=lambda s: s.str.lower())
     cols = (
         column("Wmo-cliënten per 1.000 inwoners", definitie),
         column("Oordeel"),
@@ -142,46 +145,61 @@ def funnel_block(result: Integraal, names: Mapping[str, str]) -> Block | None:
         )
         for r in ordered.itertuples()
     )
+    table = Table(titel, eenheid, cols, rows)
     shown = ordered[ordered["waarde"].notna() & ordered["noemer"].notna()]
-    charts: list[Chart] = []
-    if not shown.empty:
-        points = pd.DataFrame(
-            {
-                "Label": shown["Label"],
-                "Noemer": shown["noemer"].astype("float64"),
-                "Waarde": shown["waarde"].astype("float64"),
-                "Oordeel": shown["oordeel"].astype(str),
-            }
-        )
-        # Limits drawn on a grid of population sizes, not per wijk: per-wijk limits would
-        # give away the unrounded population of a wijk.
-        lim = curve(doel / 1000, float(points["Noemer"].max()))
-        # Start the funnel near the smallest wijk: below it the limits only stretch the axis.
-        lim = lim[lim["noemer"] >= 0.5 * float(points["Noemer"].min())]
-        lines = pd.concat(
-            [
-                pd.DataFrame({"Noemer": lim["noemer"], "Waarde": lim[c], "Grens": g, "Lijn": c})
-                for c, g in (
-                    ("ondergrens_95", "95%"),
-                    ("bovengrens_95", "95%"),
-                    ("ondergrens_998", "99,8%"),
-                    ("bovengrens_998", "99,8%"),
-                )
-            ],
-            ignore_index=True,
-        )
-        charts.append(
-            Chart(
-                "integraal-trechter",
-                f"Wmo-cliënten per 1.000 inwoners per wijk, {jaar}",
-                funnel_chart(points, lines, doel, "per 1.000 inwoners"),
-                Table(None, "Wijk", cols, rows),
-                (column("Trechterdiagram", definitie),),
-                f"De doorgetrokken horizontale lijn is het gemiddelde van alle wijken: "
-                f"{fmt_number(doel, 1)} per 1.000 inwoners. Gestreept: 95%-grens; "
-                "doorgetrokken: 99,8%-grens.",
+    if shown.empty:
+        return (), table
+    points = pd.DataFrame(
+        {
+            "Label": shown["Label"],
+            "Noemer": shown["noemer"].astype("float64"),
+            "Waarde": shown["waarde"].astype("float64"),
+            "Oordeel": shown["oordeel"].astype(str),
+        }
+    )
+    # Limits drawn on a grid of population sizes, not per area: per-area limits would
+    # give away the unrounded population of an area.
+    lim = curve(doel / 1000, float(points["Noemer"].max()))
+    # Start the funnel near the smallest area: below it the limits only stretch the axis.
+    lim = lim[lim["noemer"] >= 0.5 * float(points["Noemer"].min())]
+    lines = pd.concat(
+        [
+            pd.DataFrame({"Noemer": lim["noemer"], "Waarde": lim[c], "Grens": g, "Lijn": c})
+            for c, g in (
+                ("ondergrens_95", "95%"),
+                ("bovengrens_95", "95%"),
+                ("ondergrens_998", "99,8%"),
+                ("bovengrens_998", "99,8%"),
             )
-        )
+        ],
+        ignore_index=True,
+    )
+    chart = Chart(
+        chart_id,
+        titel,
+        funnel_chart(points, lines, doel, "per 1.000 inwoners"),
+        Table(None, eenheid, cols, rows),
+        (column("Trechterdiagram", definitie),),
+        f"De doorgetrokken horizontale lijn is {gemiddelde}: {fmt_number(doel, 1)} per 1.000 "
+        "inwoners. Gestreept: 95%-grens; doorgetrokken: 99,8%-grens.",
+    )
+    return (chart,), table
+
+
+def funnel_block(result: Integraal, names: Mapping[str, str]) -> Block | None:
+    frame = result.trechter_wijk
+    if frame.empty:
+        return None
+    jaar = period_label(str(frame["periode"].iloc[0]))
+    charts, table = _funnel_parts(
+        frame,
+        [area_label(c, names) for c in frame["eenheid"]],
+        result.definities["trechter"],
+        eenheid="Wijk",
+        chart_id="integraal-trechter",
+        titel=f"Wmo-cliënten per 1.000 inwoners per wijk, {jaar}",
+        gemiddelde="het gemiddelde van alle wijken",
+    )
     return Block(
         "integraal-trechter",
         "Wmo-gebruik per wijk: verschil of toeval?",
@@ -189,6 +207,36 @@ def funnel_block(result: Integraal, names: Mapping[str, str]) -> Block | None:
             "Kleine wijken wijken door toeval vaker af van het gemiddelde. Het trechterdiagram "
             "laat zien welke verschillen groter zijn dan toeval zou geven."
         ),
-        grafieken=tuple(charts),
-        tabellen=(Table(f"Wmo-gebruik per wijk, {jaar}", "Wijk", cols, rows),),
+        grafieken=charts,
+        tabellen=(table,),
+    )
+
+
+def peer_block(result: Integraal, names: Mapping[str, str]) -> Block | None:
+    """The municipality among its peers (region in the warehouse, or CBS peers)."""
+    frame = result.trechter_gemeente
+    if frame.empty:
+        return None
+    jaar = str(frame["periode"].iloc[0]) if "periode" in frame else ""
+    labels = [
+        names.get(str(c), str(n)) + (" (eigen gemeente)" if c == result.gemeente else "")
+        for c, n in zip(frame["eenheid"], frame["naam"], strict=True)
+    ]
+    charts, table = _funnel_parts(
+        frame,
+        labels,
+        result.definities["trechter"],
+        eenheid="Gemeente",
+        chart_id="integraal-gemeenten",
+        titel=f"Wmo-cliënten per 1.000 inwoners per gemeente, {jaar}",
+        gemiddelde="het gemiddelde van de vergeleken gemeenten",
+    )
+    return Block(
+        "integraal-gemeenten",
+        "Vergelijking met andere gemeenten",
+        inleiding=result.vergelijking
+        + " Een kleine gemeente wijkt door toeval vaker af; alleen een punt buiten de "
+        "trechter is een verschil om na te vragen.",
+        grafieken=charts,
+        tabellen=(table,),
     )

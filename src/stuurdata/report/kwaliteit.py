@@ -1,20 +1,23 @@
 """The report chapter "Datakwaliteit van de keten" and the quality labels on figures.
 
 The council report shows which providers' chain data falls short, by rule, so a reader
-knows how far the figures can be trusted. It shows providers, never persons: the working
-list with allocation numbers stays in the contract manager's export (``stuurdata
-kwaliteit --uit``). Figures whose data is affected carry the monitor's label beside them.
+knows how far the figures can be trusted, and (``report.aanbieders``) how each provider's
+declared cost per client compares with what its products cost elsewhere, as a funnel. It
+shows providers, never persons: the working list with allocation numbers stays in the
+contract manager's export (``stuurdata kwaliteit --uit``). Figures whose data is affected
+carry the monitor's label beside them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 
 from stuurdata.quality import Kwaliteit, run_monitor, scorecard
 from stuurdata.quality.labels import label_for, quality_labels
+from stuurdata.report.aanbieders import AanbiedersBlok, provider_block
 from stuurdata.report.format import fmt_date
 from stuurdata.report.model import Column, Table, TableRow
 
@@ -31,6 +34,7 @@ class KwaliteitHoofdstuk:
     maatregelen: Table
     labels: tuple[str, ...]
     meer: int  # providers not shown in the scorecard table
+    aanbieders: AanbiedersBlok | None = None  # cost per client per provider (funnel)
 
 
 def _pct(value: float) -> str:
@@ -105,7 +109,8 @@ def build_quality_chapter(kwaliteit: Kwaliteit) -> KwaliteitHoofdstuk:
 def quality_chapter(con: duckdb.DuckDBPyConnection) -> tuple[KwaliteitHoofdstuk, Kwaliteit]:
     """Run the monitor on the warehouse and build the chapter."""
     result = run_monitor(con)
-    return build_quality_chapter(result), result
+    chapter = build_quality_chapter(result)
+    return replace(chapter, aanbieders=provider_block(con)), result
 
 
 def indicator_labels(kwaliteit: Kwaliteit, indicators: Iterable[str]) -> dict[str, str]:

@@ -1,0 +1,83 @@
+"""Compare the municipality with peers: a funnel of Wmo clients per 1,000 per gemeente.
+
+Peers come from the warehouse itself when it holds at least three municipalities (a region
+loading together: same definitions, same moment), else from CBS: the GMSD-style table of
+Wmo clients per gemeente, narrowed to municipalities of the same size class and urbanity
+(``funnel.gemeente_peers``). The rates are placed in a funnel (``funnel.funnel``) so a
+small municipality is not called different for what chance gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from stuurdata.analysis.funnel import funnel, gemeente_peers
+from stuurdata.sources.cbs import KERNCIJFERS, WMO_GEMEENTEN, CbsError, load_table, select_period
+
+INDICATOR = "clienten_per_1000_wmo"
+MINIMUM = 3
+
+
+def own_rates(indicators: pd.DataFrame, indicator: str = INDICATOR) -> pd.DataFrame:
+    """Gemeente rows ``eenheid, teller, noemer, periode`` of the newest year in the frame.
+
+    ``indicators`` is the internal (unrounded) frame; only years every gemeente has count.
+    """
+    rows = indicators[
+        (indicators["indicator"] == indicator)
+        & (indicators["niveau"] == "gemeente")
+        & (indicators["periodesoort"] == "jaar")
+        & indicators["noemer"].notna()
+    ]
+    if rows.empty:
+        return pd.DataFrame(columns=["eenheid", "teller", "noemer", "periode"])
+    per_year = rows.groupby("periode")["gebiedscode"].nunique()
+    full = per_year[per_year == per_year.max()].index
+    # The newest year with all municipalities; the last year is usually incomplete, so
+    # prefer the year before it when it has the same coverage.
+    years = sorted(str(p) for p in full)
+    chosen = years[-2] if len(years) > 1 else years[-1]
+    rows = rows[rows["periode"].astype(str) == chosen]
+    return pd.DataFrame(
+        {
+            "eenheid": rows["gebiedscode"].to_numpy(),
+            "teller": rows["teller"].to_numpy(dtype="float64"),
+            "noemer": rows["noemer"].to_numpy(dtype="float64"),
+            "periode": chosen,
+        }
+    )
+
+
+def peer_funnel(
+    gemeentecode: str,
+    indicators: pd.DataFrame | None,
+    cbs_cache: Path | Sequence[Path] | None,
+) -> tuple[pd.DataFrame, str]:
+    """Funnel rows (eenheid, naam, teller, noemer, waarde, limits, oordeel) and a Dutch note.
+
+    Raises ``CbsError`` when the warehouse has too few municipalities and the CBS tables
+    are not available.
+    """
+    own = own_rates(indicators) if indicators is not None else pd.DataFrame()
+    if len(own) >= MINIMUM:
+        note = (
+            f"Vergeleken met de {len(own)} gemeenten in dit pakhuis, met dezelfde definities "
+            f"({own['periode'].iloc[0]})."
+        )
+        out = funnel(own)
+        out["naam"] = out["eenheid"]
+        return out, note
+    kern = select_period(load_table(KERNCIJFERS, cbs_cache))
+    wmo = select_period(load_table(WMO_GEMEENTEN, cbs_cache))
+    data, note = gemeente_peers(gemeentecode, kern, wmo)
+    if len(data) < 2:
+        raise CbsError("Te weinig gemeenten in de CBS-tabel om mee te vergelijken.")
+    periode = str(wmo["Perioden"].iloc[0])[:4] if "Perioden" in wmo and len(wmo) else ""
+    data = data.assign(periode=periode)
+    out = funnel(data.reset_index(drop=True))
+    names = dict(zip(kern["Codering"].astype(str), kern["Naam"].astype(str), strict=True))
+    out["naam"] = out["eenheid"].map(names).fillna(out["eenheid"])
+    return out, note + " Bron: CBS (cijfers volgens de GMSD-definitie)."

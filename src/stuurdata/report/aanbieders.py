@@ -1,0 +1,241 @@
+"""The block "Kosten per cliënt per aanbieder" in the chain-monitor chapter: funnel and table.
+
+Everything shown comes from ``analysis.providers.publish_providers``: providers with fewer
+than 10 clients are absent from the chart and shown as "." in the table. The chart is drawn
+here (a sibling of ``integraal_charts.funnel_chart``: the x axis is an effective number of
+clients, the y axis an index) and rendered to inline SVG, because the chain-monitor chapter
+is not a law section whose charts the renderer collects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import altair as alt
+import duckdb
+import numpy as np
+import pandas as pd
+from markupsafe import Markup
+
+from stuurdata.analysis.funnel import curve_mean
+from stuurdata.analysis.providers import (
+    DEFINITIE,
+    GEEN_VERGELIJKING,
+    provider_costs,
+    publish_providers,
+)
+from stuurdata.privacy.disclosure import DisclosureRule
+from stuurdata.report.charts import WIDTH, _config, to_svg
+from stuurdata.report.format import SUPPRESSED, fmt_euro, fmt_number
+from stuurdata.report.integraal_charts import OORDEEL_KLEUR, _rounded
+from stuurdata.report.model import Column, Table, TableRow
+
+WET_NAAM = {"wmo": "Wmo", "jeugd": "Jeugdwet"}
+OPVALLEND = ("duidelijk hoger", "mogelijk hoger", "mogelijk lager", "duidelijk lager")
+
+
+@dataclass(frozen=True, slots=True)
+class AanbiedersFiguur:
+    """One law: the funnel (inline SVG), a note under it and the table of all providers."""
+
+    wet: str
+    titel: str
+    svg: Markup
+    toelichting: str
+    tabel: Table
+
+
+@dataclass(frozen=True, slots=True)
+class AanbiedersBlok:
+    """The block as the template needs it, formatted."""
+
+    titel: str
+    inleiding: str
+    definitie: str
+    figuren: tuple[AanbiedersFiguur, ...]
+
+
+def provider_funnel_chart(points: pd.DataFrame, lines: pd.DataFrame) -> dict[str, Any]:
+    """Funnel of an index: a dot per provider (``Label``, ``Noemer``, ``Waarde``, ``Oordeel``,
+    ``Naam``: the label written beside the dot, empty for most) with the limit lines
+    (``Noemer``, ``Grens``, ``Lijn``, ``Waarde``) and a rule at 100."""
+    points, lines = _rounded(points), _rounded(lines)
+    x = alt.X("Noemer:Q", title="aantal cliënten (gewogen)", axis=alt.Axis(format=",.0f"))
+    limits = (
+        alt.Chart(lines)
+        .mark_line(color="#777", strokeWidth=1.2)
+        .encode(
+            x=x,
+            y=alt.Y("Waarde:Q", title="index (100 = verwacht)", axis=alt.Axis(format=",.0f")),
+            detail="Lijn:N",
+            strokeDash=alt.StrokeDash(
+                "Grens:N",
+                scale=alt.Scale(domain=["95%", "99,8%"], range=[[4, 3], [1, 0]]),
+                legend=alt.Legend(title=None, orient="bottom"),
+            ),
+        )
+    )
+    target = (
+        alt.Chart(pd.DataFrame({"doel": [100.0]}))
+        .mark_rule(color="#333", strokeWidth=1)
+        .encode(y="doel:Q")
+    )
+    present = [k for k in OORDEEL_KLEUR if k in set(points["Oordeel"])]
+    dots = (
+        alt.Chart(points)
+        .mark_circle(size=80, opacity=0.9)
+        .encode(
+            x=x,
+            y="Waarde:Q",
+            color=alt.Color(
+                "Oordeel:N",
+                scale=alt.Scale(domain=present, range=[OORDEEL_KLEUR[k] for k in present]),
+                legend=alt.Legend(title=None, orient="bottom"),
+            ),
+            tooltip=["Label:N", alt.Tooltip("Waarde:Q", format=",.0f"), "Oordeel:N"],
+        )
+    )
+    names = (
+        alt.Chart(points)
+        .mark_text(align="left", dx=7, fontSize=10, color="#333")
+        .encode(x=x, y="Waarde:Q", text="Naam:N")
+    )
+    chart = (
+        alt.layer(limits, target, dots, names)
+        .resolve_scale(color="independent", strokeDash="independent")
+        .properties(width=WIDTH, height=260)
+    )
+    return _config(chart).to_dict(validate=False)
+
+
+def _lines(sd: float, n_min: float, n_max: float) -> pd.DataFrame:
+    """The four limit lines on a grid of effective client numbers (never at a provider's own
+    unrounded number), clipped at zero: an index below zero cannot happen."""
+    lim = curve_mean(100.0, sd, n_max, n_min=max(1.0, 0.5 * n_min))
+    return pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "Noemer": lim["n"],
+                    "Waarde": np.clip(lim[c], 0, None),
+                    "Grens": g,
+                    "Lijn": c,
+                }
+            )
+            for c, g in (
+                ("ondergrens_95", "95%"),
+                ("bovengrens_95", "95%"),
+                ("ondergrens_998", "99,8%"),
+                ("bovengrens_998", "99,8%"),
+            )
+        ],
+        ignore_index=True,
+    )
+
+
+def _order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Compared providers by index (highest first), then the rest, suppressed last."""
+    rank = np.where(frame["status"].eq("onderdrukt"), 2, np.where(frame["index"].notna(), 0, 1))
+    return (
+        frame.assign(_rank=rank, _idx=-frame["index"].fillna(0))
+        .sort_values(["_rank", "_idx", "aanbieder"])
+        .drop(columns=["_rank", "_idx"])
+    )
+
+
+def _table(frame: pd.DataFrame, titel: str) -> Table:
+    columns = (
+        Column("", "Cliënten", "", ""),
+        Column("", "Kosten per cliënt", "", ""),
+        Column("", "Verwacht per cliënt", "", ""),
+        Column("", "Index", "", ""),
+        Column("", "Oordeel", "", ""),
+    )
+    rows = []
+    for r in _order(frame).itertuples(index=False):
+        hidden = r.status == "onderdrukt"
+        rows.append(
+            TableRow(
+                str(r.aanbieder),
+                (
+                    SUPPRESSED if hidden else fmt_number(r.clienten),
+                    SUPPRESSED if hidden else fmt_euro(r.kosten_per_client),
+                    SUPPRESSED if hidden else fmt_euro(r.verwacht_per_client),
+                    SUPPRESSED if hidden else fmt_number(r.index),
+                    SUPPRESSED if hidden else str(r.oordeel),
+                ),
+            )
+        )
+    return Table(titel, "Aanbieder (AGB)", columns, tuple(rows))
+
+
+def _figure(wet: str, frame: pd.DataFrame, periode: str) -> AanbiedersFiguur | None:
+    shown = frame[frame["index"].notna() & frame["n_eff"].notna()]
+    if shown.empty:
+        return None
+    outside = shown["oordeel"].isin(OPVALLEND)
+    points = pd.DataFrame(
+        {
+            "Label": shown["aanbieder"].astype(str),
+            "Noemer": shown["n_eff"].astype("float64"),
+            "Waarde": shown["index"].astype("float64"),
+            "Oordeel": shown["oordeel"].astype(str),
+            "Naam": np.where(outside, shown["aanbieder"].astype(str), ""),
+        }
+    )
+    sd = float(shown["sd"].iloc[0])
+    lines = _lines(sd, float(points["Noemer"].min()), float(points["Noemer"].max()))
+    naam = WET_NAAM.get(wet, wet)
+    titel = f"{naam}: gedeclareerde kosten per cliënt per aanbieder, {periode}"
+    n_out = int(outside.sum())
+    others = int(frame["oordeel"].eq(GEEN_VERGELIJKING).sum())
+    hidden = int(frame["status"].eq("onderdrukt").sum())
+    note = (
+        "Doorgetrokken horizontale lijn: 100, zo duur als verwacht. Gestreept: 95%-grens; "
+        "doorgetrokken: 99,8%-grens. "
+        + (
+            f"{n_out} aanbieder(s) buiten de 95%-grens (met AGB-code bij het punt). "
+            if n_out
+            else "Alle aanbieders liggen binnen de toevalsmarge. "
+        )
+        + (
+            f"{others} aanbieder(s) zonder vergelijking (enige aanbieder van hun producten). "
+            if others
+            else ""
+        )
+        + (f"{hidden} aanbieder(s) met minder dan 10 cliënten niet getoond." if hidden else "")
+    ).strip()
+    spec = provider_funnel_chart(points, lines)
+    svg = Markup(to_svg(spec, f"aanbieders-{wet}", titel))  # noqa: S704
+    return AanbiedersFiguur(wet, titel, svg, note, _table(frame, f"{naam}, per aanbieder"))
+
+
+def provider_block(
+    con: duckdb.DuckDBPyConnection, rule: DisclosureRule | None = None
+) -> AanbiedersBlok | None:
+    """The block from the warehouse (``None`` when there are no claims)."""
+    result = provider_costs(con)
+    published = publish_providers(result, rule)
+    top = published[published["niveau"] == "aanbieder"]
+    if top.empty:
+        return None
+    periode = result.periode.label()
+    figures = tuple(
+        f
+        for wet in ("wmo", "jeugd")
+        if (f := _figure(wet, top[top["wet"] == wet], periode)) is not None
+    )
+    if not figures:
+        return None
+    return AanbiedersBlok(
+        titel="Kosten per cliënt per aanbieder: verschil of toeval?",
+        inleiding=(
+            f"Declaraties over de zorg van {periode} (de laatste twaalf maanden waarvan de "
+            "declaraties binnen zijn). Een aanbieder met weinig cliënten wijkt door toeval "
+            "snel af; het trechterdiagram laat zien welke verschillen groter zijn dan toeval "
+            "zou geven."
+        ),
+        definitie=DEFINITIE,
+        figuren=figures,
+    )
