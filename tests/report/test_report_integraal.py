@@ -94,7 +94,9 @@ def test_chapter_has_its_headings_definitions_and_cbs_note(chapter) -> None:
         "integraal-bereik",
         "integraal-terugval",
         "integraal-trechter",
+        "integraal-gemeenten",  # one gemeente in the warehouse: CBS peers (the snapshot)
     ]
+    assert "Bron: CBS" in part and "Demostad (eigen gemeente)" in part
 
 
 @pytest.mark.slow

@@ -15,7 +15,15 @@ from pathlib import Path
 import pandas as pd
 
 from stuurdata.analysis.funnel import funnel, gemeente_peers
-from stuurdata.sources.cbs import KERNCIJFERS, WMO_GEMEENTEN, CbsError, load_table, select_period
+from stuurdata.sources.cbs import (
+    KERNCIJFERS,
+    SNAPSHOT_DIR,
+    WMO_GEMEENTEN,
+    CbsError,
+    default_cache,
+    load_table,
+    select_period,
+)
 
 INDICATOR = "clienten_per_1000_wmo"
 MINIMUM = 3
@@ -70,8 +78,19 @@ def peer_funnel(
         out = funnel(own)
         out["naam"] = out["eenheid"]
         return out, note
-    kern = select_period(load_table(KERNCIJFERS, cbs_cache))
-    wmo = select_period(load_table(WMO_GEMEENTEN, cbs_cache))
+    dirs = (
+        [default_cache()]
+        if cbs_cache is None
+        else (
+            [Path(cbs_cache)] if isinstance(cbs_cache, str | Path) else [Path(c) for c in cbs_cache]
+        )
+    )
+    if gemeentecode.startswith("GM99"):
+        # A synthetic municipality's own folder holds only itself; its synthetic peers are
+        # in the bundled snapshot. Never mixed into a real municipality's comparison.
+        dirs.append(SNAPSHOT_DIR)
+    kern = select_period(load_table(KERNCIJFERS, dirs)).drop_duplicates("Codering")
+    wmo = select_period(load_table(WMO_GEMEENTEN, dirs)).drop_duplicates("Codering")
     data, note = gemeente_peers(gemeentecode, kern, wmo)
     if len(data) < 2:
         raise CbsError("Te weinig gemeenten in de CBS-tabel om mee te vergelijken.")
