@@ -1,6 +1,6 @@
 """Breakdowns by age group, sex and household type on the hand-made warehouse.
 
-Worked out by hand from ``conftest.py`` for 2026-K1 (last day 2026-03-31), gemeente GM9901.
+Worked out by hand from ``conftest.py`` for the year 2026 (last day 2026-12-31), gemeente GM9901.
 Wmo clients: p01 (76, man, h1 with p07: two adults), p02 (65, vrouw, alone), p03 (80, vrouw,
 alone in h7 after her move), p06 (71, man, no residence: household unknown). Jeugd clients:
 p04 and p05, children of h5 with one adult (p09).
@@ -19,7 +19,7 @@ from stuurdata.indicators.groups import age_labels, bounds, household_types
 D = date.fromisoformat
 
 
-def _gemeente(computed: pd.DataFrame, indicator: str, periode: str = "2026-K1") -> dict:
+def _gemeente(computed: pd.DataFrame, indicator: str, periode: str = "2026") -> dict:
     rows = computed[
         (computed.indicator == indicator)
         & (computed.niveau == "gemeente")
@@ -64,7 +64,7 @@ def test_groups_add_up_to_the_total(computed):
 
 
 def test_denominators_are_the_group_itself(computed):
-    # Jeugd per household type counts children under 18 on 2026-03-31: in an
+    # Jeugd per household type counts children under 18 on 2026-12-31: in an
     # eenoudergezin p04, p05 (h5) and p08 (h3, joined by adult p12 on 2026-03-10).
     got = _gemeente(computed, "clienten_per_1000_naar_huishouden_jeugd")
     assert got["eenoudergezin"] == (2, 3)

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import altair as alt
 import duckdb
 import numpy as np
 import pandas as pd
@@ -26,9 +25,9 @@ from stuurdata.analysis.providers import (
     publish_providers,
 )
 from stuurdata.privacy.disclosure import DisclosureRule
-from stuurdata.report.charts import WIDTH, _config, to_svg
+from stuurdata.report.charts import to_svg
 from stuurdata.report.format import SUPPRESSED, fmt_euro, fmt_number
-from stuurdata.report.integraal_charts import OORDEEL_KLEUR, _rounded
+from stuurdata.report.integraal_charts import funnel_chart
 from stuurdata.report.model import Column, Table, TableRow
 
 WET_NAAM = {"wmo": "Wmo", "jeugd": "Jeugdwet"}
@@ -60,53 +59,15 @@ def provider_funnel_chart(points: pd.DataFrame, lines: pd.DataFrame) -> dict[str
     """Funnel of an index: a dot per provider (``Label``, ``Noemer``, ``Waarde``, ``Oordeel``,
     ``Naam``: the label written beside the dot, empty for most) with the limit lines
     (``Noemer``, ``Grens``, ``Lijn``, ``Waarde``) and a rule at 100."""
-    points, lines = _rounded(points), _rounded(lines)
-    x = alt.X("Noemer:Q", title="aantal cliënten (gewogen)", axis=alt.Axis(format=",.0f"))
-    limits = (
-        alt.Chart(lines)
-        .mark_line(color="#777", strokeWidth=1.2)
-        .encode(
-            x=x,
-            y=alt.Y("Waarde:Q", title="index (100 = verwacht)", axis=alt.Axis(format=",.0f")),
-            detail="Lijn:N",
-            strokeDash=alt.StrokeDash(
-                "Grens:N",
-                scale=alt.Scale(domain=["95%", "99,8%"], range=[[4, 3], [1, 0]]),
-                legend=alt.Legend(title=None, orient="bottom"),
-            ),
-        )
+    return funnel_chart(
+        points,
+        lines,
+        100.0,
+        "index (100 = verwacht)",
+        x_title="aantal cliënten (gewogen)",
+        text="Naam",
+        value_format=",.0f",
     )
-    target = (
-        alt.Chart(pd.DataFrame({"doel": [100.0]}))
-        .mark_rule(color="#333", strokeWidth=1)
-        .encode(y="doel:Q")
-    )
-    present = [k for k in OORDEEL_KLEUR if k in set(points["Oordeel"])]
-    dots = (
-        alt.Chart(points)
-        .mark_circle(size=80, opacity=0.9)
-        .encode(
-            x=x,
-            y="Waarde:Q",
-            color=alt.Color(
-                "Oordeel:N",
-                scale=alt.Scale(domain=present, range=[OORDEEL_KLEUR[k] for k in present]),
-                legend=alt.Legend(title=None, orient="bottom"),
-            ),
-            tooltip=["Label:N", alt.Tooltip("Waarde:Q", format=",.0f"), "Oordeel:N"],
-        )
-    )
-    names = (
-        alt.Chart(points)
-        .mark_text(align="left", dx=7, fontSize=10, color="#333")
-        .encode(x=x, y="Waarde:Q", text="Naam:N")
-    )
-    chart = (
-        alt.layer(limits, target, dots, names)
-        .resolve_scale(color="independent", strokeDash="independent")
-        .properties(width=WIDTH, height=260)
-    )
-    return _config(chart).to_dict(validate=False)
 
 
 def _lines(sd: float, n_min: float, n_max: float) -> pd.DataFrame:

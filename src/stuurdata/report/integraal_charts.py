@@ -150,15 +150,23 @@ def interval_chart(
 
 
 def funnel_chart(
-    points: pd.DataFrame, lines: pd.DataFrame, doel: float, y_title: str
+    points: pd.DataFrame,
+    lines: pd.DataFrame,
+    doel: float,
+    y_title: str,
+    *,
+    x_title: str = "inwoners",
+    text: str = "Label",
+    value_format: str = ",.1f",
 ) -> dict[str, Any]:
-    """Funnel plot: one dot per wijk (``Label``, ``Noemer``, ``Waarde``, ``Oordeel``).
+    """Funnel plot: one dot per unit (``Label``, ``Noemer``, ``Waarde``, ``Oordeel``).
 
     ``lines`` is the long frame of control limits (``Noemer``, ``Grens``, ``Lijn``, ``Waarde``)
-    with ``Grens`` in {"95%", "99,8%"}; ``Lijn`` tells upper and lower apart.
+    with ``Grens`` in {"95%", "99,8%"}; ``Lijn`` tells upper and lower apart. ``text`` names
+    the column written beside each dot (empty strings leave a dot unlabelled).
     """
     points, lines = _rounded(points), _rounded(lines)
-    x = alt.X("Noemer:Q", title="inwoners", axis=alt.Axis(format=",.0f"))
+    x = alt.X("Noemer:Q", title=x_title, axis=alt.Axis(format=",.0f"))
     limits = (
         alt.Chart(lines)
         .mark_line(color="#777", strokeWidth=1.2)
@@ -190,13 +198,13 @@ def funnel_chart(
                 scale=alt.Scale(domain=present, range=[OORDEEL_KLEUR[k] for k in present]),
                 legend=alt.Legend(title=None, orient="bottom"),
             ),
-            tooltip=["Label:N", alt.Tooltip("Waarde:Q", format=",.1f"), "Oordeel:N"],
+            tooltip=["Label:N", alt.Tooltip("Waarde:Q", format=value_format), "Oordeel:N"],
         )
     )
     names = (
         alt.Chart(points)
         .mark_text(align="left", dx=7, fontSize=10, color="#333")
-        .encode(x=x, y="Waarde:Q", text="Label:N")
+        .encode(x=x, y="Waarde:Q", text=f"{text}:N")
     )
     chart = (
         alt.layer(limits, target, dots, names)
