@@ -6,7 +6,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from analysis.providers_data import insert, provider
+from analysis.providers_data import newest_message, provider
 from stuurdata.cli_kwaliteit import app, opvallende_aanbieders
 from stuurdata.privacy.governance import DEMO_KETENMONITOR, ensure_demo_purpose
 from stuurdata.warehouse.load import connect
@@ -17,23 +17,7 @@ def _warehouse(path: Path, *, duur: float) -> Path:
     for agb in ("98000001", "98000002", "98000003", "98000004"):
         provider(con, agb, 40, 3000)
     provider(con, "98000009", 100, duur)
-    insert(
-        con,
-        "bericht",
-        bericht_id="b1",
-        standaard="iwmo",
-        wet="wmo",
-        berichttype="303",
-        berichtcode=1,
-        afzender="98000001",
-        ontvanger="GM9901",
-        identificatie="1",
-        dagtekening="2026-01-12",
-        aantal_regels=1,
-        bestand="x",
-        sha256="x",
-        status="geladen",
-    )
+    newest_message(con, "2026-01-12")
     con.close()
     return path
 

@@ -87,3 +87,26 @@ def provider(
         persoon = f"{agb}-{categorie}-{k}"
         rows.append(_row(agb, persoon, mean * factor, wet, categorie, date(2025, 6, 1)))
     _insert_claims(con, rows)
+
+
+def newest_message(
+    con: duckdb.DuckDBPyConnection, dagtekening: object, afzender: str = "98000001"
+) -> None:
+    """One loaded message dated ``dagtekening``: the newest message fixes the default period."""
+    insert(
+        con,
+        "bericht",
+        bericht_id="b1",
+        standaard="iwmo",
+        wet="wmo",
+        berichttype="303",
+        berichtcode=1,
+        afzender=afzender,
+        ontvanger="GM9901",
+        identificatie="1",
+        dagtekening=dagtekening,
+        aantal_regels=1,
+        bestand="x",
+        sha256="x",
+        status="geladen",
+    )

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from analysis.providers_data import insert, provider
+from analysis.providers_data import newest_message, provider
 from stuurdata.analysis.providers import DEFINITIE
 from stuurdata.report.aanbieders import provider_block
 from stuurdata.report.kwaliteit import quality_chapter
@@ -26,23 +26,7 @@ def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
     provider(c, "98000006", 30, 9000, wet="jeugd", categorie="45")
     provider(c, "98000007", 30, 9000, wet="jeugd", categorie="45")
     # The newest message (January 2026) makes 2025 the default period.
-    insert(
-        c,
-        "bericht",
-        bericht_id="b1",
-        standaard="iwmo",
-        wet="wmo",
-        berichttype="303",
-        berichtcode=1,
-        afzender="98000001",
-        ontvanger="GM9901",
-        identificatie="1",
-        dagtekening="2026-01-12",
-        aantal_regels=1,
-        bestand="x",
-        sha256="x",
-        status="geladen",
-    )
+    newest_message(c, "2026-01-12")
     yield c
     c.close()
 

@@ -20,7 +20,7 @@ from stuurdata.sources.cbs import (
     SNAPSHOT_DIR,
     WMO_GEMEENTEN,
     CbsError,
-    default_cache,
+    cache_dirs,
     load_table,
     select_period,
 )
@@ -78,13 +78,7 @@ def peer_funnel(
         out = funnel(own)
         out["naam"] = out["eenheid"]
         return out, note
-    dirs = (
-        [default_cache()]
-        if cbs_cache is None
-        else (
-            [Path(cbs_cache)] if isinstance(cbs_cache, str | Path) else [Path(c) for c in cbs_cache]
-        )
-    )
+    dirs = cache_dirs(cbs_cache)
     if gemeentecode.startswith("GM99"):
         # A synthetic municipality's own folder holds only itself; its synthetic peers are
         # in the bundled snapshot. Never mixed into a real municipality's comparison.

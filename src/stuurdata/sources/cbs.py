@@ -58,7 +58,8 @@ def default_cache() -> Path:
     return Path(env) if env else Path.home() / ".cache" / "stuurdata" / "cbs"
 
 
-def _dirs(cache: Path | Sequence[Path] | None) -> list[Path]:
+def cache_dirs(cache: Path | Sequence[Path] | None) -> list[Path]:
+    """The cache folder(s) as a list; None means the default cache."""
     if cache is None:
         return [default_cache()]
     if isinstance(cache, str | Path):
@@ -69,7 +70,7 @@ def _dirs(cache: Path | Sequence[Path] | None) -> list[Path]:
 def cached_tables(cache: Path | Sequence[Path] | None = None) -> list[str]:
     """Table ids present in the cache folder(s), sorted."""
     return sorted(
-        {p.parent.name for d in _dirs(cache) if d.is_dir() for p in d.glob("*/meta.json")}
+        {p.parent.name for d in cache_dirs(cache) if d.is_dir() for p in d.glob("*/meta.json")}
     )
 
 
@@ -147,7 +148,7 @@ def load_table(
     tabel: str, cache: Path | Sequence[Path] | None = None, *, offline: bool = True
 ) -> CbsTable:
     """A table from the cache folder(s); downloaded first when missing and not ``offline``."""
-    dirs = _dirs(cache)
+    dirs = cache_dirs(cache)
     found = [d / tabel for d in dirs if (d / tabel / "meta.json").is_file()]
     if not found:
         if offline:
