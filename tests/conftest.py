@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+# Rich wraps output at the terminal width, which differs per machine and per temporary path:
+# tests read unwrapped lines. Tests about narrow terminals set their own width.
+os.environ["COLUMNS"] = "1000"
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Cross-domain analyses: stacking, reach, relapse, funnel benchmarks, decomposition.
+"""Cross-domain analyses: stacking, reach, relapse, funnel benchmarks.
 
 Each analysis is a function over the warehouse (and, for denominators, CBS tables) that
 returns an internal frame; ``publish_*`` functions pass it through disclosure control before
@@ -6,7 +6,6 @@ anything leaves the platform.
 """
 
 from stuurdata.analysis.base import DOMAINS, Periode, data_end, last_year
-from stuurdata.analysis.decompose import decompose
 from stuurdata.analysis.funnel import funnel, gemeente_peers, wijk_rates
 from stuurdata.analysis.reach import reach
 from stuurdata.analysis.relapse import relapse
@@ -17,7 +16,6 @@ __all__ = [
     "Periode",
     "Stapeling",
     "data_end",
-    "decompose",
     "funnel",
     "gemeente_peers",
     "last_year",

@@ -116,9 +116,3 @@ def _index(definitions: Iterable[Definition]) -> dict[str, Definition]:
             raise ValueError(f"indicator {definition.id} is dubbel gedefinieerd")
         result[definition.id] = definition
     return result
-
-
-def soort_by_id(definitions: dict[str, Definition] | None = None) -> dict[str, str]:
-    """Indicator id -> soort, the mapping disclosure control needs."""
-    defs = definitions if definitions is not None else load_definitions()
-    return {key: value.soort for key, value in defs.items()}

@@ -27,7 +27,7 @@ def _is_hidden(path: Path) -> bool:
 
 def _walk(folder: Path) -> list[str]:
     """Files below ``folder`` as strings, hidden files and folders skipped (fast for 10^6)."""
-    found = []
+    found: list[str] = []
     for root, dirs, names in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         found.extend(os.path.join(root, n) for n in names if not n.startswith("."))

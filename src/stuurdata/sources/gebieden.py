@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 from stuurdata.sources.csvtable import decode, header_fields, rows
-from stuurdata.sources.records import Rejection, SourceFile, Unit
+from stuurdata.sources.records import Rejection, Row, SourceFile, Unit
 
 _CODE = {
     "gemeente": re.compile(r"GM\d{4}"),
@@ -45,7 +45,7 @@ def read_gebieden(file: SourceFile) -> Iterator[Unit | Rejection]:
                 f"'{niveau}' of de naam ontbreekt.",
             )
             continue
-        row_out = {"gebiedscode": code, "naam": naam, "niveau": niveau}
+        row_out: Row = {"gebiedscode": code, "naam": naam, "niveau": niveau}
         yield Unit(
             key=f"{code}|{naam}|{niveau}",
             kind="gebied",

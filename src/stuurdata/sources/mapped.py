@@ -36,7 +36,7 @@ from pydantic import (
 from stuurdata.privacy.bsn import is_valid_bsn, scrub
 from stuurdata.privacy.pseudonym import Pseudonymiser
 from stuurdata.sources.csvtable import decode, header_fields, rows
-from stuurdata.sources.records import Rejection, SourceFile, Unit
+from stuurdata.sources.records import Rejection, Row, SourceFile, Unit
 
 MAPPINGS_DIR = Path(__file__).parent / "mappings"
 ENV_DIRS = "STUURDATA_KOPPELINGEN"
@@ -290,7 +290,7 @@ def _unit(m: Mapping, row: dict[str, object], line: int, pseudo: Pseudonymiser) 
         raise _RowError(f"kolom {k.gemeentecode}: '{gm}' is geen CBS-code zoals GM0363")
     bedrag = _amount(m, row, k.bedrag)
     persoon_id = pseudo.persoon(bsn)
-    out = {
+    out: Row = {
         "wet": m.wet,
         "gemeentecode": gm,
         "persoon_id": persoon_id,
@@ -327,7 +327,8 @@ def _table_rows(data: bytes) -> Iterator[tuple[int, dict[str, object]]]:
     text = decode(data)
     if text is None:
         raise MappingError("Suite-export is geen UTF-8-tekst.")
-    yield from rows(text)
+    for number, fields in rows(text):
+        yield number, dict(fields)
 
 
 def read_mapped(file: SourceFile, pseudo: Pseudonymiser) -> Iterator[Unit | Rejection]:

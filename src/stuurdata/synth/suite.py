@@ -52,8 +52,12 @@ _ARM_PROFILE = {
 }
 _BIJSTAND_RATE = (0.22, 0.55)  # yearly start rate for low income: normal, within a year of an end
 _SCHULD_RATE = (0.07, 0.006, 0.3)  # low income, others, within a year of an end
-_SCHULD_TYPES = (("BEG", 6, 36, 0.4), ("MSNP", 12, 40, 0.3), ("STAB", 2, 9, 0.2))
-_SCHULD_TYPES += (("WSNP", 30, 40, 0.1),)
+_SCHULD_TYPES: tuple[tuple[str, int, int, float], ...] = (
+    ("BEG", 6, 36, 0.4),
+    ("MSNP", 12, 40, 0.3),
+    ("STAB", 2, 9, 0.2),
+    ("WSNP", 30, 40, 0.1),
+)
 _TAKE_UP = {"SP": (0.35, 0.6), "CZV": (0.2, 0.4), "IIT": (0.3, 0.5)}  # (others, bijstand)
 _BB_RATE = 0.15  # yearly one-off grants per low-income household
 
