@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from stuurdata.cli_doel import DoelOptie, onder_doel
+from stuurdata.cli_doel import DoelOptie, Pakhuis, onder_doel
 from stuurdata.privacy.pseudonym import KeyError_
 
 # The tables behind the indicators and the report (checked against the purpose's sources).
@@ -47,10 +47,6 @@ console = Console()
 err = Console(stderr=True)
 log = logging.getLogger("stuurdata")
 
-Pakhuis = Annotated[
-    Path,
-    typer.Option("--pakhuis", help="Het pakhuis (DuckDB-bestand).", envvar="STUURDATA_PAKHUIS"),
-]
 Sleutel = Annotated[
     Path | None,
     typer.Option(
@@ -83,7 +79,9 @@ def _warehouse(pakhuis: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     from stuurdata.warehouse.load import connect
 
     if not pakhuis.exists():
-        raise _fail(f"Pakhuis {pakhuis} bestaat niet. Lees eerst bestanden in (stuurdata inlezen).")
+        raise _fail(
+            f"Pakhuis {pakhuis} bestaat niet. Lees eerst bestanden in: stuurdata inlezen MAP"
+        )
     _setup_log(pakhuis)
     con = connect(pakhuis)
     try:
@@ -152,6 +150,82 @@ def _print_load(result: object) -> None:
 
 
 @app.command()
+def init(
+    gemeente: Annotated[
+        str | None, typer.Option("--gemeente", help="CBS-gemeentecode, bv. GM0363.")
+    ] = None,
+    naam: Annotated[str | None, typer.Option("--naam", help="Naam van de gemeente.")] = None,
+    map: Annotated[
+        Path, typer.Option("--map", help="Map van de installatie (pakhuis, beheer, doelen).")
+    ] = Path("."),
+    sleutel: Annotated[
+        Path | None,
+        typer.Option(
+            "--sleutel",
+            help="Sleutelbestand, buiten de map (standaard ~/.config/stuurdata/GMxxxx.key; "
+            "een bestaand bestand wordt gebruikt, anders aangemaakt met rechten 0600).",
+        ),
+    ] = None,
+    sjabloon: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--sjabloon",
+            help="Doel uit een sjabloon (herhaalbaar; standaard alle drie): "
+            "monitor-sociaal-domein, ketenmonitor, prognose.",
+        ),
+    ] = None,
+) -> None:
+    """Richt stuurdata in voor een gemeente: één map met pakhuis, doelen en sleutel.
+
+    Zonder opties stelt het de vragen; met opties werkt het in scripts. Daarna werken
+    'stuurdata inlezen MAP', 'stuurdata publiceer' en 'stuurdata rapport' in die map zonder
+    verdere opties.
+    """
+    from stuurdata.installatie import InstallatieFout, create_installation
+    from stuurdata.privacy.pseudonym import KeyError_
+    from stuurdata.privacy.sjablonen import SJABLONEN
+
+    code = gemeente or _ask("CBS-gemeentecode (bv. GM0363)", "--gemeente")
+    name = naam or _ask("Naam van de gemeente", "--naam")
+    try:
+        done = create_installation(
+            map,
+            gemeentecode=code,
+            gemeentenaam=name,
+            sleutel=sleutel,
+            sjablonen=tuple(sjabloon) if sjabloon else SJABLONEN,
+        )
+    except (InstallatieFout, KeyError_) as exc:
+        raise _fail(str(exc)) from None
+    inst = done.installatie
+    console.print(f"Installatie voor {inst.gemeentenaam} ({inst.gemeentecode}) in {inst.map}.")
+    state = "nieuw aangemaakt (rechten 0600)" if done.sleutel_nieuw else "bestaand, gebruikt"
+    console.print(f"  Sleutel: {inst.sleutel} ({state}); vingerafdruk {inst.sleutel_vingerafdruk}.")
+    console.print("  Bewaar een kopie van de sleutel veilig, buiten deze map.")
+    console.print(f"  Doelen: {', '.join(done.doelen)} (bekijk met 'stuurdata doel toon NAAM').")
+    console.print(
+        f"  Projectregister: vul {done.projectbestand.name} in en registreer met "
+        f"'stuurdata project nieuw {done.projectbestand.name}'."
+    )
+    here = inst.map == Path.cwd().resolve()
+    console.print("\nVolgende stappen" + ("" if here else f" (in {inst.map})") + ":")
+    if not here:
+        console.print(f"  cd {inst.map}")
+    console.print("  stuurdata inlezen MAP-MET-BESTANDEN")
+    console.print("  stuurdata publiceer")
+    console.print("  stuurdata rapport")
+
+
+def _ask(question: str, option: str) -> str:
+    """Ask on a terminal; in a script, say which option is missing."""
+    import sys
+
+    if not sys.stdin.isatty():
+        raise _fail(f"{option} ontbreekt. Geef het op, bijvoorbeeld: stuurdata init {option} ...")
+    return str(typer.prompt(question))
+
+
+@app.command()
 def synth(
     map: Annotated[Path, typer.Option("--map", help="Map voor de gegenereerde bestanden.")],
     inwoners: Annotated[int, typer.Option(help="Aantal inwoners.")] = 60_000,
@@ -187,7 +261,8 @@ def synth(
 @app.command()
 def inlezen(
     paden: Annotated[list[Path], typer.Argument(help="Bestanden, mappen of zip-archieven.")],
-    pakhuis: Pakhuis = Path("stuurdata.duckdb"),
+    *,
+    pakhuis: Pakhuis,
     sleutel: Sleutel = None,
     doel: DoelOptie = None,
 ) -> None:
@@ -196,9 +271,9 @@ def inlezen(
     from stuurdata.sources.files import SourcePathError
     from stuurdata.warehouse.load import load_sources
 
-    _setup_log(pakhuis)
     try:
         with onder_doel(pakhuis, doel, "inlezen") as v:
+            _setup_log(pakhuis)
             pseudo = pseudonymiser(sleutel)
             with _progress() as bar:
                 result = load_sources(
@@ -224,7 +299,8 @@ def inlezen(
 
 @app.command()
 def indicatoren(
-    pakhuis: Pakhuis = Path("stuurdata.duckdb"),
+    *,
+    pakhuis: Pakhuis,
     uit: Annotated[Path | None, typer.Option("--uit", help="CSV-bestand (lang formaat).")] = None,
     intern: Annotated[
         bool,
@@ -247,11 +323,10 @@ def indicatoren(
             doel,
             activiteit,
             bronnen=INDICATOR_BRONNEN,
-            niveau="buurt",
             persoonsniveau=intern,
         ) as v,
     ):
-        frame = write_indicators(con, uit, intern=intern)
+        frame = write_indicators(con, uit, intern=intern, doel=v.doel)
         v.uitvoer = str(uit) if uit else None
     log.info("indicatoren: %d waarden (intern=%s)", len(frame), intern)
     console.print(
@@ -261,8 +336,11 @@ def indicatoren(
 
 @app.command()
 def rapport(
-    uit: Annotated[Path, typer.Option("--uit", help="HTML-bestand voor het rapport.")],
-    pakhuis: Pakhuis = Path("stuurdata.duckdb"),
+    uit: Annotated[Path, typer.Option("--uit", help="HTML-bestand voor het rapport.")] = Path(
+        "rapport.html"
+    ),
+    *,
+    pakhuis: Pakhuis,
     begroting: Annotated[
         Path | None,
         typer.Option("--begroting", help="Begroting (CSV per wet, productcategorie en jaar)."),
@@ -274,13 +352,13 @@ def rapport(
     ] = None,
 ) -> None:
     """Schrijf het rapport voor raad en beleid (één zelfstandig HTML-bestand)."""
-    from stuurdata.pipeline import compute_and_store, publish, write_report
+    from stuurdata.pipeline import compute_and_store, publish, within_purpose, write_report
 
     with (
         _warehouse(pakhuis) as con,
-        onder_doel(pakhuis, doel, "rapport", bronnen=INDICATOR_BRONNEN, niveau="buurt") as v,
+        onder_doel(pakhuis, doel, "rapport", bronnen=INDICATOR_BRONNEN) as v,
     ):
-        frame = compute_and_store(con)
+        frame = within_purpose(compute_and_store(con), v.doel)
         gemeenten = sorted(frame.loc[frame["niveau"] == "gemeente", "gebiedscode"].unique())
         if gemeente is not None and gemeente not in gemeenten:
             raise _fail(f"Gemeente {gemeente} staat niet in het pakhuis ({', '.join(gemeenten)}).")

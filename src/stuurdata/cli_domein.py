@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from stuurdata.cli_doel import DoelOptie, doelgebonden
+from stuurdata.cli_doel import DoelOptie, Pakhuis, doelgebonden
 from stuurdata.sources.cbs import CbsError, default_cache, load_table, select_period
 
 app = typer.Typer(
@@ -72,10 +72,8 @@ def _show(title: str, frame: pd.DataFrame, columns: list[str]) -> None:
 @app.command()
 @doelgebonden("berekenen", bronnen=("voorziening", "toewijzing", "verblijf", "cbs"), niveau="wijk")
 def integraal(
-    pakhuis: Annotated[
-        Path,
-        typer.Option("--pakhuis", help="Het pakhuis (DuckDB-bestand).", envvar="STUURDATA_PAKHUIS"),
-    ] = Path("stuurdata.duckdb"),
+    *,
+    pakhuis: Pakhuis,
     doel: DoelOptie = None,
     cbs_cache: Annotated[
         list[Path] | None, typer.Option("--cbs-cache", help="Map(pen) met CBS-tabellen.")

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from stuurdata.cli_doel import DoelOptie, onder_doel
+from stuurdata.cli_doel import DoelOptie, Pakhuis, onder_doel
 from stuurdata.quality import Kwaliteit, run_monitor, scorecard, write_export
 
 app = typer.Typer(add_completion=False, rich_markup_mode="rich")
@@ -51,10 +51,8 @@ def kwaliteit_rapport(pakhuis: Path, uit: Path | None = None) -> Kwaliteit:
 
 @app.command("kwaliteit")
 def kwaliteit(
-    pakhuis: Annotated[
-        Path,
-        typer.Option("--pakhuis", help="Het pakhuis (DuckDB-bestand).", envvar="STUURDATA_PAKHUIS"),
-    ] = Path("stuurdata.duckdb"),
+    *,
+    pakhuis: Pakhuis,
     uit: Annotated[
         Path | None,
         typer.Option(
@@ -66,7 +64,10 @@ def kwaliteit(
 ) -> None:
     """Ketenmonitor: datakwaliteit per aanbieder (start- en stopberichten, declaraties)."""
     if not pakhuis.exists():
-        console.print(f"[red]Pakhuis {pakhuis} bestaat niet. Lees eerst bestanden in.[/]")
+        console.print(
+            f"[red]Pakhuis {pakhuis} bestaat niet.[/] Lees eerst bestanden in: "
+            "stuurdata inlezen MAP"
+        )
         raise typer.Exit(1)
     if uit is not None and uit.suffix.lower() not in (".xlsx", ".html", ".htm"):
         console.print("[red]--uit moet eindigen op .xlsx of .html.[/]")
@@ -78,6 +79,7 @@ def kwaliteit(
         "export" if uit else "bekijken",
         bronnen=("toewijzing", "levering", "declaratie", "bericht"),
         persoonsniveau=uit is not None,
+        taak="kwaliteit",
     ) as v:
         result = kwaliteit_rapport(pakhuis, uit)
         opvallend = opvallende_aanbieders(pakhuis)

@@ -6,29 +6,29 @@ adds them with ``register(app)``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import yaml
 from rich.console import Console
 from rich.table import Table
 
+from stuurdata.cli_doel import Pakhuis
+from stuurdata.privacy.purposes import BRON_UITLEG
+from stuurdata.privacy.sjablonen import UITLEG
+
 console = Console()
 err = Console(stderr=True)
 
-Pakhuis = Annotated[
-    Path,
-    typer.Option("--pakhuis", help="Het pakhuis (DuckDB-bestand).", envvar="STUURDATA_PAKHUIS"),
-]
 Sleutel = Annotated[
     Path | None,
     typer.Option(
         "--sleutel", help="Sleutelbestand voor pseudonimisering.", envvar="STUURDATA_SLEUTEL"
     ),
 ]
-DEFAULT = Path("stuurdata.duckdb")
 
 doel_app = typer.Typer(help="Doelbinding: registreer en bekijk doelen.", no_args_is_help=True)
 audit_app = typer.Typer(help="Het auditlog: bekijken en controleren.", no_args_is_help=True)
@@ -42,52 +42,160 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(code=1)
 
 
+_BRON_HELP = "Toegestane bron (herhaalbaar): " + ", ".join(
+    f"{k} ({v})" for k, v in BRON_UITLEG.items()
+)
+_SJABLOON_HELP = "Begin met een sjabloon; opties hieronder overschrijven het. " + "; ".join(
+    f"{k}: {v}" for k, v in UITLEG.items()
+)
+
+
 @doel_app.command("nieuw")
 def doel_nieuw(
-    naam: Annotated[str, typer.Option(help="Korte naam van het doel.")],
-    vraag: Annotated[str, typer.Option(help="De beleidsvraag.")],
-    handelingsperspectief: Annotated[str, typer.Option(help="Wat men met het antwoord kan doen.")],
-    grondslag: Annotated[str, typer.Option(help="AVG art. 6 lid 1: a t/m f.")],
-    wet: Annotated[str, typer.Option(help="De specifieke wet, bv. 'Wmo 2015 art. 5.1.1'.")],
-    verantwoordelijke: Annotated[str, typer.Option(help="Verwerkingsverantwoordelijke.")],
-    bron: Annotated[list[str], typer.Option(help="Toegestane bron (herhaalbaar).")],
+    naam: Annotated[
+        str | None, typer.Option(help="Korte naam (standaard: die van het sjabloon).")
+    ] = None,
+    sjabloon: Annotated[str | None, typer.Option(help=_SJABLOON_HELP)] = None,
+    vraag: Annotated[str | None, typer.Option(help="De beleidsvraag.")] = None,
+    handelingsperspectief: Annotated[
+        str | None, typer.Option(help="Wat men met het antwoord kan doen.")
+    ] = None,
+    grondslag: Annotated[str | None, typer.Option(help="AVG art. 6 lid 1: a t/m f.")] = None,
+    wet: Annotated[
+        str | None, typer.Option(help="De specifieke wet, bv. 'Wmo 2015 art. 5.1.1'.")
+    ] = None,
+    verantwoordelijke: Annotated[
+        str | None, typer.Option(help="Verwerkingsverantwoordelijke.")
+    ] = None,
+    bron: Annotated[list[str] | None, typer.Option(help=_BRON_HELP)] = None,
     niveau: Annotated[
-        str, typer.Option(help="Meest gedetailleerde niveau: gemeente, wijk, buurt.")
-    ] = "wijk",
+        str | None,
+        typer.Option(
+            help="Meest gedetailleerde niveau: gemeente, wijk of buurt [standaard: buurt]."
+        ),
+    ] = None,
     persoonsniveau: Annotated[
-        bool, typer.Option(help="Uitvoer op persoonsniveau toegestaan.")
-    ] = False,
-    bewaartermijn: Annotated[int, typer.Option(help="Bewaartermijn in maanden.")] = 60,
+        bool | None, typer.Option(help="Uitvoer op persoonsniveau toegestaan.")
+    ] = None,
+    bewaartermijn: Annotated[int | None, typer.Option(help="Bewaartermijn in maanden.")] = None,
     wie: Annotated[
         list[str] | None, typer.Option(help="Gebruiker of rol (herhaalbaar; * = iedereen).")
     ] = None,
-    pakhuis: Pakhuis = DEFAULT,
+    *,
+    pakhuis: Pakhuis,
 ) -> None:
-    """Registreer een doel (of vervang het doel met dezelfde naam)."""
+    """Registreer een doel (of vervang het doel met dezelfde naam), het liefst uit een sjabloon."""
+    from stuurdata.config import installation
     from stuurdata.privacy.purposes import Doel, DoelOngeldig, save_doel
+    from stuurdata.privacy.sjablonen import SJABLONEN, template
 
+    changes = _doel_changes(
+        vraag,
+        handelingsperspectief,
+        grondslag,
+        wet,
+        verantwoordelijke,
+        bron,
+        niveau,
+        persoonsniveau,
+        bewaartermijn,
+        wie,
+    )
     try:
-        doel = Doel(
-            naam,
-            vraag,
-            handelingsperspectief,
-            grondslag,
-            wet,
-            verantwoordelijke,
-            tuple(bron),
-            niveau,
-            persoonsniveau,
-            bewaartermijn,
-            tuple(wie or ["*"]),
-        )
+        if sjabloon is not None:
+            if sjabloon not in SJABLONEN:
+                raise _fail(f"Onbekend sjabloon '{sjabloon}'; kies uit {', '.join(SJABLONEN)}.")
+            inst = installation()
+            gemeente = inst.gemeentenaam if inst and inst.gemeentenaam else "de gemeente"
+            doel = replace(template(sjabloon, naam=naam, gemeente=gemeente), **changes)
+        else:
+            fields = {"naam": naam or "", "niveau": "buurt", **changes}
+            for key in ("vraag", "handelingsperspectief", "grondslag_avg", "grondslag_wet"):
+                fields.setdefault(key, "")
+            fields.setdefault("verwerkingsverantwoordelijke", "")
+            fields.setdefault("bronnen", ())
+            doel = Doel(**fields)
     except DoelOngeldig as exc:
-        raise _fail(str(exc)) from None
+        hint = "" if sjabloon else " Tip: begin met --sjabloon (zie --help)."
+        raise _fail(f"Doel niet geregistreerd: {exc}{hint}") from None
     save_doel(pakhuis, doel)
     console.print(f"Doel '{doel.naam}' geregistreerd. {doel.samenvatting()}")
 
 
+@doel_app.command("wijzig")
+def doel_wijzig(
+    naam: Annotated[str, typer.Argument(help="Het doel dat verandert.")],
+    bron: Annotated[list[str] | None, typer.Option(help="Bron erbij (herhaalbaar).")] = None,
+    activiteit: Annotated[
+        list[str] | None, typer.Option(help="Activiteit erbij (herhaalbaar).")
+    ] = None,
+    niveau: Annotated[str | None, typer.Option(help="Nieuw meest gedetailleerde niveau.")] = None,
+    persoonsniveau: Annotated[
+        bool | None, typer.Option(help="Uitvoer op persoonsniveau wel of niet toestaan.")
+    ] = None,
+    bewaartermijn: Annotated[int | None, typer.Option(help="Bewaartermijn in maanden.")] = None,
+    wie: Annotated[list[str] | None, typer.Option(help="Gebruiker of rol erbij.")] = None,
+    *,
+    pakhuis: Pakhuis,
+) -> None:
+    """Verruim of verander een geregistreerd doel; de rest blijft zoals het was."""
+    from stuurdata.privacy.purposes import DoelOngeldig, get_doel, save_doel
+
+    current = get_doel(pakhuis, naam)
+    if current is None:
+        raise _fail(f"Doel '{naam}' is niet geregistreerd (zie 'stuurdata doel lijst').")
+    changes: dict[str, Any] = {}
+    if bron:
+        changes["bronnen"] = tuple(dict.fromkeys([*current.bronnen, *bron]))
+    if activiteit:
+        changes["activiteiten"] = tuple(dict.fromkeys([*current.activiteiten, *activiteit]))
+    if wie:
+        changes["betrokkenen"] = tuple(dict.fromkeys([*current.betrokkenen, *wie]))
+    for key, value in (
+        ("niveau", niveau),
+        ("persoonsniveau", persoonsniveau),
+        ("bewaartermijn_maanden", bewaartermijn),
+    ):
+        if value is not None:
+            changes[key] = value
+    try:
+        doel = replace(current, **changes)
+    except DoelOngeldig as exc:
+        raise _fail(f"Doel niet gewijzigd: {exc}") from None
+    save_doel(pakhuis, doel)
+    console.print(f"Doel '{doel.naam}' gewijzigd. {doel.samenvatting()}")
+
+
+def _doel_changes(
+    vraag: str | None,
+    handelingsperspectief: str | None,
+    grondslag: str | None,
+    wet: str | None,
+    verantwoordelijke: str | None,
+    bron: list[str] | None,
+    niveau: str | None,
+    persoonsniveau: bool | None,
+    bewaartermijn: int | None,
+    wie: list[str] | None,
+) -> dict[str, Any]:
+    """The fields the user gave, by ``Doel`` field name."""
+    given: dict[str, Any] = {
+        "vraag": vraag,
+        "handelingsperspectief": handelingsperspectief,
+        "grondslag_avg": grondslag,
+        "grondslag_wet": wet,
+        "verwerkingsverantwoordelijke": verantwoordelijke,
+        "bronnen": tuple(bron) if bron else None,
+        "niveau": niveau,
+        "persoonsniveau": persoonsniveau,
+        "bewaartermijn_maanden": bewaartermijn,
+        "betrokkenen": tuple(wie) if wie else None,
+    }
+    return {k: v for k, v in given.items() if v is not None}
+
+
 @doel_app.command("lijst")
-def doel_lijst(pakhuis: Pakhuis = DEFAULT) -> None:
+def doel_lijst(*, pakhuis: Pakhuis) -> None:
     """Toon de geregistreerde doelen."""
     from stuurdata.privacy.purposes import list_doelen
 
@@ -98,7 +206,7 @@ def doel_lijst(pakhuis: Pakhuis = DEFAULT) -> None:
 
 
 @doel_app.command("toon")
-def doel_toon(naam: str, pakhuis: Pakhuis = DEFAULT) -> None:
+def doel_toon(naam: str, *, pakhuis: Pakhuis) -> None:
     """Toon één doel volledig."""
     from stuurdata.privacy.purposes import get_doel
 
@@ -118,7 +226,8 @@ def doel_toon(naam: str, pakhuis: Pakhuis = DEFAULT) -> None:
 
 @audit_app.command("toon")
 def audit_toon(
-    pakhuis: Pakhuis = DEFAULT,
+    *,
+    pakhuis: Pakhuis,
     doel: Annotated[str | None, typer.Option(help="Alleen dit doel.")] = None,
     activiteit: Annotated[str | None, typer.Option(help="Alleen deze activiteit.")] = None,
     wie: Annotated[str | None, typer.Option(help="Alleen deze gebruiker.")] = None,
@@ -162,7 +271,7 @@ def audit_toon(
 
 
 @audit_app.command("controleer")
-def audit_controleer(pakhuis: Pakhuis = DEFAULT) -> None:
+def audit_controleer(*, pakhuis: Pakhuis) -> None:
     """Controleer of het auditlog ongeschonden is (wijziging, verwijdering, volgorde)."""
     from stuurdata.privacy.audit import verify
 
@@ -175,7 +284,7 @@ def audit_controleer(pakhuis: Pakhuis = DEFAULT) -> None:
 
 
 @audit_app.command("kop")
-def audit_kop(pakhuis: Pakhuis = DEFAULT) -> None:
+def audit_kop(*, pakhuis: Pakhuis) -> None:
     """Toon het laatste volgnummer en de hash, om buiten het systeem te bewaren."""
     from stuurdata.privacy.audit import head
 
@@ -184,7 +293,7 @@ def audit_kop(pakhuis: Pakhuis = DEFAULT) -> None:
 
 
 @sleutel_app.command("roteer")
-def sleutel_roteer(pakhuis: Pakhuis = DEFAULT, sleutel: Sleutel = None) -> None:
+def sleutel_roteer(*, pakhuis: Pakhuis, sleutel: Sleutel = None) -> None:
     """Vervang de sleutel: alle pseudoniemen in het pakhuis in één transactie omgezet."""
     from stuurdata.privacy import audit
     from stuurdata.privacy.governance import current_actor
@@ -211,7 +320,8 @@ def sleutel_roteer(pakhuis: Pakhuis = DEFAULT, sleutel: Sleutel = None) -> None:
 
 
 def opschonen(
-    pakhuis: Pakhuis = DEFAULT,
+    *,
+    pakhuis: Pakhuis,
     peildatum: Annotated[
         str | None, typer.Option(help="Rekenen vanaf deze datum (JJJJ-MM-DD).")
     ] = None,
@@ -233,25 +343,16 @@ def opschonen(
 def project_sjabloon(
     uit: Annotated[Path, typer.Argument(help="YAML-bestand om in te vullen.")],
 ) -> None:
-    """Schrijf een in te vullen projectbeschrijving (YAML)."""
-    from stuurdata.privacy.projects import STAPPEN, WAARDEN
+    """Schrijf een in te vullen projectbeschrijving (YAML), met de vragen erbij."""
+    from stuurdata.installatie import project_questionnaire
 
-    data = {
-        "naam": "",
-        "vraag": "",
-        "doelen": [""],
-        "stappen": dict.fromkeys(STAPPEN, ""),
-        "waarden": {
-            k: {"risico": "laag|middel|hoog", "toelichting": "", "maatregelen": ""} for k in WAARDEN
-        },
-    }
-    uit.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    uit.write_text(project_questionnaire(()), encoding="utf-8")
     console.print(f"Sjabloon geschreven: {uit}")
 
 
 @project_app.command("nieuw")
 def project_nieuw(
-    bestand: Annotated[Path, typer.Argument(help="Ingevulde YAML.")], pakhuis: Pakhuis = DEFAULT
+    bestand: Annotated[Path, typer.Argument(help="Ingevulde YAML.")], *, pakhuis: Pakhuis
 ) -> None:
     """Registreer een project uit een ingevuld sjabloon."""
     from stuurdata.privacy.projects import Project, ProjectOngeldig, Waardeoordeel, save_project
@@ -272,7 +373,7 @@ def project_nieuw(
 
 
 @project_app.command("toon")
-def project_toon(naam: str, pakhuis: Pakhuis = DEFAULT) -> None:
+def project_toon(naam: str, *, pakhuis: Pakhuis) -> None:
     """Toon een project met zijn stappen en publieke waarden."""
     from stuurdata.privacy.projects import get_project
 
@@ -283,7 +384,7 @@ def project_toon(naam: str, pakhuis: Pakhuis = DEFAULT) -> None:
 
 
 @project_app.command("lijst")
-def project_lijst(pakhuis: Pakhuis = DEFAULT) -> None:
+def project_lijst(*, pakhuis: Pakhuis) -> None:
     """Toon de geregistreerde projecten."""
     from stuurdata.privacy.projects import list_projects
 

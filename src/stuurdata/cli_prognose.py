@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from stuurdata.cli_doel import DoelOptie, doelgebonden
+from stuurdata.cli_doel import DoelOptie, Pakhuis, doelgebonden
 from stuurdata.forecast import Scenario, prognose, year_end
 from stuurdata.forecast.basis import load_basis
 from stuurdata.forecast.jaar import MONEY_COLUMNS
@@ -25,10 +25,6 @@ from stuurdata.report.prognose import shield
 
 app = typer.Typer(help="Prognoses: jaareinde, meerjarige vraag en kosten, en de terugtoets.")
 console = Console()
-Pakhuis = Annotated[
-    Path,
-    typer.Option("--pakhuis", help="Het pakhuis (DuckDB-bestand).", envvar="STUURDATA_PAKHUIS"),
-]
 
 
 def _open(pakhuis: Path) -> duckdb.DuckDBPyConnection:
@@ -43,9 +39,10 @@ def _euro(v: float) -> str:
 
 
 @app.command()
-@doelgebonden("berekenen", bronnen=("toewijzing", "declaratie"))
+@doelgebonden("berekenen", bronnen=("toewijzing", "declaratie"), taak="prognose")
 def jaar(
-    pakhuis: Pakhuis = Path("stuurdata.duckdb"),
+    *,
+    pakhuis: Pakhuis,
     doel: DoelOptie = None,
     begroting: Annotated[
         Path | None, typer.Option(help="Begrotingsbestand (jaar;wet;productcategorie;bedrag).")
@@ -89,9 +86,12 @@ def jaar(
 
 
 @app.command()
-@doelgebonden("berekenen", bronnen=("toewijzing", "declaratie", "verblijf"), niveau="wijk")
+@doelgebonden(
+    "berekenen", bronnen=("toewijzing", "declaratie", "verblijf"), niveau="wijk", taak="prognose"
+)
 def meerjarig(
-    pakhuis: Pakhuis = Path("stuurdata.duckdb"),
+    *,
+    pakhuis: Pakhuis,
     doel: DoelOptie = None,
     jaren: Annotated[int, typer.Option(min=1, max=5, help="Aantal jaren vooruit.")] = 5,
     tarief: Annotated[
@@ -154,9 +154,12 @@ def meerjarig(
 
 
 @app.command()
-@doelgebonden("berekenen", bronnen=("toewijzing", "declaratie", "verblijf"), niveau="wijk")
+@doelgebonden(
+    "berekenen", bronnen=("toewijzing", "declaratie", "verblijf"), niveau="wijk", taak="prognose"
+)
 def toets(
-    pakhuis: Pakhuis = Path("stuurdata.duckdb"),
+    *,
+    pakhuis: Pakhuis,
     doel: DoelOptie = None,
     oorsprongen: Annotated[int, typer.Option(min=1, help="Aantal startmaanden.")] = 6,
 ) -> None:

@@ -51,11 +51,22 @@ def publish(frame: pd.DataFrame) -> pd.DataFrame:
     return protect_with_totals(frame, disclosure_rule(), soort)
 
 
+def within_purpose(frame: pd.DataFrame, doel: Doel) -> pd.DataFrame:
+    """Only the area levels the purpose may show (a wijk purpose gets no buurt rows)."""
+    return frame[frame["niveau"].isin(doel.niveaus)]
+
+
 def write_indicators(
-    con: duckdb.DuckDBPyConnection, uit: Path | None, *, intern: bool = False
+    con: duckdb.DuckDBPyConnection,
+    uit: Path | None,
+    *,
+    intern: bool = False,
+    doel: Doel | None = None,
 ) -> pd.DataFrame:
     """Compute, protect (unless ``intern``) and optionally write the long CSV."""
     frame = compute_and_store(con)
+    if doel is not None:
+        frame = within_purpose(frame, doel)
     out = frame.assign(status="intern") if intern else publish(frame)
     if uit is not None:
         export_csv(out, Path(uit))

@@ -11,15 +11,27 @@ from __future__ import annotations
 
 import getpass
 import os
+import shlex
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from stuurdata.config import default_doel
 from stuurdata.privacy import audit
-from stuurdata.privacy.purposes import Doel, check, get_doel, list_doelen, save_doel
+from stuurdata.privacy.purposes import (
+    IEDEREEN,
+    NIVEAUS,
+    Doel,
+    check,
+    get_doel,
+    list_doelen,
+    missing_sources,
+    save_doel,
+)
+from stuurdata.privacy.store import store_exists
 
-DOEL_ENV = "STUURDATA_DOEL"
 ROL_ENV = "STUURDATA_ROL"
 DEMO_DOEL = "demo"
 DEMO_PROJECT = "demo"
@@ -27,7 +39,15 @@ DEMO_KETENMONITOR = "ketenmonitor-demo"
 
 
 class DoelGeweigerd(Exception):
-    """The processing falls outside the purpose; ``str(exc)`` is the Dutch message to print."""
+    """The processing falls outside the purpose; ``str(exc)`` is the Dutch message to print.
+
+    ``hint`` is the exact command that fixes it. It is for the terminal only, never for the
+    audit log: it repeats the command line, which may name input files.
+    """
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 @dataclass
@@ -64,20 +84,26 @@ def verwerking(
     actor: str | None = None,
     rol: str | None = None,
     url: str | None = None,
+    taak: str = "standaard",
 ) -> Iterator[Verwerking]:
     """Check ``doel`` for this processing, run the body, and log the outcome.
 
-    ``doel`` falls back to ``STUURDATA_DOEL``, ``rol`` to ``STUURDATA_ROL``. Raises
-    ``DoelGeweigerd`` (after logging a refused record) when no purpose is given, it does not
-    exist, or the processing falls outside it.
+    ``doel`` falls back to ``STUURDATA_DOEL``, then to the installation's purpose for
+    ``taak`` (``stuurdata init``); ``rol`` to ``STUURDATA_ROL``. Raises ``DoelGeweigerd``
+    when no purpose is given, it does not exist, or the processing falls outside it; the
+    refusal is logged, unless no management store exists yet (a refused first command
+    creates nothing).
     """
     pakhuis = Path(pakhuis)
     who = actor or current_actor()
     role = rol or os.environ.get(ROL_ENV) or None
-    naam = doel or os.environ.get(DOEL_ENV) or None
-    found = get_doel(pakhuis, naam, url=url) if naam else None
+    naam = doel or default_doel(taak)
+    store = store_exists(pakhuis, url)
+    found = get_doel(pakhuis, naam, url=url) if naam and store else None
 
     def log(resultaat: str, toelichting: str | None, running: Verwerking | None = None) -> None:
+        if resultaat == audit.GEWEIGERD and not store:
+            return
         audit.append(
             pakhuis,
             activiteit=activiteit,
@@ -93,10 +119,28 @@ def verwerking(
             url=url,
         )
 
+    def allows(d: Doel) -> bool:
+        return not check(
+            d,
+            activiteit=activiteit,
+            bronnen=bronnen,
+            niveau=niveau,
+            persoonsniveau=persoonsniveau,
+            actor=who,
+            rol=role,
+        )
+
+    registered = list_doelen(pakhuis, url=url) if store else []
+    alternative = next((d.naam for d in registered if allows(d)), None)
     if found is None:
-        message = _missing_message(pakhuis, naam, url)
+        message = _missing_message(naam, registered, store)
         log(audit.GEWEIGERD, message)
-        raise DoelGeweigerd(message)
+        hint = (
+            f"Probeer: {command_with_doel(alternative)}"
+            if alternative
+            else _register_hint(naam, pakhuis, url)
+        )
+        raise DoelGeweigerd(message, hint)
     reasons = check(
         found,
         activiteit=activiteit,
@@ -107,9 +151,13 @@ def verwerking(
         rol=role,
     )
     if reasons:
-        message = f"Geweigerd: {'; '.join(reasons)}. {found.samenvatting()}"
+        message = f"{'; '.join(reasons)}. {found.samenvatting()}"
         log(audit.GEWEIGERD, message)
-        raise DoelGeweigerd(message)
+        if alternative:
+            hint = f"Het doel '{alternative}' staat dit wel toe: {command_with_doel(alternative)}"
+        else:
+            hint = _change_hint(found, activiteit, bronnen, niveau, persoonsniveau, who, role)
+        raise DoelGeweigerd(message, hint)
     running = Verwerking(found, activiteit, who, role, list(bronnen))
     try:
         yield running
@@ -120,56 +168,108 @@ def verwerking(
     log(audit.UITGEVOERD, running.toelichting, running)
 
 
-def _missing_message(pakhuis: Path, naam: str | None, url: str | None) -> str:
-    known = ", ".join(d.naam for d in list_doelen(pakhuis, url=url)) or "nog geen"
+def _missing_message(naam: str | None, registered: list[Doel], store: bool) -> str:
+    known = ", ".join(d.naam for d in registered) or "nog geen"
+    if not store:
+        return (
+            "Er is nog geen doel geregistreerd voor deze installatie, en elke verwerking moet "
+            "onder een geregistreerd doel vallen."
+        )
     if not naam:
         return (
             "Geen doel opgegeven. Elke verwerking moet onder een geregistreerd doel vallen: "
             f"geef --doel op (of STUURDATA_DOEL). Geregistreerde doelen: {known}."
         )
-    return (
-        f"Het doel '{naam}' is niet geregistreerd. Registreer het met 'stuurdata doel nieuw' "
-        f"of kies een geregistreerd doel: {known}."
+    return f"Het doel '{naam}' is niet geregistreerd. Geregistreerde doelen: {known}."
+
+
+def command_with_doel(doel: str) -> str:
+    """The command line as the user typed it, with ``--doel`` set to ``doel``."""
+    args = list(sys.argv[1:])
+    kept: list[str] = []
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+            continue
+        if arg == "--doel":
+            skip = True
+            continue
+        if arg.startswith("--doel="):
+            continue
+        kept.append(arg)
+    return shlex.join(["stuurdata", *kept, "--doel", doel])
+
+
+def _pakhuis_option(pakhuis: Path, url: str | None) -> str:
+    """``--pakhuis P`` unless the installation already names the store."""
+    from stuurdata.config import settings
+
+    return "" if url or settings().beheer_url else f" --pakhuis {shlex.quote(str(pakhuis))}"
+
+
+def _register_hint(naam: str | None, pakhuis: Path, url: str | None) -> str:
+    from stuurdata.config import installation
+    from stuurdata.privacy.sjablonen import MONITOR
+
+    name = f" --naam {shlex.quote(naam)}" if naam else ""
+    register = f"stuurdata doel nieuw --sjabloon {MONITOR}{name}{_pakhuis_option(pakhuis, url)}"
+    if installation() is None:
+        return (
+            "Richt eerst een installatie in, met de eerste doelen: stuurdata init "
+            '--gemeente GM0000 --naam "Naam van de gemeente" (vervang code en naam), of '
+            f"registreer alleen een doel: {register}"
+        )
+    return f"Registreer het doel: {register}"
+
+
+def _change_hint(
+    doel: Doel,
+    activiteit: str,
+    bronnen: Sequence[str],
+    niveau: str,
+    persoonsniveau: bool,
+    actor: str,
+    rol: str | None,
+) -> str:
+    """``stuurdata doel wijzig`` with exactly the options that would allow this processing."""
+    parts = [f"stuurdata doel wijzig {shlex.quote(doel.naam)}"]
+    if activiteit not in doel.activiteiten:
+        parts.append(f"--activiteit {activiteit}")
+    parts += [f"--bron {b}" for b in missing_sources(doel, bronnen)]
+    if niveau in NIVEAUS and NIVEAUS.index(niveau) > NIVEAUS.index(doel.niveau):
+        parts.append(f"--niveau {niveau}")
+    if persoonsniveau and not doel.persoonsniveau:
+        parts.append("--persoonsniveau")
+    allowed = set(doel.betrokkenen)
+    if IEDEREEN not in allowed and actor not in allowed and (rol is None or rol not in allowed):
+        parts.append(f"--wie {shlex.quote(rol or actor)}")
+    return "Vraag de privacy officer of het doel dit mag toestaan; zo ja: " + " ".join(parts)
+
+
+def _demo(sjabloon: str, naam: str) -> Doel:
+    from stuurdata.privacy.sjablonen import template
+
+    doel = template(sjabloon, naam=naam, gemeente="Demostad")
+    return replace(
+        doel,
+        grondslag_wet=f"{doel.grondslag_wet}; demonstratie met synthetische gegevens",
+        verwerkingsverantwoordelijke="College van B&W van Demostad (synthetisch)",
     )
 
 
 def demo_doel() -> Doel:
     """The purpose under which the demo runs (synthetic data, but the same rules)."""
-    return Doel(
-        naam=DEMO_DOEL,
-        vraag="Hoe ontwikkelen gebruik, instroom, wachttijden en kosten van Wmo en jeugdhulp "
-        "zich in Demostad, per wijk?",
-        handelingsperspectief="De raad en het college stellen budget en inkoop bij en kiezen "
-        "wijken voor preventie.",
-        grondslag_avg="e",
-        grondslag_wet="Wmo 2015 art. 5.1.1 en Jeugdwet art. 7.4.0 (beleidsinformatie); "
-        "demonstratie met synthetische gegevens",
-        verwerkingsverantwoordelijke="College van B&W van Demostad (synthetisch)",
-        bronnen=("istandaarden", "brp", "gebieden", "suite", "cbs"),
-        niveau="buurt",
-        persoonsniveau=False,
-        bewaartermijn_maanden=60,
-    )
+    from stuurdata.privacy.sjablonen import MONITOR
+
+    return _demo(MONITOR, DEMO_DOEL)
 
 
 def demo_ketenmonitor_doel() -> Doel:
     """The chain monitor's work list names allocations and pseudonyms: its own purpose."""
-    return Doel(
-        naam=DEMO_KETENMONITOR,
-        vraag="Welke aanbieders leveren onvolledige of late berichten, en over welke "
-        "toewijzingen moeten we met hen in gesprek?",
-        handelingsperspectief="De contractmanager bespreekt de werklijst met de aanbieder en "
-        "spreekt verbetering af; de cijfers krijgen een kwaliteitslabel.",
-        grondslag_avg="e",
-        grondslag_wet="Wmo 2015 art. 2.6.4 en Jeugdwet art. 2.12 (contractbeheer, toezicht "
-        "op rechtmatigheid); demonstratie met synthetische gegevens",
-        verwerkingsverantwoordelijke="College van B&W van Demostad (synthetisch)",
-        bronnen=("istandaarden",),
-        niveau="gemeente",
-        persoonsniveau=True,
-        bewaartermijn_maanden=24,
-        activiteiten=("berekenen", "bekijken", "export"),
-    )
+    from stuurdata.privacy.sjablonen import KETENMONITOR
+
+    return _demo(KETENMONITOR, DEMO_KETENMONITOR)
 
 
 def ensure_demo_purpose(pakhuis: Path, *, url: str | None = None) -> Doel:

@@ -45,6 +45,15 @@ TABLE_SOURCES: dict[str, frozenset[str]] = {
     "voorziening": frozenset({"suite"}),
     "cbs": frozenset({"cbs"}),
 }
+# The source kinds a purpose can name: what a municipality recognises as "where it came from".
+ALLE_BRONNEN: tuple[str, ...] = ("istandaarden", "brp", "gebieden", "suite", "cbs")
+BRON_UITLEG = {
+    "istandaarden": "iWmo/iJw-berichten",
+    "brp": "BRP-extract",
+    "gebieden": "lijst van wijken en buurten",
+    "suite": "exports uit de suite (Participatiewet, schuldhulp, minima)",
+    "cbs": "open data van het CBS",
+}
 IEDEREEN = "*"
 
 
@@ -96,6 +105,12 @@ class Doel:
                 problems.append(f"de {label} ontbreekt")
         if not self.bronnen:
             problems.append("een doel noemt minstens één bron")
+        unknown_sources = [b for b in self.bronnen if b not in ALLE_BRONNEN]
+        if unknown_sources:
+            problems.append(
+                f"onbekende bron(nen): {', '.join(unknown_sources)}; kies uit "
+                + ", ".join(ALLE_BRONNEN)
+            )
         if problems:
             raise DoelOngeldig("; ".join(problems) + ".")
 
@@ -104,6 +119,11 @@ class Doel:
         """The legal basis in one Dutch line."""
         ground = GRONDSLAGEN[self.grondslag_avg]
         return f"AVG art. 6 lid 1 sub {self.grondslag_avg} ({ground}); {self.grondslag_wet}"
+
+    @property
+    def niveaus(self) -> tuple[str, ...]:
+        """The area levels this purpose may show, coarse to fine."""
+        return NIVEAUS[: NIVEAUS.index(self.niveau) + 1]
 
     def samenvatting(self) -> str:
         """What the purpose allows, in one Dutch sentence (used in refusals)."""
@@ -154,6 +174,20 @@ def sources_of(bronnen: Iterable[str]) -> dict[str, frozenset[str]]:
     return {b: TABLE_SOURCES.get(b, frozenset({b})) for b in bronnen}
 
 
+def missing_sources(doel: Doel, bronnen: Sequence[str]) -> list[str]:
+    """The source kinds (not tables) the purpose would need to add for ``bronnen``."""
+    needed = {
+        min(kinds, key=_bron_order)
+        for kinds in sources_of(bronnen).values()
+        if not kinds & set(doel.bronnen)
+    }
+    return sorted(needed, key=_bron_order)
+
+
+def _bron_order(bron: str) -> int:
+    return ALLE_BRONNEN.index(bron) if bron in ALLE_BRONNEN else len(ALLE_BRONNEN)
+
+
 def check(
     doel: Doel,
     *,
@@ -168,9 +202,9 @@ def check(
     reasons: list[str] = []
     if activiteit not in doel.activiteiten:
         reasons.append(f"de activiteit '{activiteit}' valt niet onder dit doel")
-    outside = [b for b, kinds in sources_of(bronnen).items() if not kinds & set(doel.bronnen)]
-    if outside:
-        reasons.append(f"de bron(nen) {', '.join(sorted(outside))} vallen buiten dit doel")
+    missing = missing_sources(doel, bronnen)
+    if missing:
+        reasons.append(f"de bron(nen) {', '.join(missing)} vallen buiten dit doel")
     if niveau not in NIVEAUS:
         reasons.append(f"onbekend niveau '{niveau}'")
     elif NIVEAUS.index(niveau) > NIVEAUS.index(doel.niveau):

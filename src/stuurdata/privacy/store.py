@@ -33,8 +33,6 @@ from sqlalchemy import (
     text,
 )
 
-URL_ENV = "STUURDATA_BEHEER_URL"
-
 metadata = MetaData()
 
 doel_table = Table(
@@ -109,14 +107,31 @@ def store_path(pakhuis: Path) -> Path:
     return Path(pakhuis).with_suffix(".beheer.sqlite")
 
 
-def store_url(pakhuis: Path, url: str | None = None) -> str:
-    """The explicit URL, then ``STUURDATA_BEHEER_URL``, then SQLite beside the warehouse."""
-    chosen = url or os.environ.get(URL_ENV)
+def _chosen_url(pakhuis: Path, url: str | None) -> tuple[str, Path | None]:
+    """The store's URL and, for SQLite, its file: explicit URL, then ``STUURDATA_BEHEER_URL``
+    or the installation's store (``stuurdata init``), then SQLite beside the warehouse."""
+    from stuurdata.config import settings
+
+    chosen = url or settings().beheer_url
     if chosen:
-        return chosen
+        prefix = "sqlite:///"
+        return chosen, Path(chosen[len(prefix) :]) if chosen.startswith(prefix) else None
     path = store_path(pakhuis)
-    _create_private(path)
-    return f"sqlite:///{path}"
+    return f"sqlite:///{path}", path
+
+
+def store_url(pakhuis: Path, url: str | None = None) -> str:
+    """The URL of the store for ``pakhuis`` (a SQLite file is created 0600 on first use)."""
+    chosen, path = _chosen_url(pakhuis, url)
+    if path is not None:
+        _create_private(path)
+    return chosen
+
+
+def store_exists(pakhuis: Path, url: str | None = None) -> bool:
+    """Whether the store exists yet: a refused command must not create one."""
+    _, path = _chosen_url(pakhuis, url)
+    return path is None or path.exists()
 
 
 def _create_private(path: Path) -> None:
