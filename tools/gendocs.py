@@ -11,16 +11,30 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import typer
 from typer.testing import CliRunner
 
 from stuurdata.cli import app
 from stuurdata.indicators import load_definitions
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-COMMANDS = ("demo", "synth", "inlezen", "indicatoren", "rapport")
 _ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+
+
+def command_paths() -> list[tuple[str, ...]]:
+    """Every command of the CLI, sub-apps included, in the order ``--help`` lists them."""
+    paths: list[tuple[str, ...]] = []
+
+    def walk(command: object, path: tuple[str, ...]) -> None:
+        subcommands = getattr(command, "commands", None)  # a group (Typer vendors click)
+        if subcommands:
+            for name, sub in subcommands.items():
+                walk(sub, (*path, name))
+        else:
+            paths.append(path)
+
+    walk(typer.main.get_command(app), ())
+    return paths
 
 
 def _help(*args: str) -> str:
@@ -36,8 +50,8 @@ def cli_reference() -> str:
         "Gegenereerd uit `stuurdata --help` door `tools/gendocs.py`; niet met de hand bewerken.\n",
         "```\n" + _help() + "\n```\n",
     ]
-    for name in COMMANDS:
-        parts.append(f"## stuurdata {name}\n\n```\n{_help(name)}\n```\n")
+    for path in command_paths():
+        parts.append(f"## stuurdata {' '.join(path)}\n\n```\n{_help(*path)}\n```\n")
     return "\n".join(parts)
 
 

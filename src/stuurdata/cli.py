@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from stuurdata.cli_doel import DoelOptie, Pakhuis, onder_doel
+from stuurdata.cli_tabel import print_table
 from stuurdata.privacy.pseudonym import KeyError_
 
 # The tables behind the indicators and the report (checked against the purpose's sources).
@@ -138,7 +139,7 @@ def _print_load(result: object) -> None:
                 for k in ("gelezen", "geladen", "gequarantaineerd", "dubbel")
             ),
         )
-    console.print(table)
+    print_table(console, table)
     log.info(
         "lading %s: gelezen=%d geladen=%d quarantaine=%d dubbel=%d",
         result.run_id,

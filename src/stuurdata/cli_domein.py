@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from stuurdata.cli_doel import DoelOptie, Pakhuis, doelgebonden
+from stuurdata.cli_tabel import print_table
 from stuurdata.sources.cbs import CbsError, default_cache, load_table, select_period
 
 app = typer.Typer(
@@ -66,7 +67,7 @@ def _show(title: str, frame: pd.DataFrame, columns: list[str]) -> None:
                 for c in columns
             )
         )
-    console.print(table)
+    print_table(console, table)
 
 
 @app.command()

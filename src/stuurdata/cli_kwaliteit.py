@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from stuurdata.cli_doel import DoelOptie, Pakhuis, onder_doel
+from stuurdata.cli_tabel import print_table
 from stuurdata.quality import Kwaliteit, run_monitor, scorecard, write_export
 
 app = typer.Typer(add_completion=False, rich_markup_mode="rich")
@@ -110,7 +111,7 @@ def kwaliteit(
             str(row[8]),
             str(row[3]),
         )
-    console.print(table)
+    print_table(console, table)
     console.print(
         f"{len(result.bevindingen)} afwijkende gevallen in de werklijst"
         + (f"; geschreven naar {uit}." if uit else " (gebruik --uit voor Excel of HTML).")
@@ -139,4 +140,4 @@ def _print_costs(opvallend: pd.DataFrame) -> None:
             f"{r.index:.0f}",
             str(r.oordeel),
         )
-    console.print(table)
+    print_table(console, table)

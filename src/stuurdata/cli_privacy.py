@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from stuurdata.cli_doel import Pakhuis
+from stuurdata.cli_tabel import print_table
 from stuurdata.privacy.purposes import BRON_UITLEG
 from stuurdata.privacy.sjablonen import UITLEG
 
@@ -109,6 +110,21 @@ def doel_nieuw(
             gemeente = inst.gemeentenaam if inst and inst.gemeentenaam else "de gemeente"
             doel = replace(template(sjabloon, naam=naam, gemeente=gemeente), **changes)
         else:
+            required = {
+                "--naam": naam,
+                "--vraag": vraag,
+                "--handelingsperspectief": handelingsperspectief,
+                "--grondslag": grondslag,
+                "--wet": wet,
+                "--verantwoordelijke": verantwoordelijke,
+                "--bron": bron,
+            }
+            missing = [option for option, value in required.items() if not value]
+            if missing:
+                raise _fail(
+                    "Kies een sjabloon (--sjabloon monitor-sociaal-domein, ketenmonitor of "
+                    f"prognose), of geef alles zelf op; nu ontbreekt: {', '.join(missing)}."
+                )
             fields = {"naam": naam or "", "niveau": "buurt", **changes}
             for key in ("vraag", "handelingsperspectief", "grondslag_avg", "grondslag_wet"):
                 fields.setdefault(key, "")
@@ -202,7 +218,7 @@ def doel_lijst(*, pakhuis: Pakhuis) -> None:
     table = Table("naam", "vraag", "grondslag", "niveau", "bewaartermijn")
     for d in list_doelen(pakhuis):
         table.add_row(d.naam, d.vraag, d.grondslag, d.niveau, f"{d.bewaartermijn_maanden} mnd")
-    console.print(table)
+    print_table(console, table)
 
 
 @doel_app.command("toon")
@@ -267,7 +283,7 @@ def audit_toon(
             "" if r.personen is None else str(r.personen),
             r.uitvoer or r.toelichting or "",
         )
-    console.print(table)
+    print_table(console, table)
 
 
 @audit_app.command("controleer")

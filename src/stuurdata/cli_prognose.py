@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from stuurdata.cli_doel import DoelOptie, Pakhuis, doelgebonden
+from stuurdata.cli_tabel import print_table
 from stuurdata.forecast import Scenario, prognose, year_end
 from stuurdata.forecast.basis import load_basis
 from stuurdata.forecast.jaar import MONEY_COLUMNS
@@ -82,7 +83,7 @@ def jaar(
             _euro(r.begroting),
             _euro(r.verschil),
         )
-    console.print(table)
+    print_table(console, table)
 
 
 @app.command()
@@ -147,7 +148,7 @@ def meerjarig(
             base = rows[rows["scenario"] == "basis"].iloc[0]
             cells = [fmt(rows[rows["scenario"] == s]["waarde"].iloc[0]) for s in scen]
             table.add_row(str(jaar_), *cells, f"{fmt(base['lo80'])} – {fmt(base['hi80'])}")
-        console.print(table)
+        print_table(console, table)
     if uit:
         safe.to_csv(uit, index=False, sep=";")
         console.print(f"Alle cijfers: {uit}")
@@ -195,4 +196,4 @@ def toets(
             f"{fmt_number(100 * r.dekking80)}%",
             f"{fmt_number(100 * r.dekking95)}%",
         )
-    console.print(table)
+    print_table(console, table)

@@ -171,10 +171,11 @@ def verwerking(
 def _missing_message(naam: str | None, registered: list[Doel], store: bool) -> str:
     known = ", ".join(d.naam for d in registered) or "nog geen"
     if not store:
+        named = f"Het doel '{naam}' is niet geregistreerd: " if naam else ""
         return (
-            "Er is nog geen doel geregistreerd voor deze installatie, en elke verwerking moet "
-            "onder een geregistreerd doel vallen."
-        )
+            f"{named}er is nog geen doel geregistreerd voor deze installatie, en elke "
+            "verwerking moet onder een geregistreerd doel vallen."
+        ).capitalize()
     if not naam:
         return (
             "Geen doel opgegeven. Elke verwerking moet onder een geregistreerd doel vallen: "

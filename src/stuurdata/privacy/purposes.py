@@ -96,13 +96,13 @@ class Doel:
         if unknown:
             problems.append(f"onbekende activiteit(en): {', '.join(sorted(unknown))}")
         for label, value in (
-            ("beleidsvraag", self.vraag),
-            ("handelingsperspectief", self.handelingsperspectief),
-            ("wettelijke grondslag", self.grondslag_wet),
-            ("verwerkingsverantwoordelijke", self.verwerkingsverantwoordelijke),
+            ("de beleidsvraag", self.vraag),
+            ("het handelingsperspectief", self.handelingsperspectief),
+            ("de wettelijke grondslag", self.grondslag_wet),
+            ("de verwerkingsverantwoordelijke", self.verwerkingsverantwoordelijke),
         ):
             if not value.strip():
-                problems.append(f"de {label} ontbreekt")
+                problems.append(f"{label} ontbreekt")
         if not self.bronnen:
             problems.append("een doel noemt minstens één bron")
         unknown_sources = [b for b in self.bronnen if b not in ALLE_BRONNEN]
