@@ -42,7 +42,6 @@ from stuurdata.privacy.pseudonym import KEY_BYTES, KeyError_, Pseudonymiser, loa
 
 LINK_WORD = "herpseudonimisering"
 _MAGIC = b"stuurdata-keten-1\x00"
-PSEUDONYM_COLUMNS = ("persoon_id", "huishouden_id")
 
 
 @dataclass(frozen=True)

@@ -64,10 +64,6 @@ def _default_tot(today: date | None = None) -> date:
     return date(today.year - 1, 12, 1) if today.month == 1 else date(today.year, today.month - 1, 1)
 
 
-def _days(d: date) -> int:
-    return int(np.datetime64(d, "D").astype(np.int64))
-
-
 def generate(
     map: Path,
     *,
