@@ -55,7 +55,7 @@ def test_unknown_purpose_is_refused(pakhuis):
     ("kwargs", "reason"),
     [
         ({"activiteit": "export"}, "activiteit 'export'"),
-        ({"activiteit": "berekenen", "bronnen": ["verblijf"]}, "verblijf vallen buiten"),
+        ({"activiteit": "berekenen", "bronnen": ["verblijf"]}, "brp vallen buiten"),
         ({"activiteit": "berekenen", "niveau": "buurt"}, "buurtniveau is gedetailleerder"),
         ({"activiteit": "berekenen", "persoonsniveau": True}, "persoonsniveau is bij dit doel"),
         ({"activiteit": "berekenen", "rol": "wethouder"}, "mag niet onder dit doel"),
