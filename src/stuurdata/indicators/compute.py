@@ -51,7 +51,7 @@ import pandas as pd
 import pyarrow as pa
 
 from stuurdata.indicators.families import FAMILIES, Context, person_areas
-from stuurdata.indicators.periods import calendar_table
+from stuurdata.indicators.periods import CoverageError, calendar_rows, calendar_table
 from stuurdata.indicators.registry import Definition, load_definitions
 from stuurdata.warehouse.schema import TABLES
 
@@ -68,6 +68,7 @@ COLUMNS = [
     "waarde",
     "n",
     "ladingen",
+    "volledig",
 ]
 
 _AREAS_TABLE = "_stuurdata_persoon_gebied"
@@ -81,6 +82,7 @@ def empty_frame() -> pd.DataFrame:
         frame[column] = frame[column].astype("float64")
     for column in ("versie", "n"):
         frame[column] = frame[column].astype("int64")
+    frame["volledig"] = frame["volledig"].astype("bool")
     return frame
 
 
@@ -118,13 +120,19 @@ def data_coverage(con: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
     first, last, first_claim = rows[0]
     if first is None:
         return None
+    if first_claim is not None and first_claim > last:
+        raise CoverageError(
+            f"De eerste maand met een declaratie ({first_claim:%m-%Y}) ligt na het nieuwste "
+            f"bericht ({last:%d-%m-%Y}), dus er is geen periode die de gegevens beschrijven. "
+            "Controleer de declaratieperiodes of lees ook de nieuwste berichten in."
+        )
     return (first_claim if first_claim is not None else first), last
 
 
 def _finish(expr: ir.Table, d: Definition) -> ir.Table:
     """Keep the definition's levels and periods, add id/version, lineage as text."""
     expr = expr.filter(expr.niveau.isin(list(d.niveaus)), expr.periodesoort.isin(list(d.periodes)))
-    ladingen: Any = expr.lin.sort().map(lambda v: v.cast("string")).join(",")
+    ladingen: Any = expr.lin.sort().cast("array<string>").join(",")
     return expr.select(
         indicator=ibis.literal(d.id),
         versie=ibis.literal(d.versie, type="int64"),
@@ -156,6 +164,8 @@ def compute_indicators(
     coverage = data_coverage(con)
     if coverage is None or not definitions:
         return empty_frame()
+    # Ibis 12 writes list lambdas as ``x -> ...``, which DuckDB 2 refuses unless asked.
+    con.execute("SET lambda_syntax = 'ENABLE_SINGLE_ARROW'")
     backend = ibis.duckdb.from_connection(con)
     tables = {name: backend.table(name) for name in TABLES}
     _drop_helpers(con)
@@ -174,7 +184,15 @@ def compute_indicators(
         parts = [con.sql(_compiled_sql(ctx, d)).to_arrow_table() for d in definitions]
     finally:
         _drop_helpers(con)
-    return normalise_frame(pa.concat_tables(parts).to_pandas())
+    return normalise_frame(mark_complete(pa.concat_tables(parts).to_pandas(), *coverage))
+
+
+def mark_complete(frame: pd.DataFrame, first: date, last: date) -> pd.DataFrame:
+    """``frame`` with ``volledig``: does the data coverage hold the whole period?"""
+    cal = pd.DataFrame(calendar_rows(first, last))[["periodesoort", "periode", "volledig"]]
+    return frame.drop(columns="volledig", errors="ignore").merge(
+        cal, on=["periodesoort", "periode"], how="left", validate="many_to_one"
+    )
 
 
 _SQL_CACHE: dict[str, str] = {}
@@ -207,5 +225,6 @@ def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
         frame[column] = frame[column].astype("str")
     frame["categorie"] = frame["categorie"].astype("str")
     frame["ladingen"] = frame["ladingen"].astype("str")
+    frame["volledig"] = frame["volledig"].astype("bool")
     order = ["indicator", "niveau", "gebiedscode", "periodesoort", "periode", "categorie"]
     return frame.sort_values(order, kind="stable").reset_index(drop=True)
