@@ -1,7 +1,8 @@
 """A hand-made warehouse where every indicator value is known by hand.
 
-GM9901 with two wijken; thirteen persons (p06 and p13 without a residence); coverage 2026-01-01 .. 2026-03-20 (message dates),
-so the periods are 2026-01..03, 2026-K1 and 2026. Lineage: residences lading 1 (and 2 for
+GM9901 with two wijken; thirteen persons (p06 and p13 without a residence); coverage
+2026-01-01 .. 2026-03-20 (message dates), so the periods are 2026-01..03, 2026-K1 and 2026
+(March, K1 and 2026 cut at 03-20 and incomplete). Lineage: residences lading 1 (and 2 for
 two later moves), allocations 10/11, requests 30, deliveries 40, claims 20 and 21 (credit).
 The expected values are worked out in the test module that uses them.
 """

@@ -206,9 +206,7 @@ def test_eighteenth_birthday_on_a_period_edge(tmp_path, pseudo):
     w.toewijzing("kind", "jeugd", "2026-01-02", dagtekening="2027-06-30")
     w.build()
     got = w.compute(["clienten_naar_huishouden_jeugd", "clienten_naar_leeftijd_jeugd"])
-    by_year = {
-        (r.indicator, r.periode): (r.categorie, r.volledig) for r in got.itertuples()
-    }
+    by_year = {(r.indicator, r.periode): (r.categorie, r.volledig) for r in got.itertuples()}
     assert by_year == {
         ("clienten_naar_huishouden_jeugd", "2026"): ("eenoudergezin", True),  # 17 on 12-31
         ("clienten_naar_huishouden_jeugd", "2027"): ("paar zonder kinderen", False),
@@ -259,9 +257,7 @@ def test_a_reversed_coverage_stops_with_a_dutch_message(tmp_path, pseudo):
         compute_indicators(con)
     con.close()
     ensure_demo_purpose(w.path)
-    result = CliRunner().invoke(
-        app, ["indicatoren", "--pakhuis", str(w.path), "--doel", "demo"]
-    )
+    result = CliRunner().invoke(app, ["indicatoren", "--pakhuis", str(w.path), "--doel", "demo"])
     assert result.exit_code == 1
     assert "Fout:" in result.output and "ligt na het nieuwste bericht" in result.output
     assert "Traceback" not in result.output
