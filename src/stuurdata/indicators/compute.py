@@ -91,11 +91,11 @@ COLUMNS = [
 # The rules every indicator follows at the edges of the data, in plain Dutch (docs and report).
 ALGEMENE_REGELS = """\
 - **Periode en gegevens.** Een periode telt alleen de dagen waarover het pakhuis gegevens heeft:
-  vanaf de eerste maand met een declaratie (zonder declaraties: het oudste bericht) tot en met
-  de datum van het nieuwste bericht. Wat
-  daarvoor of daarna ligt, telt nergens mee, ook niet een toewijzing die pas na het nieuwste
-  bericht ingaat. Een periode die de gegevens maar voor een deel dekken, heet *onvolledig*
-  (kolom `volledig` is dan onwaar): vergelijk die niet met een hele periode.
+  vanaf de eerste maand met een declaratie (zonder declaraties: vanaf het oudste bericht) tot en
+  met de datum van het nieuwste bericht. Wat daarvoor of daarna ligt, telt nergens mee, ook niet
+  een toewijzing die pas na het nieuwste bericht ingaat. Een periode die de gegevens maar voor een
+  deel dekken, heet *onvolledig* (kolom `volledig` is dan onwaar): vergelijk die niet met een hele
+  periode.
 - **Peildag.** Wat op één dag wordt geteld (inwoners, lopende toewijzingen, leeftijd,
   huishoudtype) telt op de laatste dag van de periode, of op de laatste dag met gegevens als de
   periode verder loopt dan de gegevens.
