@@ -144,6 +144,7 @@ class Reference:
     def place(self, facts: pd.DataFrame, period: dict) -> pd.DataFrame:
         """Facts with an area, stacked over the three levels."""
         placed = facts.merge(self.areas(period), on="persoon_id", how="left")
+        placed["wonend"] = placed["res_gm"].notna()
         placed["gm"] = placed["res_gm"].fillna(placed["fact_gm"])
         parts = []
         for niveau, column in LEVELS:
@@ -161,7 +162,11 @@ class Reference:
 
     # --- one function per family, each returning rows for one period ---------------------
 
-    def clienten(self, d, period, per_categorie=None):
+    def younger_than(self, persons: pd.Series, day: pd.Timestamp, years: int) -> pd.Series:
+        born = persons.map(self.t["persoon"].set_index("persoon_id").geboortemaand)
+        return born > day - pd.DateOffset(years=years)
+
+    def clienten(self, d, period, per_categorie=None, wonend=None):
         per_categorie = d.per_categorie if per_categorie is None else per_categorie
         t = self.allocations(d.wet)
         t = t[
@@ -178,22 +183,26 @@ class Reference:
         )
         if d.groep is not None:
             facts["categorie"] = self.client_groups(d, facts, period)
+        age = d.parameters.get("leeftijd_tot")
+        if wonend and age is not None and d.groep != "leeftijd":
+            facts = facts[self.younger_than(facts.persoon_id, period["laatste_dag"], int(age))]
         rows = []
         p = self.place(facts, period)
+        if wonend is not None:
+            p = p[p.wonend == wonend]
         for (niveau, code, cat), g in p.groupby(["niveau", "gebiedscode", "categorie"]):
             n = g.persoon_id.nunique()
             rows.append(row(niveau, code, cat, n, None, n, n, lineage(g, ["lading", "res_lading"])))
         return rows
 
     def clienten_per_1000(self, d, period):
-        rows = self.clienten(d, period, per_categorie=False)
+        rows = self.clienten(d, period, per_categorie=False, wonend=True)
         v = self.t["verblijf"]
         day = period["laatste_dag"]
         v = v[(v.van <= day) & (v.tot.isna() | (v.tot > day))]
         age = d.parameters.get("leeftijd_tot") if d.groep != "leeftijd" else None
         if age is not None:
-            v = v.merge(self.t["persoon"][["persoon_id", "geboortemaand"]], on="persoon_id")
-            v = v[v.geboortemaand > day - pd.DateOffset(years=int(age))]
+            v = v[self.younger_than(v.persoon_id, day, int(age))]
         v = v.copy()
         if d.groep == "huishouden":
             v["groep"] = self.household_types(v.huishouden_id, pd.Series(day, index=v.index))
@@ -393,6 +402,8 @@ class Reference:
             b = d.berekening
             if b == "clienten":
                 part = self.clienten(d, period)
+            elif b == "clienten_zonder_woonadres":
+                part = self.clienten(d, period, wonend=False)
             elif b == "clienten_per_1000":
                 part = self.clienten_per_1000(d, period)
             elif b == "actieve_toewijzingen":
@@ -410,6 +421,7 @@ class Reference:
                         versie=d.versie,
                         periodesoort=period["periodesoort"],
                         periode=period["periode"],
+                        volledig=bool(period["volledig"]),
                     )
                     rows.append(r)
         return rows

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from stuurdata.cli import app
 from stuurdata.indicators import load_definitions
+from stuurdata.indicators.compute import ALGEMENE_REGELS
 
 ROOT = Path(__file__).resolve().parents[1]
 _ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
@@ -60,6 +61,7 @@ def indicator_reference() -> str:
     lines = [
         "# Indicatoren\n",
         "Gegenereerd uit `src/stuurdata/indicators/definitions/*.yaml` door `tools/gendocs.py`.\n",
+        f"## Regels voor alle indicatoren\n\n{ALGEMENE_REGELS}",
     ]
     for d in sorted(load_definitions().values(), key=lambda d: d.id):
         lines.append(f"## {d.naam} (`{d.id}`, versie {d.versie})\n")

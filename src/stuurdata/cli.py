@@ -77,6 +77,7 @@ def _fail(message: str) -> typer.Exit:
 @contextmanager
 def _warehouse(pakhuis: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """An existing warehouse, opened for one command and closed after it (logging set up)."""
+    from stuurdata.indicators.periods import CoverageError
     from stuurdata.warehouse.load import connect
 
     if not pakhuis.exists():
@@ -87,6 +88,8 @@ def _warehouse(pakhuis: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     con = connect(pakhuis)
     try:
         yield con
+    except CoverageError as exc:  # data whose edges contradict each other: say so in Dutch
+        raise _fail(str(exc)) from None
     finally:
         con.close()
 

@@ -1,7 +1,8 @@
 """A hand-made warehouse where every indicator value is known by hand.
 
-GM9901 with two wijken; twelve persons; coverage 2026-01-01 .. 2026-03-20 (message dates),
-so the periods are 2026-01..03, 2026-K1 and 2026. Lineage: residences lading 1 (and 2 for
+GM9901 with two wijken; thirteen persons (p06 and p13 without a residence); coverage
+2026-01-01 .. 2026-03-20 (message dates), so the periods are 2026-01..03, 2026-K1 and 2026
+(March, K1 and 2026 cut at 03-20 and incomplete). Lineage: residences lading 1 (and 2 for
 two later moves), allocations 10/11, requests 30, deliveries 40, claims 20 and 21 (credit).
 The expected values are worked out in the test module that uses them.
 """
@@ -36,6 +37,7 @@ PERSONS = {  # persoon_id: birth month
     "p10": "2008-03-01",
     "p11": "1970-01-01",
     "p12": "2000-01-01",
+    "p13": "2011-05-01",  # youth client without a residence
 }
 RESIDENCES = [  # persoon_id, buurt, van, tot, lading
     ("p01", BU1, "2020-01-01", None, 1),
@@ -77,6 +79,7 @@ ALLOCATIONS = [  # id, wet, persoon, aanbieder, categorie, toewijzingsdatum, ing
     ("TX", "wmo", "p09", "A1", "02", "2026-01-05", "2026-02-01", "2026-01-31", 11),  # withdrawn
     ("J1", "jeugd", "p04", "B1", "45", "2026-01-10", "2026-01-15", "2026-02-28", 10),
     ("J2", "jeugd", "p05", "B1", "45", "2026-02-20", "2026-03-01", None, 11),
+    ("J3", "jeugd", "p13", "B1", "45", "2026-03-02", "2026-03-05", None, 11),
 ]
 REQUESTS = [  # bericht, regel, type, wet, persoon, aanbieder, categorie, ontvangen
     ("V1", 1, "315", "wmo", "p01", "A1", "02", "2026-01-02"),

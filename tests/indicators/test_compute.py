@@ -3,7 +3,9 @@
 Key facts of the warehouse: coverage 2026-01-01..2026-03-20. Wmo allocations: T1 p01 from
 01-01 open; T2 p02 01-10..01-31 (p02 also had T0 in 2025); T3 p03 from 02-01; T4 p06 (no
 residence) from 03-01; T5 p01 02-10..03-15; TX withdrawn. p03 moves from BU99010201
-(WK990102) to BU99010101 (WK990101) on 02-15. Jeugd: J1 p04 01-15..02-28, J2 p05 from 03-01.
+(WK990102) to BU99010101 (WK990101) on 02-15. Jeugd: J1 p04 01-15..02-28, J2 p05 from 03-01,
+J3 p13 (no residence) from 03-05. The data end on 03-20: March, K1 and 2026 are cut there
+(reference day 03-20) and marked incomplete.
 """
 
 from __future__ import annotations
@@ -75,7 +77,7 @@ def test_clients_absent_where_nobody(computed):
 
 def test_clients_jeugd(computed):
     assert value(computed, "clienten_jeugd", "2026-01").n == 1
-    assert value(computed, "clienten_jeugd", "2026-K1").n == 2
+    assert value(computed, "clienten_jeugd", "2026-K1").n == 3  # p04, p05, p13 (gemeente only)
     assert value(computed, "clienten_jeugd", "2026-K1", "WK990102").n == 2
 
 
@@ -93,12 +95,13 @@ def test_clients_per_category(computed):
     [
         ("clienten_per_1000_wmo", "2026-01", "GM9901", 2, 10),
         ("clienten_per_1000_wmo", "2026-02", "GM9901", 2, 9),  # p11 left on 02-01
-        ("clienten_per_1000_wmo", "2026-03", "GM9901", 3, 10),  # p12 came on 03-10
+        ("clienten_per_1000_wmo", "2026-03", "GM9901", 2, 10),  # p12 came on 03-10; p06 no home
         ("clienten_per_1000_wmo", "2026-01", "WK990101", 2, 5),
         ("clienten_per_1000_wmo", "2026-03", "WK990101", 2, 6),
+        # under 23: p04, p05, p08, p10 (18 since 03-01); p13 has no residence
         ("clienten_per_1000_jeugd", "2026-01", "GM9901", 1, 4),
-        ("clienten_per_1000_jeugd", "2026-03", "GM9901", 1, 3),  # p10 turned 18 on 03-01
-        ("clienten_per_1000_jeugd", "2026-K1", "GM9901", 2, 3),
+        ("clienten_per_1000_jeugd", "2026-03", "GM9901", 1, 4),
+        ("clienten_per_1000_jeugd", "2026-K1", "GM9901", 2, 4),
     ],
 )
 def test_per_1000(computed, indicator, periode, code, teller, noemer):

@@ -42,8 +42,9 @@ def test_age_labels_follow_the_bounds():
             "clienten_naar_huishouden_wmo",
             {"alleenstaand": 2, "paar zonder kinderen": 1, "onbekend": 1},
         ),
-        ("clienten_naar_huishouden_jeugd", {"eenoudergezin": 2}),
-        ("clienten_naar_leeftijd_jeugd", {"4-11": 1, "12-17": 1}),
+        # p13 has no residence, so no household: onbekend; he is 14 on 2026-03-20
+        ("clienten_naar_huishouden_jeugd", {"eenoudergezin": 2, "onbekend": 1}),
+        ("clienten_naar_leeftijd_jeugd", {"4-11": 1, "12-17": 2}),
     ],
 )
 def test_client_groups(computed, indicator, expected):
@@ -64,12 +65,14 @@ def test_groups_add_up_to_the_total(computed):
 
 
 def test_denominators_are_the_group_itself(computed):
-    # Jeugd per household type counts children under 18 on 2026-12-31: in an
-    # eenoudergezin p04, p05 (h5) and p08 (h3, joined by adult p12 on 2026-03-10).
+    # Jeugd per household type counts young people under 23 on the reference day 2026-03-20
+    # (the data end): in an eenoudergezin p04, p05 (h5) and p08 (h3, joined by adult p12 on
+    # 2026-03-10); p10 (18) lives alone.
     got = _gemeente(computed, "clienten_per_1000_naar_huishouden_jeugd")
     assert got["eenoudergezin"] == (2, 3)
-    # Wmo 65-74: p02 lives here; p06 (a client) has no residence, so counts only above.
-    assert _gemeente(computed, "clienten_per_1000_naar_leeftijd_wmo")["65-74"] == (2, 1)
+    # Wmo 65-74: p02 lives here; p06 (a client) has no residence, so is in neither the
+    # numerator nor the denominator (he counts in clienten_zonder_woonadres_wmo).
+    assert _gemeente(computed, "clienten_per_1000_naar_leeftijd_wmo")["65-74"] == (1, 1)
 
 
 def test_household_type_changes_with_who_lives_there(warehouse):

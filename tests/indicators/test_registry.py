@@ -26,6 +26,7 @@ REQUIRED = [
         "duur_toewijzing_mediaan",
         "kosten",
         "kosten_per_client",
+        "clienten_zonder_woonadres",
         *(f"clienten{r}_naar_{g}" for r in ("", "_per_1000") for g in GROEPEN),
     )
 ]

@@ -32,3 +32,15 @@ def test_store_replaces_same_version_keeps_others(warehouse, computed):
 
 def test_read_without_table(warehouse):
     assert read_indicators(warehouse).empty
+
+
+def test_a_store_from_before_volledig_grows_the_column(warehouse, computed):
+    from stuurdata.indicators.store import DDL
+
+    warehouse.execute(DDL.replace("    volledig BOOLEAN,\n", ""))  # the table as it was
+    assert read_indicators(warehouse).empty
+    part = computed[computed.indicator == "clienten_wmo"]
+    store_indicators(warehouse, part)
+    stored = read_indicators(warehouse, ["clienten_wmo"])
+    assert stored.volledig.tolist() == part.sort_values(list(stored.columns[:7])).volledig.tolist()
+    assert set(stored.volledig) == {True, False}  # January and February whole; March cut

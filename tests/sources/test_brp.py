@@ -86,3 +86,33 @@ def test_each_bad_row_is_rejected_with_its_line(pseudo):
     ]
     for item, word in zip(items, words, strict=True):
         assert word in item.message, (item.message, word)  # type: ignore[union-attr]
+
+
+def test_zero_length_residence_is_quarantined(pseudo):
+    (a,) = test_bsns(1)
+    rows = [
+        HEADER,
+        f"{a};1990-01-01;M;GM9901;WK990101;BU99010101;;;;2000-01-01;2000-01-01;",
+        f"{a};1990-01-01;M;GM9901;WK990101;BU99010101;;;;2000-01-01;;2000-01-01",
+        f"{a};1990-01-01;M;GM9901;WK990101;BU99010101;;;;2000-01-01;2000-01-02;",
+    ]
+    items = list(read_brp(source("\n".join(rows)), pseudo))
+    assert [type(i) for i in items] == [Rejection, Rejection, Unit]
+    assert all("nul dagen" in i.message for i in items[:2])  # type: ignore[union-attr]
+
+
+def test_residence_from_birth_starts_on_the_first_of_the_birth_month(pseudo):
+    a, b = test_bsns(2)
+    rows = [
+        HEADER,
+        # born here on 2019-11-02, moved within the birth month, on 2019-11-20
+        f"{a};2019-11-02;M;GM9901;WK990101;BU99010101;;;;2019-11-02;2019-11-20;",
+        f"{a};2019-11-02;M;GM9901;WK990101;BU99010102;;;;2019-11-20;;",
+        # moved in at 30: the date of settling is no birth date and stays
+        f"{b};1990-06-17;V;GM9901;WK990101;BU99010101;;;;2020-06-17;;",
+    ]
+    items = list(read_brp(source("\n".join(rows)), pseudo))
+    vans = [i.rows["verblijf"][0]["van"] for i in items]  # type: ignore[union-attr]
+    assert vans == [date(2019, 11, 1), date(2019, 11, 20), date(2020, 6, 17)]
+    assert items[0].rows["verblijf"][0]["tot"] == date(2019, 11, 20)  # type: ignore[union-attr]
+    assert "2019-11-02" not in repr(items)

@@ -2,21 +2,38 @@
 
 Decisions, where the standards leave room (also stated in plain Dutch in the YAML files):
 
-* **Periods**: every month, quarter and year that overlaps the *data coverage*: from the
-  earliest to the latest message date in the warehouse (``bericht.dagtekening``,
-  ``toewijzing.dagtekening``, ``verzoek.ontvangen``, ``declaratie.dagtekening``, the
-  ``levering`` dagtekeningen). Facts outside it are not counted; the last period can be
-  incomplete. Rows exist only where there is something to count (no zero rows).
+* **Periods**: every month, quarter and year that overlaps the *data coverage*
+  (``data_coverage``): from the first service month with a claim (else the oldest message
+  date) to the newest message date (``bericht.dagtekening``, ``toewijzing.dagtekening``,
+  ``verzoek.ontvangen``, ``declaratie.dagtekening``, the ``levering`` dagtekeningen).
+  Periods are *cut* to the coverage, so facts before its first or after its last day are
+  not counted anywhere: an allocation that starts after the newest message (a 301 sent
+  ahead) counts from the period in which a later load shows it running, not before. A
+  period the coverage does not hold completely keeps its label and gets ``volledig =
+  False`` (a publication shows it as incomplete or leaves it out). Rows exist only where
+  there is something to count (no zero rows). A coverage that ends before it starts (the
+  first claim month after the newest message) stops with a Dutch ``CoverageError``.
+* **Reference day** (``peildag``) of stock figures (inhabitants, running allocations, age
+  and household type): the last day of the period, or the last day of the data when the
+  period runs past it; never a day the data do not describe.
 * **Client**: a person with an allocation of the law whose ``[ingangsdatum, einddatum]``
   (both inclusive, NULL = open) overlaps the period. Counted once per area and period
   (CBS GMSD: unieke personen met een maatwerkvoorziening in de periode).
 * **Area**: the residence (``verblijf``) overlapping the period with the latest ``van``.
   Without one, the person counts at gemeente level only, under the gemeentecode of the
-  allocation, request or claim.
-* **Inhabitants** (denominator per 1,000): residences covering the last day of the period
-  (the BRP gives a person one address per day, so this is the number of persons), in the
-  area of that residence; for youth care only those younger than 18 on that day (birth
-  month taken as day 1), as CBS relates youth care to the population under 18.
+  allocation, request or claim. Residences are clean by then: zero-length and reversed
+  ones are quarantined by the BRP reader, overlaps trimmed at the door (the later start
+  wins, ``warehouse/residences.py``), so a person has one address per day.
+* **Rates per 1,000**: numerator and denominator are one population, the residents.
+  The numerator holds the clients placed in the area by a residence in the period (with
+  ``leeftijd_tot``: younger than that on the reference day); clients without a residence
+  are counted apart in ``clienten_zonder_woonadres_<wet>`` (gemeente level) and never in a
+  rate. The denominator is the persons whose residence covers the reference day, in the
+  area of that residence; youth care relates to those under 23 (birth month taken as day
+  1), as CBS does (StatLine 84134NED/85099NED: jongeren met jeugdzorg in % van alle
+  jongeren tot 23 jaar). A client who moved away or died in the period still counts in
+  the numerator but not in the denominator: the numerator counts over the period, the
+  denominator is the population on one day.
 * **Inflow**: a person whose allocation starts in the period while no allocation of the
   law covered any of the 365 days before the start. **Outflow**: a person whose allocation
   ends in the period and no allocation of the law covers any of the 365 days after the end
@@ -51,7 +68,7 @@ import pandas as pd
 import pyarrow as pa
 
 from stuurdata.indicators.families import FAMILIES, Context, person_areas
-from stuurdata.indicators.periods import calendar_table
+from stuurdata.indicators.periods import CoverageError, calendar_rows, calendar_table
 from stuurdata.indicators.registry import Definition, load_definitions
 from stuurdata.warehouse.schema import TABLES
 
@@ -68,7 +85,26 @@ COLUMNS = [
     "waarde",
     "n",
     "ladingen",
+    "volledig",
 ]
+
+# The rules every indicator follows at the edges of the data, in plain Dutch (docs and report).
+ALGEMENE_REGELS = """\
+- **Periode en gegevens.** Een periode telt alleen de dagen waarover het pakhuis gegevens heeft:
+  vanaf de eerste maand met een declaratie (zonder declaraties: vanaf het oudste bericht) tot en
+  met de datum van het nieuwste bericht. Wat daarvoor of daarna ligt, telt nergens mee, ook niet
+  een toewijzing die pas na het nieuwste bericht ingaat. Een periode die de gegevens maar voor een
+  deel dekken, heet *onvolledig* (kolom `volledig` is dan onwaar): vergelijk die niet met een hele
+  periode.
+- **Peildag.** Wat op één dag wordt geteld (inwoners, lopende toewijzingen, leeftijd,
+  huishoudtype) telt op de laatste dag van de periode, of op de laatste dag met gegevens als de
+  periode verder loopt dan de gegevens.
+- **Adres.** Iemand heeft op één dag één adres. Verblijfsperiodes van nul dagen of met een
+  vertrek voor de vestiging gaan aan de poort in quarantaine; overlappen twee periodes, dan
+  eindigt de eerste op de dag dat de volgende begint (zie docs/brp-extract.md).
+- **Per 1.000 inwoners.** Teller en noemer gaan over dezelfde mensen: de inwoners. Cliënten
+  zonder adres in de gemeente tellen apart (*zonder woonadres in de gemeente*).
+"""
 
 _AREAS_TABLE = "_stuurdata_persoon_gebied"
 _CALENDAR_TABLE = "_stuurdata_kalender"
@@ -81,6 +117,7 @@ def empty_frame() -> pd.DataFrame:
         frame[column] = frame[column].astype("float64")
     for column in ("versie", "n"):
         frame[column] = frame[column].astype("int64")
+    frame["volledig"] = frame["volledig"].astype("bool")
     return frame
 
 
@@ -118,13 +155,19 @@ def data_coverage(con: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
     first, last, first_claim = rows[0]
     if first is None:
         return None
+    if first_claim is not None and first_claim > last:
+        raise CoverageError(
+            f"De eerste maand met een declaratie ({first_claim:%m-%Y}) ligt na het nieuwste "
+            f"bericht ({last:%d-%m-%Y}), dus er is geen periode die de gegevens beschrijven. "
+            "Controleer de declaratieperiodes of lees ook de nieuwste berichten in."
+        )
     return (first_claim if first_claim is not None else first), last
 
 
 def _finish(expr: ir.Table, d: Definition) -> ir.Table:
     """Keep the definition's levels and periods, add id/version, lineage as text."""
     expr = expr.filter(expr.niveau.isin(list(d.niveaus)), expr.periodesoort.isin(list(d.periodes)))
-    ladingen: Any = expr.lin.sort().map(lambda v: v.cast("string")).join(",")
+    ladingen: Any = expr.lin.sort().cast("array<string>").join(",")
     return expr.select(
         indicator=ibis.literal(d.id),
         versie=ibis.literal(d.versie, type="int64"),
@@ -156,6 +199,8 @@ def compute_indicators(
     coverage = data_coverage(con)
     if coverage is None or not definitions:
         return empty_frame()
+    # Ibis 12 writes list lambdas as ``x -> ...``, which DuckDB 2 refuses unless asked.
+    con.execute("SET lambda_syntax = 'ENABLE_SINGLE_ARROW'")
     backend = ibis.duckdb.from_connection(con)
     tables = {name: backend.table(name) for name in TABLES}
     _drop_helpers(con)
@@ -174,7 +219,15 @@ def compute_indicators(
         parts = [con.sql(_compiled_sql(ctx, d)).to_arrow_table() for d in definitions]
     finally:
         _drop_helpers(con)
-    return normalise_frame(pa.concat_tables(parts).to_pandas())
+    return normalise_frame(mark_complete(pa.concat_tables(parts).to_pandas(), *coverage))
+
+
+def mark_complete(frame: pd.DataFrame, first: date, last: date) -> pd.DataFrame:
+    """``frame`` with ``volledig``: does the data coverage hold the whole period?"""
+    cal = pd.DataFrame(calendar_rows(first, last))[["periodesoort", "periode", "volledig"]]
+    return frame.drop(columns="volledig", errors="ignore").merge(
+        cal, on=["periodesoort", "periode"], how="left", validate="many_to_one"
+    )
 
 
 _SQL_CACHE: dict[str, str] = {}
@@ -207,5 +260,6 @@ def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
         frame[column] = frame[column].astype("str")
     frame["categorie"] = frame["categorie"].astype("str")
     frame["ladingen"] = frame["ladingen"].astype("str")
+    frame["volledig"] = frame["volledig"].astype("bool")
     order = ["indicator", "niveau", "gebiedscode", "periodesoort", "periode", "categorie"]
     return frame.sort_values(order, kind="stable").reset_index(drop=True)

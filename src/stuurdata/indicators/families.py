@@ -16,7 +16,9 @@ The decisions (also in ``compute.py``'s docstring and the YAML texts):
   and are ignored everywhere;
 * a fact is placed in the area of the person's residence that overlaps the period with the
   latest ``van``; without such a residence it counts at gemeente level only, under the
-  gemeentecode of the fact itself (allocation, request or claim).
+  gemeentecode of the fact itself (allocation, request or claim), except in a rate per
+  1,000, whose numerator holds residents only (``clienten_zonder_woonadres`` counts the
+  others).
 """
 
 from __future__ import annotations
@@ -127,6 +129,7 @@ def _place(ctx: Context, facts: ir.Table) -> ir.Table:
         wk=a.wk,
         bu=a.bu,
         res_lading=a.res_lading,
+        wonend=a.res_gm.notnull(),
     )
     return _levels(
         placed.drop(*[c for c in ("laatste_dag", "hh", "hh_dag") if c in placed.columns])
@@ -176,8 +179,12 @@ def _grouped(ctx: Context, d: Definition, facts: ir.Table) -> ir.Table:
     return label(withhh, ctx.tables, "huishouden", [], day="hh_dag")
 
 
-def clienten(ctx: Context, d: Definition) -> ir.Table:
-    """Distinct persons with an allocation of the law overlapping the period."""
+def clienten(ctx: Context, d: Definition, wonend: bool | None = None) -> ir.Table:
+    """Distinct persons with an allocation of the law overlapping the period.
+
+    ``wonend`` True keeps only clients with a residence in the period (the population of
+    a rate), False only those without one (counted under the allocation's gemeente).
+    """
     t, cal = _allocations(ctx, d.wet), ctx.cal
     categorie = t.productcategorie.fill_null("onbekend") if d.per_categorie else ibis.literal("")
     f = t.join(cal, [t.ingangsdatum < cal.eind, _open(t.einddatum) >= cal.begin])
@@ -192,9 +199,30 @@ def clienten(ctx: Context, d: Definition) -> ir.Table:
     )
     if d.groep is not None:
         f = _grouped(ctx, d, f)
+    age = d.parameters.get("leeftijd_tot")
+    if wonend and age is not None and d.groep != "leeftijd":  # the rate's age population
+        f = _younger_than(ctx, f, int(age))
     p = _place(ctx, f)
+    if wonend is not None:
+        p = p.filter(p.wonend == wonend)
     g = p.group_by(KEYS).aggregate(n=p.persoon_id.nunique(), **_lineage(p, "lading", "res_lading"))
     return _as_row(g, lambda r: r.n, None, lambda r: r.n)
+
+
+def _younger_than(ctx: Context, facts: ir.Table, years: int) -> ir.Table:
+    """Facts of persons younger than ``years`` on ``laatste_dag`` (birth month as day 1)."""
+    p = ctx.t("persoon").view()
+    young = p.geboortemaand > facts.laatste_dag - ibis.interval(years=years)
+    return facts.semi_join(p, [facts.persoon_id == p.persoon_id, young])
+
+
+def clienten_zonder_woonadres(ctx: Context, d: Definition) -> ir.Table:
+    """Clients with no residence in the warehouse during the period (gemeente level only).
+
+    They stay out of every rate per 1,000 (the inhabitants are residents only), so they are
+    reported here, under the gemeentecode of their allocation.
+    """
+    return clienten(ctx, d, wonend=False)
 
 
 def inhabitants(ctx: Context, leeftijd_tot: int | None, d: Definition | None = None) -> ir.Table:
@@ -219,9 +247,7 @@ def inhabitants(ctx: Context, leeftijd_tot: int | None, d: Definition | None = N
         hh=v.huishouden_id,
     )
     if leeftijd_tot is not None:
-        p = ctx.t("persoon")
-        j = j.join(p, j.persoon_id == p.persoon_id).select(j, geboortemaand=p.geboortemaand)
-        j = j.filter(j.geboortemaand > j.laatste_dag - ibis.interval(years=leeftijd_tot))
+        j = _younger_than(ctx, j, leeftijd_tot)
     groups = []
     if d is not None and d.groep is not None:
         if d.groep == "huishouden":  # typed on the last day of the period
@@ -238,11 +264,16 @@ def inhabitants(ctx: Context, leeftijd_tot: int | None, d: Definition | None = N
 
 
 def clienten_per_1000(ctx: Context, d: Definition) -> ir.Table:
-    """Clients (as ``clienten``) per 1,000 inhabitants on the last day of the period."""
+    """Resident clients per 1,000 inhabitants on the reference day of the period.
+
+    Numerator and denominator are one population: clients with a residence in the area in
+    the period (and, with ``leeftijd_tot``, younger than that on the reference day);
+    clients without a residence are in ``clienten_zonder_woonadres`` instead.
+    """
     age = d.parameters.get("leeftijd_tot")
     if d.groep == "leeftijd":  # each age group is its own denominator
         age = None
-    c = clienten(ctx, d.model_copy(update={"per_categorie": False}))
+    c = clienten(ctx, d.model_copy(update={"per_categorie": False}), wonend=True)
     inh = inhabitants(ctx, int(age) if age is not None else None, d)
     keys = PERIOD_KEYS if d.groep is None else KEYS
     j = c.left_join(inh, [c[k] == inh[k] for k in keys])
@@ -466,6 +497,7 @@ def kosten_per_client(ctx: Context, d: Definition) -> ir.Table:
 FAMILIES: dict[str, Callable[[Context, Definition], ir.Table]] = {
     "clienten": clienten,
     "clienten_per_1000": clienten_per_1000,
+    "clienten_zonder_woonadres": clienten_zonder_woonadres,
     "actieve_toewijzingen": actieve_toewijzingen,
     "instroom": instroom,
     "uitstroom": uitstroom,

@@ -5,6 +5,11 @@ the database does the work in one pass instead of Python looping over periods. P
 half-open date ranges ``[begin, eind)``; ``laatste_dag`` is the last day inside the period
 (the reference day for stock figures such as the number of inhabitants).
 
+The edges of the data: a period is cut to the data coverage ``[first, last]``, so no fact
+before the first or after the last day of the data is counted and the reference day is
+never past the data. A cut period keeps its label and gets ``volledig = False``: its
+figures describe only the part the data cover and are not comparable with a whole period.
+
 Labels: ``2026-02`` (maand), ``2026-K1`` (kwartaal), ``2026`` (jaar).
 """
 
@@ -49,23 +54,32 @@ def period_label(soort: str, begin: date) -> str:
     return str(begin.year)
 
 
+class CoverageError(ValueError):
+    """The data coverage is reversed: no period can be computed (message in Dutch)."""
+
+
 def calendar_rows(first: date, last: date) -> list[dict[str, object]]:
-    """Every month, quarter and year that overlaps ``[first, last]`` (both inclusive)."""
+    """Every month, quarter and year that overlaps ``[first, last]`` (both inclusive),
+    cut to that span (``volledig`` says whether the whole period lies inside it)."""
     if last < first:
-        raise ValueError("Het einde van de periode ligt voor het begin.")
+        raise CoverageError(
+            f"De gegevens lopen van {first:%d-%m-%Y} tot {last:%d-%m-%Y}: het einde ligt "
+            "voor het begin, dus er is geen periode om te berekenen."
+        )
+    end = last + timedelta(days=1)
     rows: list[dict[str, object]] = []
     for soort in PERIODESOORTEN:
         begin = period_start(soort, first)
         while begin <= last:
             eind = period_end(soort, begin)
-            laatste = eind - timedelta(days=1)
             rows.append(
                 {
                     "periodesoort": soort,
                     "periode": period_label(soort, begin),
-                    "begin": begin,
-                    "eind": eind,
-                    "laatste_dag": laatste,
+                    "begin": max(begin, first),
+                    "eind": min(eind, end),
+                    "laatste_dag": min(eind, end) - timedelta(days=1),
+                    "volledig": first <= begin and eind <= end,
                 }
             )
             begin = eind
@@ -79,6 +93,7 @@ CALENDAR_SCHEMA = pa.schema(
         ("begin", pa.date32()),
         ("eind", pa.date32()),
         ("laatste_dag", pa.date32()),
+        ("volledig", pa.bool_()),
     ]
 )
 

@@ -30,10 +30,14 @@ CREATE TABLE IF NOT EXISTS {TABLE} (
     waarde DOUBLE,
     n BIGINT NOT NULL,
     ladingen VARCHAR NOT NULL,
+    volledig BOOLEAN,
     berekend TIMESTAMP NOT NULL DEFAULT current_timestamp,
     PRIMARY KEY (indicator, versie, niveau, gebiedscode, periodesoort, periode, categorie)
 )
 """
+
+# A store made before ``volledig`` existed gets the column (the schema only grows).
+_GROW = f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS volledig BOOLEAN"
 
 
 def store_indicators(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
@@ -46,6 +50,7 @@ def store_indicators(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> Non
     if missing:
         raise ValueError(f"Kolommen ontbreken: {', '.join(missing)}")
     con.execute(DDL)
+    con.execute(_GROW)
     pairs = frame[["indicator", "versie"]].drop_duplicates()
     data = frame[COLUMNS]
     con.execute("BEGIN TRANSACTION")
@@ -78,7 +83,10 @@ def read_indicators(
     ).fetchall()[0][0]
     if not exists:
         return normalise_frame(pd.DataFrame(columns=COLUMNS))
-    frame = con.execute(f"SELECT {', '.join(COLUMNS)} FROM {TABLE}").df()
+    frame = con.execute(f"SELECT * FROM {TABLE}").df()
+    if "volledig" not in frame.columns:  # stored before completeness was marked: unknown
+        frame["volledig"] = False
+    frame["volledig"] = frame["volledig"].fillna(False)
     if ids is not None:
         frame = frame[frame["indicator"].isin(list(ids))]
     if versies is not None:

@@ -5,6 +5,11 @@ birth month, the sex and the area survive the door: the BSN becomes a keyed pseu
 postcode and house number only feed the household pseudonym when no household number is
 given, the address coordinates (``rd_x``, ``rd_y``, optional) only become the CBS 100 m
 square, and nothing else is kept.
+
+Residences that cannot be (ending before they start, or on the day they start) go to
+quarantine here. A residence starting on the birth date starts on the first of the birth
+month instead, so ``verblijf.van`` never gives the exact birth date away. Overlaps between
+rows of one person need the other rows: ``warehouse/residences.py`` trims them.
 """
 
 from __future__ import annotations
@@ -131,6 +136,11 @@ def _unit(row: dict[str, str], line: int, pseudo: Pseudonymiser) -> Unit:
         raise _RowError("datum_vertrek ligt voor datum_vestiging")
     if overleden and (overleden < geboren or overleden < van):
         raise _RowError("datum_overlijden ligt voor de geboortedatum of de vestiging")
+    if van in (vertrek, overleden):
+        raise _RowError(
+            "het verblijf duurt nul dagen (vertrek of overlijden op de dag van vestiging), "
+            "dus iemand heeft hier nooit een dag gewoond"
+        )
     geslacht = GESLACHT.get(row.get("geslacht", "").lower())
     if geslacht is None:
         raise _RowError(f"kolom geslacht: '{row['geslacht']}' is geen M, V of O")
@@ -144,6 +154,11 @@ def _unit(row: dict[str, str], line: int, pseudo: Pseudonymiser) -> Unit:
         if row.get("postcode")
         else ""
     )
+    # Born here: the residence starts on the birth date. Only the birth month may survive
+    # the door, so such a residence starts on the first of the birth month (the day the
+    # warehouse takes as the birthday anyway).
+    if van == geboren:
+        van = geboren.replace(day=1)
     persoon_id = pseudo.persoon(bsn)
     huishouden_id = pseudo.huishouden(huishouden_raw) if huishouden_raw else None
     parts: tuple[object, ...] = (

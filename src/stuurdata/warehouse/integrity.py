@@ -15,6 +15,7 @@ from __future__ import annotations
 import duckdb
 
 from stuurdata.sources.records import Row
+from stuurdata.warehouse import residences
 
 _CLASSIFY = """
 CREATE OR REPLACE TEMP TABLE stg_status AS
@@ -86,6 +87,7 @@ FROM unknown WHERE stg_status.unit_seq = unknown.unit_seq
 
 def classify_units(con: duckdb.DuckDBPyConnection) -> None:
     """Give every staged unit a status in ``stg_status``: geladen, dubbel or quarantaine."""
+    residences.trim_staged(con)  # before the duplicate check: stored rows are trimmed too
     con.execute(_CLASSIFY)
     con.execute(_UNKNOWN_ALLOCATION)
 

@@ -4,7 +4,8 @@ Each table has one rule, applied in SQL over the whole load at once:
 - ``bericht``, ``verzoek``, ``declaratie``: append (their identity is new by construction);
 - ``persoon``: BRP data wins over what a message says; a message fills a person unknown so far;
 - ``verblijf``, ``gebied``, ``voorziening``: the latest row for the same key replaces the
-  stored one (a re-export with an end date updates the provision);
+  stored one (a re-export with an end date updates the provision); overlapping residences
+  of a person are then trimmed (``residences.py``: the later start wins);
 - ``toewijzing``: one row per allocation, the 301 with the latest dagtekening wins (a
   municipality re-sends a 301 to change or end an allocation);
 - ``levering``: a start (305) and a stop (307) for the same allocation and start date form
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import duckdb
 
+from stuurdata.warehouse import residences
 from stuurdata.warehouse.schema import columns
 
 _OK = "(SELECT unit_seq FROM stg_status WHERE status = 'geladen')"
@@ -127,6 +129,7 @@ def merge_all(con: duckdb.DuckDBPyConnection) -> None:
     _append(con, "bericht")
     _persoon(con)
     _replace(con, "verblijf", ("persoon_id", "van"))
+    residences.trim_stored(con)
     _replace(con, "gebied", ("gebiedscode",))
     _append(con, "verzoek")
     _toewijzing(con)
