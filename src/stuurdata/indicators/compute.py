@@ -199,8 +199,6 @@ def compute_indicators(
     coverage = data_coverage(con)
     if coverage is None or not definitions:
         return empty_frame()
-    # Ibis 12 writes list lambdas as ``x -> ...``, which DuckDB 2 refuses unless asked.
-    con.execute("SET lambda_syntax = 'ENABLE_SINGLE_ARROW'")
     backend = ibis.duckdb.from_connection(con)
     tables = {name: backend.table(name) for name in TABLES}
     _drop_helpers(con)
