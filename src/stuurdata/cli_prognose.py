@@ -220,6 +220,13 @@ def reeks(
             "CBS-tabel), bv. 2021HJ1. Mag vaker."
         ),
     ] = None,
+    variant: Annotated[
+        str,
+        typer.Option(
+            help="Model: gedempt (gedempte trend, standaard), niveau, trend, of kies "
+            "(de beste in een terugtoets op uw eigen reeksen)."
+        ),
+    ] = "gedempt",
 ) -> None:
     """Prognose van reeksen die u zelf aanlevert (CBS StatLine of eigen cijfers), per gebied.
 
@@ -229,6 +236,11 @@ def reeks(
     from stuurdata.forecast.perioden import SOORTEN, lees_periode
     from stuurdata.forecast.reeks import forecast_series, lees_reeksen, write_forecast
 
+    if variant not in ("gedempt", "niveau", "trend", "kies"):
+        console.print(
+            f"[red]--variant moet gedempt, niveau, trend of kies zijn, niet '{variant}'.[/red]"
+        )
+        raise typer.Exit(1)
     if periode is not None and periode not in SOORTEN:
         console.print(f"[red]--periode moet halfjaar, jaar of maand zijn, niet '{periode}'.[/red]")
         raise typer.Exit(1)
@@ -242,7 +254,7 @@ def reeks(
     except ValueError as err:
         console.print(f"[red]{err}[/red]")
         raise typer.Exit(1) from None
-    result = forecast_series(data, horizon, breuken=breuken)
+    result = forecast_series(data, horizon, variant, breuken)
     for melding in result.meldingen:
         console.print(f"[yellow]{melding}[/yellow]")
     if result.prognose.empty:

@@ -32,7 +32,7 @@ from stuurdata.forecast.demography import (
     usage_rates,
 )
 from stuurdata.forecast.models import VARIANTEN as MODELVARIANTEN
-from stuurdata.forecast.models import Panel, forecast_panel
+from stuurdata.forecast.models import Forecast, Panel, forecast_panel
 from stuurdata.forecast.series import ONBEKEND
 
 MATEN = ("clienten", "kosten")
@@ -212,7 +212,7 @@ def forecast_years(
     fyear = np.array([m.year for m in future_months])
     hyear = np.array([m.year for m in basis.maanden])
     rows = []
-    fitted = []
+    fitted: list[tuple[Series, Forecast]] = []
     for (wet, maat, _), group in panels(history_series(basis, expo, h)).items():
         variant = (varianten or {}).get((wet, maat), "gedempt")
         fitted += zip(group, forecast_panel(_as_panel(group), h, variant)[0], strict=True)

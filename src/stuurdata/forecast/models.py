@@ -72,7 +72,7 @@ def mase_scale(y: np.ndarray, m: int = 12) -> float:
     return scale if scale > 0 else 1.0
 
 
-_ALPHA = np.array([0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 0.95])
+_ALPHA = np.array([0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 0.95, 1.0])
 _BETA = np.array([0.0, 0.005, 0.02, 0.05, 0.1, 0.2])
 _PHI = np.array([0.8, 0.9, 0.95, 0.98])
 
@@ -113,6 +113,8 @@ class Pooling:
     phi: float
     gewicht_trend: np.ndarray  # per series: weight of its own trend (1 = not shrunk)
     gewicht_spreiding: np.ndarray  # per series: weight of its own error variance
+    z80: float = Z80  # interval multipliers: normal, or the panel's own error distribution
+    z95: float = Z95
 
 
 MIN_EIGEN = 6
@@ -122,32 +124,53 @@ PRIOR_SPREIDING = 4.0
 
 
 def _filter(
-    z: np.ndarray, variant: str, breaks: tuple[int, ...] = ()
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """Sum of squared one-step errors, final level and slope for every grid candidate.
+    z: np.ndarray, variant: str, breaks: tuple[int, ...] = (), ahead: int = 1
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
+    """Errors, final level and slope for every grid candidate at once (vectorised).
 
-    ETS(A,N,N), ETS(A,Ad,N) and ETS(A,A,N) as in Hyndman et al. (2008), all candidates of
-    the parameter grid at once (vectorised): thousands of series in seconds, where
-    statsmodels' optimiser takes 0.1-0.4 s per fit.
+    ETS(A,N,N), ETS(A,Ad,N) and ETS(A,A,N) as in Hyndman et al. (2008): thousands of
+    series in seconds, where statsmodels' optimiser takes 0.1-0.4 s per fit. Returns the
+    sum of squared one-step errors, the mean squared error of the in-sample forecasts 1 to
+    ``ahead`` steps ahead (what a forecast of that horizon is used for), the final level
+    and slope, the one-step errors (after the first point) and the grid (alpha, beta, phi).
     """
     alpha, beta, phi = _grid(variant)
     n = len(z)
-    k = min(n, 12, breaks[0] if breaks else n)
+    # The starting slope from the first third (at most 12 points): a line through the
+    # whole series would let the in-sample errors see its end.
+    k = min(12, max(2, n // 3), breaks[0] if breaks else n)
     trend = VARIANTEN[variant][0] is not None
     slope0 = float(np.polyfit(np.arange(k), z[:k], 1)[0]) if trend and k >= 2 else 0.0
     level = np.full(alpha.shape, z[0] - slope0)
     slope = np.full(alpha.shape, slope0)
     sse = np.zeros(alpha.shape)
+    multi, count = np.zeros(alpha.shape), 0
+    damp = np.cumsum(phi[None, :] ** np.arange(1, ahead + 1)[:, None], axis=0)
+    history: list[tuple[np.ndarray, np.ndarray]] = []
+    errors: list[np.ndarray] = []
+    last_break = 0
     for t in range(n):
         pred = level + phi * slope
         if t in breaks:
             level, slope = np.full(alpha.shape, z[t]), phi * slope
+            last_break = t
+            history.append((level, slope))
             continue
+        for j in range(2, min(ahead, t - last_break) + 1):
+            old_level, old_slope = history[t - j]
+            multi += (z[t] - old_level - damp[j - 1] * old_slope) ** 2
+            count += 1
         err = z[t] - pred
         sse += err**2
+        if t > last_break:
+            multi += err**2
+            count += 1
+            errors.append(err)
         level = pred + alpha * err
         slope = phi * slope + beta * err
-    return sse, level, slope, (alpha, beta, phi)
+        history.append((level, slope))
+    found = np.array(errors) if errors else np.zeros((0, len(alpha)))
+    return sse, multi / max(count, 1), level, slope, found, (alpha, beta, phi)
 
 
 def _n_par(variant: str, phi: float) -> int:
@@ -224,8 +247,9 @@ def fit_panel(
     is shrunk toward its peer group (empirical Bayes) and its error variance toward the
     group median (``PRIOR_SPREIDING`` pseudo-observations).
     """
-    fits = [_filter(z, variant, b) for z, b in zip(zs, breaks, strict=True)]
-    alpha, beta, phi = fits[0][3]
+    ahead = max(1, min(h, 12))
+    fits = [_filter(z, variant, b, ahead) for z, b in zip(zs, breaks, strict=True)]
+    alpha, beta, phi = fits[0][5]
     ns = np.array([len(z) - len(b) for z, b in zip(zs, breaks, strict=True)], dtype=float)
     if len(zs) == 1:
         if ns[0] < MIN_EIGEN or np.allclose(zs[0], zs[0][0]):
@@ -235,13 +259,15 @@ def fit_panel(
             return [walk], Pooling(variant, 1.0, 0.0, 1.0, np.ones(1), np.ones(1))
         best = int(np.argmin(fits[0][0]))
     else:
-        loglik = sum(n * np.log(f[0] / n + 1e-12) for f, n in zip(fits, ns, strict=True))
+        # Shared parameters: the highest joint likelihood of the in-sample errors 1..h
+        # steps ahead, each series with its own variance.
+        loglik = sum(n * np.log(f[1] + 1e-12) for f, n in zip(fits, ns, strict=True))
         best = int(np.argmin(loglik))
     a, b, p = float(alpha[best]), float(beta[best]), float(phi[best])
     dof = np.maximum(ns - _n_par(variant, p), 1.0)
     sigma2 = np.array([f[0][best] for f in fits]) / dof
-    levels = np.array([f[1][best] for f in fits])
-    slopes = np.array([f[2][best] for f in fits])
+    levels = np.array([f[2][best] for f in fits])
+    slopes = np.array([f[3][best] for f in fits])
     w_trend, w_spread = np.ones(len(zs)), np.ones(len(zs))
     if len(zs) > 1:
         peers = _size_groups(np.array([float(np.mean(z[-2:])) for z in zs]), groups)
@@ -254,11 +280,21 @@ def fit_panel(
             prior = float(np.median(sigma2[idx]))
             w_spread[idx] = dof[idx] / (dof[idx] + PRIOR_SPREIDING)
             sigma2[idx] = w_spread[idx] * sigma2[idx] + (1 - w_spread[idx]) * prior
+    z80, z95 = Z80, Z95
+    if len(zs) > 1:
+        # Intervals from the panel's own errors: the 80th and 95th percentile of the
+        # one-step errors divided by their series' spread (normal when too few).
+        own = np.sqrt(np.array([f[0][best] for f in fits]) / dof)
+        scaled = np.concatenate(
+            [np.abs(f[4][:, best]) / max(sd, 1e-9) for f, sd in zip(fits, own, strict=True)]
+        )
+        if len(scaled) >= 100:
+            z80, z95 = (float(q) for q in np.quantile(scaled, [0.80, 0.95]))
     out = [
         _moments(float(lv), float(sl), a, b, p, float(s2), h, variant)
         for lv, sl, s2 in zip(levels, slopes, sigma2, strict=True)
     ]
-    return out, Pooling(variant, a, b, p, w_trend, w_spread)
+    return out, Pooling(variant, a, b, p, w_trend, w_spread, z80, z95)
 
 
 def _log_rate(p: Panel, h: int) -> tuple[np.ndarray, np.ndarray, float]:
@@ -300,10 +336,10 @@ def forecast_panel(
         out.append(
             Forecast(
                 back(mu),
-                back(mu - Z80 * sd),
-                back(mu + Z80 * sd),
-                back(mu - Z95 * sd),
-                back(mu + Z95 * sd),
+                back(mu - pooling.z80 * sd),
+                back(mu + pooling.z80 * sd),
+                back(mu - pooling.z95 * sd),
+                back(mu + pooling.z95 * sd),
             )
         )
     return out, pooling

@@ -37,6 +37,10 @@ KOLOMMEN = (
     "bovengrens_95",
     "model",
 )
+STANDAARD_VARIANT = "gedempt"
+"""Damped trend: on the CBS series of all gemeenten it beat the inner-backtest choice
+(benchmarks/prognose_cbs.py; figures for both in benchmarks/results.json)."""
+KIES = "kies"
 VARIANT_NAAM = {"niveau": "niveau", "gedempt": "gedempte trend", "trend": "lineaire trend"}
 
 
@@ -306,19 +310,20 @@ class Uitkomst:
 def forecast_series(
     reeksen: Reeksen,
     horizon: int,
-    variant: str | None = None,
+    variant: str = STANDAARD_VARIANT,
     breuken: Sequence[Periode] = (),
 ) -> Uitkomst:
     """Forecast ``horizon`` periods of every usable series, all in one panel.
 
-    ``variant`` fixes the ETS variant; by default ``choose_variant`` picks it. ``breuken``
-    are periods where the definition changed (the level restarts there).
+    ``variant``: the ETS variant, by default the damped trend (``"kies"``: chosen by
+    ``choose_variant``). ``breuken`` are periods where the definition changed (the level
+    restarts there).
     """
     ready = ready_series(reeksen, horizon, breuken)
     if not ready:
         return Uitkomst(pd.DataFrame(columns=list(KOLOMMEN)), reeksen.meldingen, None, [])
     m = PER_JAAR[reeksen.soort]
-    chosen = variant or choose_variant(ready, horizon, m)
+    chosen = choose_variant(ready, horizon, m) if variant == KIES else variant
     fcs, pooling = forecast_panel(_panel(ready), horizon, chosen)
     label = f"ets {VARIANT_NAAM[chosen]}" + (
         f", gepoold ({len(ready)} reeksen)" if len(ready) > 1 else ""

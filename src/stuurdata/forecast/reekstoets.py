@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from stuurdata.forecast.perioden import PER_JAAR, Periode
-from stuurdata.forecast.reeks import Reeksen, forecast_series
+from stuurdata.forecast.reeks import STANDAARD_VARIANT, Reeksen, forecast_series
 
 
 def backtest_series(
@@ -24,7 +24,7 @@ def backtest_series(
     oorsprongen: Sequence[Periode],
     horizon: int,
     breuken: Sequence[Periode] = (),
-    variant: str | None = None,
+    variant: str = STANDAARD_VARIANT,
 ) -> pd.DataFrame:
     """One row per area and origin with every outcome of the ``horizon`` periods known."""
     m = PER_JAAR[reeksen.soort]
