@@ -271,15 +271,15 @@ def fit_panel(
     w_trend, w_spread = np.ones(len(zs)), np.ones(len(zs))
     if len(zs) > 1:
         peers = _size_groups(np.array([float(np.mean(z[-2:])) for z in zs]), groups)
-        if VARIANTEN[variant][0] is not None:
-            # Sampling variance of a slope from n points with error variance sigma^2.
-            slope_var = sigma2 * 12.0 / np.maximum(ns**3 - ns, 6.0)
-            slopes, w_trend = _shrink(slopes, slope_var, peers)
         for g in set(peers):
             idx = np.flatnonzero(peers == g)
             prior = float(np.median(sigma2[idx]))
             w_spread[idx] = dof[idx] / (dof[idx] + PRIOR_SPREIDING)
             sigma2[idx] = w_spread[idx] * sigma2[idx] + (1 - w_spread[idx]) * prior
+        if VARIANTEN[variant][0] is not None:
+            # Sampling variance of a slope from n points with (shrunk) error variance.
+            slope_var = sigma2 * 12.0 / np.maximum(ns**3 - ns, 6.0)
+            slopes, w_trend = _shrink(slopes, slope_var, peers)
     z80, z95 = Z80, Z95
     if len(zs) > 1:
         # Intervals from the panel's own errors: the 80th and 95th percentile of the
