@@ -119,6 +119,8 @@ class Pooling:
 
 MIN_EIGEN = 6
 """Points a series needs to be fitted on its own; in a panel it borrows the parameters."""
+MIN_PANEL = 10
+"""Series a panel needs before they share parameters (fewer: each is fitted alone)."""
 PRIOR_SPREIDING = 4.0
 """Pseudo-observations of the peer-group error variance added to a series' own."""
 
@@ -132,7 +134,7 @@ def _filter(
     series in seconds, where statsmodels' optimiser takes 0.1-0.4 s per fit. Returns the
     sum of squared one-step errors, the mean squared error of the in-sample forecasts 1 to
     ``ahead`` steps ahead (what a forecast of that horizon is used for), the final level
-    and slope, the one-step errors (after the first point) and the grid (alpha, beta, phi).
+    and slope, the in-sample errors ``ahead`` steps ahead, and the grid (alpha, beta, phi).
     """
     alpha, beta, phi = _grid(variant)
     n = len(z)
@@ -158,14 +160,18 @@ def _filter(
             continue
         for j in range(2, min(ahead, t - last_break) + 1):
             old_level, old_slope = history[t - j]
-            multi += (z[t] - old_level - damp[j - 1] * old_slope) ** 2
+            far = z[t] - old_level - damp[j - 1] * old_slope
+            multi += far**2
             count += 1
+            if j == ahead:
+                errors.append(far)
         err = z[t] - pred
         sse += err**2
         if t > last_break:
             multi += err**2
             count += 1
-            errors.append(err)
+            if ahead == 1:
+                errors.append(err)
         level = pred + alpha * err
         slope = phi * slope + beta * err
         history.append((level, slope))
@@ -237,7 +243,12 @@ def _shrink(
 
 
 def fit_panel(
-    zs: list[np.ndarray], h: int, variant: str, breaks: list[tuple[int, ...]], groups: list[str]
+    zs: list[np.ndarray],
+    h: int,
+    variant: str,
+    breaks: list[tuple[int, ...]],
+    groups: list[str],
+    sizes: np.ndarray | None = None,
 ) -> tuple[list[tuple[np.ndarray, np.ndarray]], Pooling]:
     """Mean and sd per step of ``log`` series, sharing strength when there are several.
 
@@ -245,7 +256,9 @@ def fit_panel(
     random walk). Several: the smoothing parameters are shared (the grid point with the
     highest joint likelihood, each series with its own error variance), each series' trend
     is shrunk toward its peer group (empirical Bayes) and its error variance toward the
-    group median (``PRIOR_SPREIDING`` pseudo-observations).
+    group's (``PRIOR_SPREIDING`` pseudo-observations). ``sizes`` (mean level per series)
+    make that prior size-aware, as for counts: the variance of a log count falls as
+    1/size, so the group median of variance x size is divided by the series' own size.
     """
     ahead = max(1, min(h, 12))
     fits = [_filter(z, variant, b, ahead) for z, b in zip(zs, breaks, strict=True)]
@@ -271,29 +284,31 @@ def fit_panel(
     w_trend, w_spread = np.ones(len(zs)), np.ones(len(zs))
     if len(zs) > 1:
         peers = _size_groups(np.array([float(np.mean(z[-2:])) for z in zs]), groups)
+        size = np.ones(len(zs)) if sizes is None else np.maximum(np.asarray(sizes), 1e-9)
         for g in set(peers):
             idx = np.flatnonzero(peers == g)
-            prior = float(np.median(sigma2[idx]))
+            prior = float(np.median(sigma2[idx] * size[idx])) / size[idx]
             w_spread[idx] = dof[idx] / (dof[idx] + PRIOR_SPREIDING)
             sigma2[idx] = w_spread[idx] * sigma2[idx] + (1 - w_spread[idx]) * prior
         if VARIANTEN[variant][0] is not None:
             # Sampling variance of a slope from n points with (shrunk) error variance.
             slope_var = sigma2 * 12.0 / np.maximum(ns**3 - ns, 6.0)
             slopes, w_trend = _shrink(slopes, slope_var, peers)
-    z80, z95 = Z80, Z95
-    if len(zs) > 1:
-        # Intervals from the panel's own errors: the 80th and 95th percentile of the
-        # one-step errors divided by their series' spread (normal when too few).
-        own = np.sqrt(np.array([f[0][best] for f in fits]) / dof)
-        scaled = np.concatenate(
-            [np.abs(f[4][:, best]) / max(sd, 1e-9) for f, sd in zip(fits, own, strict=True)]
-        )
-        if len(scaled) >= 100:
-            z80, z95 = (float(q) for q in np.quantile(scaled, [0.80, 0.95]))
     out = [
         _moments(float(lv), float(sl), a, b, p, float(s2), h, variant)
         for lv, sl, s2 in zip(levels, slopes, sigma2, strict=True)
     ]
+    z80, z95 = Z80, Z95
+    if len(zs) > 1:
+        # Intervals calibrated on the panel's own in-sample errors ``ahead`` steps ahead,
+        # each divided by the model's standard deviation for that step: the 80th and 95th
+        # percentile replace the normal 1.28 and 1.96 (kept when there are too few errors).
+        sd_ahead = [_moments(0.0, 0.0, a, b, p, float(s2), ahead, variant)[1][-1] for s2 in sigma2]
+        scaled = np.concatenate(
+            [np.abs(f[4][:, best]) / max(sd, 1e-9) for f, sd in zip(fits, sd_ahead, strict=True)]
+        )
+        if len(scaled) >= 100:
+            z80, z95 = (float(q) for q in np.quantile(scaled, [0.80, 0.95]))
     return out, Pooling(variant, a, b, p, w_trend, w_spread, z80, z95)
 
 
@@ -322,9 +337,26 @@ def forecast_panel(
     is constant (a pure trend model). ``days`` (same length) are the days per month: euros
     are modelled per day so that February does not look like a dip.
     """
+    if 1 < len(panel) < MIN_PANEL:
+        # Too few series to learn shared parameters from: each is fitted on its own.
+        alone = [forecast_panel([p], h, variant) for p in panel]
+        return [f[0][0] for f in alone], Pooling(
+            variant,
+            float("nan"),
+            float("nan"),
+            float("nan"),
+            np.ones(len(panel)),
+            np.ones(len(panel)),
+        )
     parts = [_log_rate(p, h) for p in panel]
+    sizes = np.array([max(float(np.mean(np.abs(p.y[-12:]))), 1.0) for p in panel])
     moments, pooling = fit_panel(
-        [z for z, _, _ in parts], h, variant, [p.breaks for p in panel], [p.groep for p in panel]
+        [z for z, _, _ in parts],
+        h,
+        variant,
+        [p.breaks for p in panel],
+        [p.groep for p in panel],
+        sizes,
     )
     out = []
     for (_, fb, eps), (mu, sd) in zip(parts, moments, strict=True):

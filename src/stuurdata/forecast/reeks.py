@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from stuurdata.forecast.models import VARIANTEN, Panel, Pooling, forecast_panel
+from stuurdata.forecast.models import MIN_PANEL, VARIANTEN, Panel, Pooling, forecast_panel
 from stuurdata.forecast.perioden import PER_JAAR, Periode, lees_periode
 
 MIN_PUNTEN = 4
@@ -325,9 +325,8 @@ def forecast_series(
     m = PER_JAAR[reeksen.soort]
     chosen = choose_variant(ready, horizon, m) if variant == KIES else variant
     fcs, pooling = forecast_panel(_panel(ready), horizon, chosen)
-    label = f"ets {VARIANT_NAAM[chosen]}" + (
-        f", gepoold ({len(ready)} reeksen)" if len(ready) > 1 else ""
-    )
+    pooled = len(ready) >= MIN_PANEL
+    label = f"ets {VARIANT_NAAM[chosen]}" + (f", gepoold ({len(ready)} reeksen)" if pooled else "")
     rows = []
     last = reeksen.laatste
     for s, fc in zip(ready, fcs, strict=True):

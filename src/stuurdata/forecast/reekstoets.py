@@ -80,16 +80,21 @@ def summarise_backtest(rows: pd.DataFrame) -> dict[str, float]:
     """
     if rows.empty:
         return {"gemeenten": 0.0}
-    per = rows.groupby("gebied").mean(numeric_only=True)
+    scaled = rows.assign(
+        m_model_n=rows["fout_model"] / rows["schaal_naief"],
+        m_model_j=rows["fout_model"] / rows["schaal_vorig_jaar"],
+        m_naief=rows["fout_naief"] / rows["schaal_naief"],
+        m_vorig=rows["fout_vorig_jaar"] / rows["schaal_vorig_jaar"],
+    )
+    # Per area the mean over its origins (of scaled errors, and of errors), then the median.
+    per = scaled.groupby("gebied").mean(numeric_only=True)
     out = {
         "gemeenten": float(len(per)),
         "voorspellingen": float(len(rows)),
-        "mase_naief": float((per["fout_model"] / per["schaal_naief"]).median()),
-        "mase_vorig_jaar": float((per["fout_model"] / per["schaal_vorig_jaar"]).median()),
-        "naief_mase_naief": float((per["fout_naief"] / per["schaal_naief"]).median()),
-        "vorig_jaar_mase_vorig_jaar": float(
-            (per["fout_vorig_jaar"] / per["schaal_vorig_jaar"]).median()
-        ),
+        "mase_naief": float(per["m_model_n"].median()),
+        "mase_vorig_jaar": float(per["m_model_j"].median()),
+        "naief_mase_naief": float(per["m_naief"].median()),
+        "vorig_jaar_mase_vorig_jaar": float(per["m_vorig"].median()),
         "relatieve_fout_vs_naief": float((per["fout_model"] / per["fout_naief"]).median()),
         "relatieve_fout_vs_vorig_jaar": float(
             (per["fout_model"] / per["fout_vorig_jaar"]).median()
