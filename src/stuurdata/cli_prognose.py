@@ -23,7 +23,9 @@ from stuurdata.pipeline import disclosure_rule
 from stuurdata.report.format import fmt_euro, fmt_number
 from stuurdata.report.prognose import shield
 
-app = typer.Typer(help="Prognoses: jaareinde, meerjarige vraag en kosten, en de terugtoets.")
+app = typer.Typer(
+    help="Prognoses: jaareinde, meerjarige vraag en kosten, de terugtoets, en eigen reeksen."
+)
 console = Console()
 Pakhuis = Annotated[
     Path,
