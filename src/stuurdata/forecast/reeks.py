@@ -192,7 +192,6 @@ def _prepare(reeksen: Reeksen, gebied: str, horizon: int, breuken: Sequence[int]
             f"{Periode(soort, last_all)}. Is de gemeente opgeheven of samengevoegd? Tel dan "
             "de cijfers van de oude gemeenten op bij de nieuwe, of laat ze weg. Geen prognose."
         )
-    known = np.array([i in values for i in range(first, last + 1)])
     notes = []
     # A single missing period between two known ones is filled (geometric mean of the two).
     filled = dict(values)
