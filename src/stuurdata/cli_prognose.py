@@ -24,7 +24,9 @@ from stuurdata.pipeline import disclosure_rule
 from stuurdata.report.format import fmt_euro, fmt_number
 from stuurdata.report.prognose import shield
 
-app = typer.Typer(help="Prognoses: jaareinde, meerjarige vraag en kosten, en de terugtoets.")
+app = typer.Typer(
+    help="Prognoses: jaareinde, meerjarige vraag en kosten, de terugtoets, en eigen reeksen."
+)
 console = Console()
 
 
@@ -197,3 +199,81 @@ def toets(
             f"{fmt_number(100 * r.dekking95)}%",
         )
     print_table(console, table)
+
+
+@app.command()
+def reeks(
+    invoer: Annotated[
+        list[Path],
+        typer.Option(
+            "--invoer",
+            help="CSV met gebied;periode;waarde (eventueel inwoners), of een CBS-tabel "
+            "(RegioS;Perioden;...). Mag vaker: bijvoorbeeld twee CBS-tabellen na elkaar.",
+        ),
+    ],
+    uit: Annotated[Path, typer.Option("--uit", help="Waar de prognose (CSV) komt.")],
+    horizon: Annotated[int, typer.Option(min=1, max=24, help="Aantal perioden vooruit.")] = 4,
+    periode: Annotated[
+        str | None,
+        typer.Option(
+            help="Soort periode: halfjaar, jaar of maand (nodig als de invoer er meer heeft)."
+        ),
+    ] = None,
+    breuk: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Eerste periode na een breuk in de reeks (nieuwe definitie of "
+            "CBS-tabel), bv. 2021HJ1. Mag vaker."
+        ),
+    ] = None,
+    variant: Annotated[
+        str,
+        typer.Option(
+            help="Model: gedempt (gedempte trend, standaard), niveau, trend, of kies "
+            "(de beste in een terugtoets op uw eigen reeksen)."
+        ),
+    ] = "gedempt",
+) -> None:
+    """Prognose van reeksen die u zelf aanlevert (CBS StatLine of eigen cijfers), per gebied.
+
+    Alle gebieden worden samen voorspeld: korte reeksen lenen kracht van vergelijkbare
+    gebieden. Leest geen pakhuis en geen persoonsgegevens.
+    """
+    from stuurdata.forecast.perioden import SOORTEN, lees_periode
+    from stuurdata.forecast.reeks import forecast_series, lees_reeksen, write_forecast
+
+    if variant not in ("gedempt", "niveau", "trend", "kies"):
+        console.print(
+            f"[red]--variant moet gedempt, niveau, trend of kies zijn, niet '{variant}'.[/red]"
+        )
+        raise typer.Exit(1)
+    if periode is not None and periode not in SOORTEN:
+        console.print(f"[red]--periode moet halfjaar, jaar of maand zijn, niet '{periode}'.[/red]")
+        raise typer.Exit(1)
+    for pad in invoer:
+        if not pad.is_file():
+            console.print(f"[red]Invoerbestand {pad.name} bestaat niet.[/red]")
+            raise typer.Exit(1)
+    try:
+        breuken = [lees_periode(b) for b in breuk or []]
+        data = lees_reeksen(invoer, periode)
+    except ValueError as err:
+        console.print(f"[red]{err}[/red]")
+        raise typer.Exit(1) from None
+    result = forecast_series(data, horizon, variant, breuken)
+    for melding in result.meldingen:
+        console.print(f"[yellow]{melding}[/yellow]")
+    if result.prognose.empty:
+        console.print("[red]Geen enkele reeks is bruikbaar voor een prognose.[/red]")
+        raise typer.Exit(1)
+    small = any(0 < v < 10 for values in data.waarden.values() for v in values.values())
+    if small:
+        console.print(
+            "[yellow]Let op: de invoer heeft aantallen onder 10. Publiceer de prognose van "
+            "zulke kleine reeksen niet zonder onthullingscontrole.[/yellow]"
+        )
+    write_forecast(result.prognose, uit)
+    console.print(
+        f"{len(result.klaar)} reeksen voorspeld ({result.prognose['model'].iloc[0]}), "
+        f"{horizon} perioden vooruit: {uit}"
+    )

@@ -10,7 +10,7 @@ import yaml
 from typer.testing import CliRunner
 
 from stuurdata.cli_privacy import register
-from stuurdata.privacy.algoritmeregister import export
+from stuurdata.privacy.algoritmeregister import MODELS, export
 from stuurdata.privacy.projects import WAARDEN
 
 app = typer.Typer()
@@ -120,4 +120,4 @@ def test_algorithm_register_entries(tmp_path):
     assert data["organization"] == "Demostad"
     md = (tmp_path / "meerjarige_prognose.md").read_text()
     assert "## Menselijke tussenkomst" in md and "## Wettelijke grondslag" in md
-    assert len(paths) == 4
+    assert len(paths) == 2 * len(MODELS)

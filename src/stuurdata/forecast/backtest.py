@@ -17,7 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from stuurdata.forecast.models import VARIANTEN, forecast, mase_scale, seasonal_naive
+from stuurdata.forecast.models import (
+    VARIANTEN,
+    Forecast,
+    forecast,
+    mase_scale,
+    seasonal_naive,
+)
 
 MIN_TRAIN = 18
 """Months of history a fit needs at least (a year for the seasonal-naive scale, plus some)."""
@@ -33,6 +39,22 @@ class Series:
     days: np.ndarray | None = None
 
 
+def score(fc: Forecast, train: np.ndarray, actual: np.ndarray) -> dict[str, float]:
+    """Errors of one forecast and of seasonal naive from the same origin."""
+    h = len(actual)
+    naive = seasonal_naive(train, h)
+    scale = mase_scale(train)
+    mean, lo80, hi80 = fc.mean[:h], fc.lo80[:h], fc.hi80[:h]
+    lo95, hi95 = fc.lo95[:h], fc.hi95[:h]
+    return {
+        "mase": float(np.mean(np.abs(mean - actual)) / scale),
+        "mase_naief": float(np.mean(np.abs(naive.mean - actual)) / scale),
+        "dekking80": float(np.mean((actual >= lo80) & (actual <= hi80))),
+        "dekking95": float(np.mean((actual >= lo95) & (actual <= hi95))),
+        "mape": float(np.mean(np.abs(mean - actual)) / max(float(np.mean(np.abs(actual))), 1e-9)),
+    }
+
+
 def evaluate(s: Series, variant: str, h: int, origins: int) -> list[dict[str, float]]:
     """Errors of ``variant`` and of seasonal naive from each origin (one dict per origin)."""
     n = len(s.y)
@@ -40,24 +62,10 @@ def evaluate(s: Series, variant: str, h: int, origins: int) -> list[dict[str, fl
     first = max(MIN_TRAIN, last - origins + 1)
     out = []
     for o in range(first, last + 1):
-        train = s.y[:o]
-        actual = s.y[o : o + h]
         exp = None if s.exposure is None else s.exposure[: o + h]
         days = None if s.days is None else s.days[: o + h]
-        fc = forecast(train, h, variant, exp, days)
-        naive = seasonal_naive(train, h)
-        scale = mase_scale(train)
-        out.append(
-            {
-                "mase": float(np.mean(np.abs(fc.mean - actual)) / scale),
-                "mase_naief": float(np.mean(np.abs(naive.mean - actual)) / scale),
-                "dekking80": float(np.mean((actual >= fc.lo80) & (actual <= fc.hi80))),
-                "dekking95": float(np.mean((actual >= fc.lo95) & (actual <= fc.hi95))),
-                "mape": float(
-                    np.mean(np.abs(fc.mean - actual)) / max(float(np.mean(np.abs(actual))), 1e-9)
-                ),
-            }
-        )
+        fc = forecast(s.y[:o], h, variant, exp, days)
+        out.append(score(fc, s.y[:o], s.y[o : o + h]))
     return out
 
 

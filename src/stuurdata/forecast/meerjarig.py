@@ -22,7 +22,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from stuurdata.forecast.backtest import Series, backtest
+from stuurdata.forecast.backtest import MIN_TRAIN, Series, score
 from stuurdata.forecast.basis import WETTEN, Basis
 from stuurdata.forecast.demography import (
     VARIANTEN,
@@ -31,7 +31,8 @@ from stuurdata.forecast.demography import (
     project_population,
     usage_rates,
 )
-from stuurdata.forecast.models import forecast
+from stuurdata.forecast.models import VARIANTEN as MODELVARIANTEN
+from stuurdata.forecast.models import Forecast, Panel, forecast_panel
 from stuurdata.forecast.series import ONBEKEND
 
 MATEN = ("clienten", "kosten")
@@ -98,10 +99,28 @@ def history_series(basis: Basis, exposure: dict[str, np.ndarray], h: int) -> lis
     return out
 
 
+def panels(series: list[Series]) -> dict[tuple[str, str, str], list[Series]]:
+    """The series grouped as they are forecast together: per law, measure and level.
+
+    The wijken of a law and measure form one panel (they share smoothing parameters and
+    their trends and error variances are shrunk toward similar wijken); the gemeente is a
+    panel of one.
+    """
+    out: dict[tuple[str, str, str], list[Series]] = {}
+    for s in series:
+        key = (s.sleutel["wet"], s.sleutel["maat"], s.sleutel["niveau"])
+        out.setdefault(key, []).append(s)
+    return out
+
+
+def _as_panel(group: list[Series]) -> list[Panel]:
+    return [Panel(s.y, s.exposure, s.days) for s in group]
+
+
 def run_backtest(
     basis: Basis, horizons: tuple[int, ...] = (6, 12), origins: int = 6
 ) -> pd.DataFrame:
-    """Rolling-origin backtest of every series; exposure from the population projection.
+    """Rolling-origin backtest of every series, panel by panel as ``forecast_years`` runs.
 
     For honesty the future exposure of a backtest origin is the *projection* from that
     origin (not the population that actually came), like a real forecast would have it.
@@ -109,19 +128,28 @@ def run_backtest(
     rows = []
     T = len(basis.maanden)
     h = max(horizons)
-    for origin in range(max(T - h - origins + 1, 18), T - min(horizons) + 1):
+    for origin in range(max(T - h - origins + 1, MIN_TRAIN), T - min(horizons) + 1):
         sub = _truncate(basis, origin)
         expo = _exposures(sub, h, VARIANTEN["basis"])
-        for s in history_series(sub, expo, h):
-            full = _full_values(basis, s.sleutel)
-            hh = tuple(x for x in horizons if origin + x <= T)
-            if not hh:
-                continue
-            test = Series(s.sleutel, full[: origin + max(hh)], s.exposure, s.days)
-            part = backtest([test], hh, origins=1)
-            part["oorsprong"] = origin
-            rows.append(part)
-    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+        hh = tuple(x for x in horizons if origin + x <= T)
+        for group in panels(history_series(sub, expo, h)).values():
+            full = [_full_values(basis, s.sleutel) for s in group]
+            for variant in MODELVARIANTEN:
+                for x in hh:
+                    fcs, _ = forecast_panel(_as_panel(group), x, variant)
+                    for s, fc, y in zip(group, fcs, full, strict=True):
+                        found = score(fc, s.y, y[origin : origin + x])
+                        rows.append(
+                            {
+                                **s.sleutel,
+                                "variant": variant,
+                                "horizon": x,
+                                "oorsprongen": 1,
+                                **found,
+                                "oorsprong": origin,
+                            }
+                        )
+    return pd.DataFrame(rows)
 
 
 def _truncate(basis: Basis, t: int) -> Basis:
@@ -184,10 +212,12 @@ def forecast_years(
     fyear = np.array([m.year for m in future_months])
     hyear = np.array([m.year for m in basis.maanden])
     rows = []
-    for s in history_series(basis, expo, h):
+    fitted: list[tuple[Series, Forecast]] = []
+    for (wet, maat, _), group in panels(history_series(basis, expo, h)).items():
+        variant = (varianten or {}).get((wet, maat), "gedempt")
+        fitted += zip(group, forecast_panel(_as_panel(group), h, variant)[0], strict=True)
+    for s, fc in fitted:
         key = s.sleutel
-        variant = (varianten or {}).get((key["wet"], key["maat"]), "gedempt")
-        fc = forecast(s.y, h, variant, s.exposure, s.days)
         mult = np.ones(h)
         on = fyear >= start_year
         mult[on] *= scenario.doelgroep.get(key["wet"], 1.0)

@@ -70,6 +70,16 @@ _RISICO = (
     "onderdrukking); doelbinding en een auditlog met hashketen; de gemeten fout en de "
     "onzekerheidsmarge staan bij elke prognose; de grenzen van het model staan op de modelkaart."
 )
+_GEMETEN = (
+    "Gemeten nauwkeurigheid, een jaar vooruit. Op echte CBS-reeksen van alle gemeenten "
+    "(2017-2022, rollende startperioden, benchmarks/prognose_cbs.py): Wmo-cliënten (322 "
+    "gemeenten) mediane MASE 0,80 tegen naïef (laatste cijfer) en 0,43 tegen zelfde halfjaar "
+    "vorig jaar, beter dan naïef bij 55% van de gemeenten, 93% van de uitkomsten binnen het "
+    "80%-interval en 96% binnen het 95%-interval; jeugdzorg (355 gemeenten) MASE 1,04 en "
+    "0,80, beter dan naïef bij 48%, 82% en 93% binnen de intervallen. Op gegenereerde "
+    "gegevens (Demostad, 12 maanden vooruit, gemeente): MASE 0,33 tot 1,16, 78% tot 94% "
+    "binnen het 80%-interval. Details en grenzen op de modelkaart."
+)
 MODELS: dict[str, RegisterEntry] = {
     "jaarprognose": RegisterEntry(
         name="stuurdata jaarprognose van de uitgaven Wmo en jeugdhulp",
@@ -96,10 +106,34 @@ MODELS: dict[str, RegisterEntry] = {
         source_data="Bevolking per wijk, leeftijd en geslacht (BRP, gepseudonimiseerd) en "
         "gebruik en kosten per groep uit het pakhuis; eventueel een CBS-bevolkingsprognose.",
         methods_and_models="Cohort-componentenmodel voor de bevolking maal gebruik per "
-        "leeftijdsgroep (verkleind naar het gemeentelijke cijfer voor kleine wijken), met trend.",
+        "leeftijdsgroep (verkleind naar het gemeentelijke cijfer voor kleine wijken), met trend "
+        "(exponentiële afvlakking; vanaf 10 wijken delen de wijken parameters en trend). "
+        + _GEMETEN,
         human_intervention=_MENS,
         risk_management=_RISICO,
         url="docs/modelkaart.md#2-meerjarige-prognose-prognose-meerjarig",
+    ),
+    "prognose_reeks": RegisterEntry(
+        name="stuurdata prognose van open reeksen per gemeente of wijk",
+        description_short="Voorspelt reeksen die de gemeente zelf aanlevert (zoals Wmo-cliënten "
+        "en jongeren met jeugdzorg per gemeente uit CBS StatLine) enkele perioden vooruit, met "
+        "80%- en 95%-interval, alle gebieden samen.",
+        goal="Meerjarenbegroting en vergelijking met andere gemeenten op basis van open "
+        "gegevens. Geen besluiten over personen.",
+        lawful_basis=_BASIS,
+        source_data="Alleen cijfers over groepen: open CBS-tabellen (86050NED, 84134NED, "
+        "85099NED of andere) of eigen totalen per gebied en periode, eventueel met inwoners. "
+        "Geen persoonsgegevens.",
+        methods_and_models="Exponentiële afvlakking met gedempte trend op de logaritme van de "
+        "reeks (per inwoner als inwoners bekend zijn). Alle gebieden samen: gedeelde "
+        "parameters, de trend van elk gebied naar die van even grote gebieden getrokken "
+        "(empirisch Bayes), intervallen uit de eigen fouten van alle gebieden. " + _GEMETEN,
+        human_intervention=_MENS,
+        risk_management="De invoer is al geaggregeerd (open CBS-cijfers zijn door CBS "
+        "beschermd); stuurdata waarschuwt als er aantallen onder 10 in staan. Gaten, "
+        "samengevoegde gemeenten en te korte reeksen geven een melding in plaats van een "
+        "prognose; de gemeten fout en de grenzen staan op de modelkaart.",
+        url="docs/modelkaart.md#3-prognose-van-eigen-reeksen-prognose-reeks",
     ),
 }
 
