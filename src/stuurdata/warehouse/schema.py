@@ -34,7 +34,8 @@ TABLES: dict[str, str] = {
         berichttype VARCHAR,
         bericht_id VARCHAR,
         toewijzingnummers VARCHAR,        -- start/stop for unknown allocations: 'nr1,nr2'
-        sha256 VARCHAR                    -- of the file: re-reading it adds no second row
+        -- sha256 of the file: re-reading it adds no second row
+        sha256 VARCHAR
     """,
     "bericht": """
         bericht_id VARCHAR PRIMARY KEY,   -- standaard:berichtcode:afzender:identificatie
@@ -59,7 +60,8 @@ TABLES: dict[str, str] = {
         dagtekening_retour DATE,          -- return messages: dagtekening of the message answered
         verzoek_antwoord VARCHAR,         -- 319/320: WJ760 (1 afgewezen, 2 in onderzoek)
         reden_afwijzing VARCHAR,          -- 319: WJ759
-        inhoud VARCHAR                    -- sha256 of the message's lines and clients
+        -- inhoud: sha256 of the message's lines and clients (duplicate or conflict)
+        inhoud VARCHAR
     """,
     "persoon": """
         persoon_id VARCHAR PRIMARY KEY,
