@@ -20,13 +20,46 @@ from stuurdata.sources.cbs import (
     SNAPSHOT_DIR,
     WMO_GEMEENTEN,
     CbsError,
+    CbsTable,
     cache_dirs,
+    cached_tables,
     load_table,
     select_period,
 )
+from stuurdata.sources.cbs_columns import KWB_TABELLEN, kerncijfers
 
 INDICATOR = "clienten_per_1000_wmo"
 MINIMUM = 3
+WMO_CLIENTEN = "86050NED"  # real CBS table: Wmo clients per gemeente (GMSD)
+
+
+def wmo_table(gemeentecode: str) -> str:
+    """The Wmo table that serves a gemeente: synthetic only for GM99xx, else CBS 86050NED."""
+    return WMO_GEMEENTEN if gemeentecode.startswith("GM99") else WMO_CLIENTEN
+
+
+def kerncijfers_for(gemeentecode: str, dirs: Sequence[Path]) -> pd.DataFrame:
+    """Kerncijfers (Codering, Naam, AantalInwoners[, Stedelijkheid]) of the gemeenten.
+
+    GM99xx reads the synthetic snapshot; a real gemeente reads the newest real KWB table
+    (``KWB_TABELLEN``, one per year) in the cache, columns found by stem so every year works.
+    """
+    if gemeentecode.startswith("GM99"):
+        table = load_table(KERNCIJFERS, dirs)
+    else:
+        present = set(cached_tables(dirs))
+        years = [y for y, t in sorted(KWB_TABELLEN.items()) if t in present]
+        if not years:
+            ids = ", ".join(f"{t} ({y})" for y, t in sorted(KWB_TABELLEN.items()))
+            raise CbsError(
+                "Geen CBS-tabel 'Kerncijfers wijken en buurten' in de cache. Haal er één op "
+                f"met `stuurdata domein cbs <tabel>`; per jaar: {ids}."
+            )
+        table = load_table(KWB_TABELLEN[years[-1]], dirs)
+    frame, _dropped = kerncijfers(table)
+    return select_period(
+        CbsTable(table.tabel, table.titel, frame, table.synthetisch, table.bron)
+    ).drop_duplicates("Codering")
 
 
 def own_rates(indicators: pd.DataFrame, indicator: str = INDICATOR) -> pd.DataFrame:
@@ -83,8 +116,8 @@ def peer_funnel(
         # A synthetic municipality's own folder holds only itself; its synthetic peers are
         # in the bundled snapshot. Never mixed into a real municipality's comparison.
         dirs.append(SNAPSHOT_DIR)
-    kern = select_period(load_table(KERNCIJFERS, dirs)).drop_duplicates("Codering")
-    wmo = select_period(load_table(WMO_GEMEENTEN, dirs)).drop_duplicates("Codering")
+    kern = kerncijfers_for(gemeentecode, dirs)
+    wmo = select_period(load_table(wmo_table(gemeentecode), dirs)).drop_duplicates("Codering")
     data, note = gemeente_peers(gemeentecode, kern, wmo)
     if len(data) < 2:
         raise CbsError("Te weinig gemeenten in de CBS-tabel om mee te vergelijken.")

@@ -17,6 +17,8 @@ import duckdb
 import pandas as pd
 
 from stuurdata.analysis.base import Periode, has_table, person_domains
+from stuurdata.sources.cbs import CbsError
+from stuurdata.sources.cbs_columns import stem
 
 DEFINITIE = (
     "Bereik: huishoudens die in de periode minstens één minimaregeling kregen, gedeeld door "
@@ -75,9 +77,16 @@ def reach(
     Returns: gebiedscode, niveau, gebruikers, rechthebbend, bereik, ondergrens, bovengrens,
     niet_gebruik (fractions, not percentages).
     """
-    column = f"HuishoudensTot{grens}ProcentSociaalMinimum"
-    if column not in laag_inkomen.columns:
-        raise KeyError(f"CBS-tabel mist de kolom {column}.")
+    wanted = f"HuishoudensTot{grens}ProcentSociaalMinimum"
+    found = [c for c in laag_inkomen.columns if stem(str(c)) == wanted]
+    if not found or "Codering" not in laag_inkomen.columns:
+        raise CbsError(
+            f"De CBS-tabel voor het bereik mist de kolom '{wanted}' (aantal huishoudens tot "
+            f"{grens}% van het sociaal minimum per wijk) of 'Codering'. Kies een tabel met die "
+            "kolommen; een percentage (zoals HuishOnderOfRondSociaalMinimum in de Kerncijfers "
+            "wijken en buurten) is geen aantal en kan niet als noemer dienen."
+        )
+    column = str(found[0])
     denominators = laag_inkomen[["Codering", column]].rename(
         columns={"Codering": "gebiedscode", column: "rechthebbend"}
     )

@@ -1,0 +1,92 @@
+"""CBS column keys by stem: ``AantalInwoners_5`` in one table is ``AantalInwoners_6`` in the next.
+
+StatLine keys carry a numeric suffix (the position of the column in that table) that
+changes per table and per year, so a reader that asks for ``AantalInwoners_5`` works for
+one year only. Columns are found by their *stem* (the key without ``_<digits>``), taken
+from the table's metadata (``DataProperties``) when it has it, else from the data's own
+column names. A column that is not there is a ``CbsError`` in Dutch naming the table and
+the stem, never a ``KeyError``.
+
+``kerncijfers`` turns any year of "Kerncijfers wijken en buurten" (KWB) into the columns
+the analyses use (Codering, Naam, SoortRegio, AantalInwoners, Stedelijkheid when present),
+dropping rows without a region code (bad input in some copies) and counting them.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from stuurdata.sources.cbs import CbsError, CbsTable
+
+_SUFFIX = re.compile(r"_\d+$")
+
+# Real KWB table ids per year (StatLine "Kerncijfers wijken en buurten"); the synthetic
+# snapshot's 99KWBSYN serves only the synthetic municipalities GM99xx.
+KWB_TABELLEN = {
+    2017: "83765NED",
+    2018: "84286NED",
+    2019: "84583NED",
+    2020: "84799NED",
+    2021: "85039NED",
+    2022: "85318NED",
+    2023: "85618NED",
+    2024: "85984NED",
+}
+
+
+def stem(key: str) -> str:
+    """``AantalInwoners_5`` -> ``AantalInwoners``; keys without suffix stay as they are."""
+    return _SUFFIX.sub("", key)
+
+
+def column_for(table: CbsTable, wanted: str, frame: pd.DataFrame | None = None) -> str:
+    """The actual column key in ``table`` whose stem is ``wanted`` (Dutch error if none)."""
+    columns = list((frame if frame is not None else table.data).columns)
+    matches = [c for c in columns if stem(str(c)) == wanted]
+    if len(matches) == 1:
+        return str(matches[0])
+    if len(matches) > 1:
+        raise CbsError(
+            f"Tabel {table.tabel} heeft meer dan één kolom '{wanted}' ({', '.join(matches)})."
+        )
+    raise CbsError(
+        f"Tabel {table.tabel} ({table.titel}) mist de kolom '{wanted}'. Kies een tabel die "
+        f"deze kolom heeft; deze tabel heeft: {', '.join(sorted({stem(str(c)) for c in columns}))}."
+    )
+
+
+def _optional(table: CbsTable, wanted: str) -> str | None:
+    try:
+        return column_for(table, wanted)
+    except CbsError:
+        return None
+
+
+def kerncijfers(table: CbsTable) -> tuple[pd.DataFrame, int]:
+    """A KWB table of any year as Codering, Naam, SoortRegio, AantalInwoners[, Stedelijkheid]
+    plus the number of rows dropped for a missing region code."""
+    data = table.data
+    code = _optional(table, "Codering") or column_for(table, "WijkenEnBuurten")
+    naam = _optional(table, "Naam") or column_for(table, "Gemeentenaam")
+    out = pd.DataFrame(
+        {
+            "Codering": data[code].astype("string").str.strip(),
+            "Naam": data[naam].astype("string").str.strip(),
+            "SoortRegio": data[column_for(table, "SoortRegio")].astype("string").str.strip(),
+            "AantalInwoners": pd.to_numeric(
+                data[column_for(table, "AantalInwoners")], errors="coerce"
+            ),
+        }
+    )
+    sted = _optional(table, "Stedelijkheid") or _optional(table, "MateVanStedelijkheid")
+    if sted is not None:
+        out["Stedelijkheid"] = pd.to_numeric(data[sted], errors="coerce")
+    if "Perioden" in data.columns:
+        out["Perioden"] = data["Perioden"]
+    bad = out["Codering"].isna() | (out["Codering"] == "")
+    return out[~bad].reset_index(drop=True), int(bad.sum())
+
+
+__all__ = ["KWB_TABELLEN", "column_for", "kerncijfers", "stem"]

@@ -1,0 +1,70 @@
+"""Real CBS tables: the KWB 2017 extract (83765NED) read by column stem, real peers."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+
+from stuurdata.analysis.funnel import gemeente_peers
+from stuurdata.analysis.peers import kerncijfers_for, peer_funnel
+from stuurdata.analysis.reach import reach
+from stuurdata.sources.cbs import CbsError, CbsTable, load_table
+from stuurdata.sources.cbs_columns import column_for, kerncijfers, stem
+
+from helpers import DATA
+
+CACHE = DATA / "cbs"
+
+
+def test_columns_are_found_by_stem_whatever_the_suffix():
+    table = load_table("83765NED", CACHE)
+    assert stem("AantalInwoners_5") == "AantalInwoners"
+    assert column_for(table, "AantalInwoners") == "AantalInwoners_5"
+    # Another year numbers its columns differently: the same code still finds them.
+    later = CbsTable(
+        "85984NED",
+        "KWB",
+        table.data.rename(columns={"AantalInwoners_5": "AantalInwoners_6"}),
+        False,
+        "test",
+    )
+    frame, dropped = kerncijfers(later)
+    assert dropped == 0
+    assert frame.loc[frame["Codering"] == "NL00", "AantalInwoners"].item() == 17_081_507
+
+
+def test_a_missing_column_is_a_dutch_message_naming_table_and_column():
+    table = load_table("83765NED", CACHE)
+    with pytest.raises(CbsError, match="Tabel 83765NED .* mist de kolom 'WmoClienten'"):
+        column_for(table, "WmoClienten")
+
+
+def test_real_peers_of_aa_en_hunze():
+    kern = kerncijfers_for("GM1680", [CACHE])
+    assert len(kern[kern["SoortRegio"] == "Gemeente"]) == 387
+    own = kern.set_index("Codering").loc["GM1680"]
+    assert (own["Naam"], own["AantalInwoners"]) == ("Aa en Hunze", 25286)
+    gm = kern[kern["SoortRegio"] == "Gemeente"]
+    counts = pd.DataFrame(
+        {"Codering": gm["Codering"], "WmoClienten": 0, "AantalInwoners": gm["AantalInwoners"]}
+    )
+    peers, note = gemeente_peers("GM1680", kern, counts)
+    assert "20.000-50.000" in note and "geen stedelijkheid" in note
+    names = dict(zip(kern["Codering"], kern["Naam"], strict=True))
+    found = {names[c] for c in peers["eenheid"]}
+    assert {"Aa en Hunze", "Aalsmeer", "Aalten", "Baarn"} <= found
+    assert "Amsterdam" not in found and "Vlieland" not in found
+    assert len(found) == 190
+
+
+def test_a_real_gemeente_never_gets_the_synthetic_tables():
+    with pytest.raises(CbsError, match="86050NED"):
+        peer_funnel("GM1680", None, [CACHE])
+
+
+def test_reach_without_a_count_column_says_so_in_dutch(tmp_path):
+    con = duckdb.connect(str(tmp_path / "p.duckdb"))
+    kern = load_table("83765NED", CACHE).data
+    with pytest.raises(CbsError, match="HuishoudensTot120ProcentSociaalMinimum"):
+        reach(con, None, kern)  # type: ignore[arg-type]
