@@ -36,7 +36,7 @@ def test_columns_are_found_by_stem_whatever_the_suffix():
 
 def test_a_missing_column_is_a_dutch_message_naming_table_and_column():
     table = load_table("83765NED", CACHE)
-    with pytest.raises(CbsError, match="Tabel 83765NED .* mist de kolom 'WmoClienten'"):
+    with pytest.raises(CbsError, match=r"Tabel 83765NED .* mist de kolom 'WmoClienten'"):
         column_for(table, "WmoClienten")
 
 
