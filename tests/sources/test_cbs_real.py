@@ -66,5 +66,24 @@ def test_a_real_gemeente_never_gets_the_synthetic_tables():
 def test_reach_without_a_count_column_says_so_in_dutch(tmp_path):
     con = duckdb.connect(str(tmp_path / "p.duckdb"))
     kern = load_table("83765NED", CACHE).data
-    with pytest.raises(CbsError, match="HuishoudensTot120ProcentSociaalMinimum"):
+    with pytest.raises(CbsError, match="vanaf 2019: 84583NED"):
         reach(con, None, kern)  # type: ignore[arg-type]
+
+
+def test_reach_denominator_from_a_real_kwb_shape():
+    """KWB 2019+ publish shares; the count is share x households (keys as CBS names them)."""
+    from stuurdata.sources.cbs_columns import low_income_households
+
+    frame = pd.DataFrame(
+        {
+            "WijkenEnBuurten": ["GM0363    ", "WK036300  ", "          "],
+            "HuishoudensTotaal_28": [470_000, 5_000, 10],
+            "HuishoudensTot110VanSociaalMinimum_80": [12.0, 10.0, 5.0],
+            "HuishoudensTot120VanSociaalMinimum_81": [15.0, 12.5, None],
+        }
+    )
+    out = low_income_households(frame, 120)
+    assert out.to_dict("records") == [
+        {"Codering": "GM0363", "rechthebbend": 70_500.0},
+        {"Codering": "WK036300", "rechthebbend": 625.0},
+    ]

@@ -17,8 +17,7 @@ import duckdb
 import pandas as pd
 
 from stuurdata.analysis.base import Periode, has_table, person_domains
-from stuurdata.sources.cbs import CbsError
-from stuurdata.sources.cbs_columns import stem
+from stuurdata.sources.cbs_columns import low_income_households
 
 DEFINITIE = (
     "Bereik: huishoudens die in de periode minstens één minimaregeling kregen, gedeeld door "
@@ -72,23 +71,14 @@ def reach(
 ) -> pd.DataFrame:
     """Reach per wijk and for the municipality.
 
-    ``laag_inkomen`` holds CBS rows with ``Codering`` (GM/WK codes) and the column
-    ``HuishoudensTot{grens}ProcentSociaalMinimum`` (one period; see ``sources.cbs``).
+    ``laag_inkomen`` holds CBS rows (one period) with GM/WK codes and either the count of
+    households up to ``grens``% of the social minimum (synthetic snapshot) or a real KWB
+    table's share and household total (``sources.cbs_columns.low_income_households``).
     Returns: gebiedscode, niveau, gebruikers, rechthebbend, bereik, ondergrens, bovengrens,
     niet_gebruik (fractions, not percentages).
     """
-    wanted = f"HuishoudensTot{grens}ProcentSociaalMinimum"
-    found = [c for c in laag_inkomen.columns if stem(str(c)) == wanted]
-    if not found or "Codering" not in laag_inkomen.columns:
-        raise CbsError(
-            f"De CBS-tabel voor het bereik mist de kolom '{wanted}' (aantal huishoudens tot "
-            f"{grens}% van het sociaal minimum per wijk) of 'Codering'. Kies een tabel met die "
-            "kolommen; een percentage (zoals HuishOnderOfRondSociaalMinimum in de Kerncijfers "
-            "wijken en buurten) is geen aantal en kan niet als noemer dienen."
-        )
-    column = str(found[0])
-    denominators = laag_inkomen[["Codering", column]].rename(
-        columns={"Codering": "gebiedscode", column: "rechthebbend"}
+    denominators = low_income_households(laag_inkomen, grens).rename(
+        columns={"Codering": "gebiedscode"}
     )
     users = users_per_area(con, periode, soort).rename(columns={"wijkcode": "gebiedscode"})
     gm_total = pd.DataFrame(

@@ -89,4 +89,58 @@ def kerncijfers(table: CbsTable) -> tuple[pd.DataFrame, int]:
     return out[~bad].reset_index(drop=True), int(bad.sum())
 
 
-__all__ = ["KWB_TABELLEN", "column_for", "kerncijfers", "stem"]
+def _find(frame: pd.DataFrame, wanted: str) -> str | None:
+    found = [str(c) for c in frame.columns if stem(str(c)) == wanted]
+    return found[0] if found else None
+
+
+def low_income_households(frame: pd.DataFrame, grens: int) -> pd.DataFrame:
+    """Households up to ``grens``% of the social minimum per area: Codering, rechthebbend.
+
+    Two shapes serve: a table with the count (``HuishoudensTot{grens}ProcentSociaalMinimum``,
+    as the synthetic snapshot has), or a real KWB table (2019 and later) with the share
+    ``HuishoudensTot{grens}VanSociaalMinimum`` (%) and ``HuishoudensTotaal``: the count is
+    then share x households. CBS computes the share over households with an observed
+    income, so this slightly overstates the count (CBS does not publish the exact one per
+    wijk). Missing columns are a Dutch ``CbsError`` naming the real tables that serve.
+    """
+    code = _find(frame, "Codering") or _find(frame, "WijkenEnBuurten")
+    count = _find(frame, f"HuishoudensTot{grens}ProcentSociaalMinimum")
+    share = _find(frame, f"HuishoudensTot{grens}VanSociaalMinimum")
+    total = _find(frame, "HuishoudensTotaal")
+    if code is not None and count is not None:
+        values = pd.to_numeric(frame[count], errors="coerce")
+    elif code is not None and share is not None and total is not None:
+        values = (
+            pd.to_numeric(frame[share], errors="coerce")
+            / 100
+            * pd.to_numeric(frame[total], errors="coerce")
+        ).round()
+    else:
+        serve = ", ".join(f"{t} ({y})" for y, t in sorted(KWB_TABELLEN.items()) if y >= 2019)
+        raise CbsError(
+            f"De CBS-tabel mist de kolommen voor huishoudens tot {grens}% van het sociaal "
+            f"minimum per wijk ('HuishoudensTot{grens}VanSociaalMinimum' en "
+            f"'HuishoudensTotaal'). Deze staan in de Kerncijfers wijken en buurten vanaf 2019: "
+            f"{serve}."
+        )
+    out = pd.DataFrame(
+        {"Codering": frame[code].astype("string").str.strip(), "rechthebbend": values}
+    )
+    return out[out["Codering"].notna() & (out["Codering"] != "")].reset_index(drop=True)
+
+
+def newest_kwb(cached: set[str]) -> str | None:
+    """The newest real KWB table id among the cached ones, None when there is none."""
+    years = [y for y, t in KWB_TABELLEN.items() if t in cached]
+    return KWB_TABELLEN[max(years)] if years else None
+
+
+__all__ = [
+    "KWB_TABELLEN",
+    "column_for",
+    "kerncijfers",
+    "low_income_households",
+    "newest_kwb",
+    "stem",
+]
