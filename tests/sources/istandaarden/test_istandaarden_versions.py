@@ -28,7 +28,7 @@ def read(data: bytes) -> Unit | Rejection:
     return result
 
 
-def release(data: bytes, standaard: str, old: str, new: str, sub: str, versie: str = "3") -> bytes:
+def release(data: bytes, standaard: str, _old: str, new: str, sub: str, versie: str = "3") -> bytes:
     """The message moved to another release: namespaces and header version changed."""
     data = data.replace(f"/{standaard}/3_2/".encode(), f"/{standaard}/{new}/".encode())
     prefix = "jw" if standaard == "ijw" else "wmo"
@@ -49,6 +49,7 @@ def test_ijw_30_request_is_named_with_its_release():
     assert r.kind == "versie"
     assert r.message == "iJw 3.0-bericht JW315: release 3.0 wordt niet ingelezen; alleen 3.2."
     assert r.berichttype == "315"
+    assert r.afzender == "42420001"  # the provider, so the chain monitor can count it
 
 
 @pytest.mark.parametrize(
@@ -57,6 +58,12 @@ def test_ijw_30_request_is_named_with_its_release():
         (release(JW301, "ijw", "3_2", "3_1", "1"), "iJw 3.1-bericht JW301: release 3.1"),
         (release(WMO301, "iwmo", "3_2", "2_0", "0", "2"), "iWmo 2.0-bericht WMO301: release 2.0"),
         (release(WMO301, "iwmo", "3_2", "2_4", "4", "2"), "iWmo 2.4-bericht WMO301: release 2.4"),
+        (
+            release(WMO301, "iwmo", "3_2", "2_1", "1", "2").replace(
+                b"/wmo301/schema", b"/wmo301/schema/2_1"
+            ),
+            "iWmo 2.1-bericht WMO301: release 2.1",
+        ),
     ],
 )
 def test_other_releases_of_both_standards(data, expected):

@@ -121,6 +121,7 @@ def _read(file: SourceFile, pseudo: Pseudonymiser) -> Unit | Rejection:
             position=f"regel {root.sourceline}",
             kind="versie",
             message=scrub(reason),
+            afzender=version.get("Afzender"),
             berichttype=release.berichttype,
         )
     spec = KNOWN.get(ns)

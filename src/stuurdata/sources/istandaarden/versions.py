@@ -57,14 +57,15 @@ def _local(tag: object) -> str:
 
 
 def header_values(root: Any) -> dict[str, str]:
-    """Version fields of the header by local name (tolerant: works on invalid trees too)."""
+    """Version fields and the sender of the header by local name (tolerant: works on
+    invalid trees and on releases whose schema is not bundled)."""
     out: dict[str, str] = {}
     header = next((el for el in root if _local(el.tag) == "Header"), None)
     if header is None:
         return out
     for el in header:
         name = _local(el.tag)
-        if name in ("BerichtVersie", "BerichtSubversie") and el.text:
+        if name in ("BerichtVersie", "BerichtSubversie", "Afzender") and el.text:
             out[name] = el.text.strip()
         elif name == "XsdVersie":
             for sub in el:
