@@ -122,3 +122,33 @@ def test_in_onderzoek_gives_the_municipality_eight_weeks(con):
     )
     k = run_monitor(con, maatregelen=["antwoord_laat"])
     assert list(k.bevindingen["toewijzingnummer"]) == ["R2"]
+
+
+def test_a_rejection_319_is_the_answer_to_a_request(con):
+    _request(con, "p3", "R3")  # 2 March; rejected on 4 March: answered in time
+    _request(con, "p4", "R4")  # 2 March; rejected on 16 March: 10 working days, late
+    bericht(
+        con,
+        "a3",
+        "319",
+        date(2026, 3, 4),
+        van_aanbieder=False,
+        retour_identificatie="R3",
+        verzoek_antwoord="1",
+    )
+    bericht(
+        con,
+        "a4",
+        "319",
+        date(2026, 3, 16),
+        van_aanbieder=False,
+        retour_identificatie="R4",
+        verzoek_antwoord="1",
+    )
+    _request(con, "p5", "R5")  # never answered: not (yet) in the population
+    run_monitor(con, maatregelen=["antwoord_laat"])
+    rows = con.execute(
+        "SELECT persoon_id, werkdagen, fout, detail FROM kw_geval ORDER BY persoon_id"
+    ).fetchall()
+    assert [(p, w, f) for p, w, f, _ in rows] == [("p3", 2, False), ("p4", 10, True)]
+    assert rows[1][3].startswith("afgewezen (319)")

@@ -128,46 +128,54 @@ WHERE v.dagtekening_stop IS NOT NULL AND v.stop >= p.vanaf AND v.stop <= p.peild
 def _antwoord_laat(m: Maatregel) -> str:
     n = int(m.param("werkdagen"))
     weken = int(m.param("weken_onderzoek"))
-    # A 319 'aanvraag in onderzoek' (WJ760 code 2) sent in time, answering the request by
-    # the provider's reference, turns the norm into `weken` weeks (OP274).
+    # The answer to a request (315) is the allocation (301) or a rejection (319, WJ760 code
+    # 1); a 319 'aanvraag in onderzoek' (code 2) sent in time turns the norm into `weken`
+    # weeks (OP274). A 319 answers by the provider's reference of the requested product.
     return f"""
-WITH onderzoek AS (
+WITH antwoord319 AS (
     SELECT b.wet, b.gemeentecode, b.aanbieder, b.retour_identificatie AS referentie,
-           min(b.dagtekening) AS gemeld
+           min(b.dagtekening) FILTER (WHERE b.verzoek_antwoord = '2') AS onderzoek,
+           min(b.dagtekening) FILTER (WHERE b.verzoek_antwoord = '1') AS afgewezen
     FROM bericht b
-    WHERE b.berichttype = '319' AND b.verzoek_antwoord = '2'
+    WHERE b.berichttype = '319' AND b.retour_identificatie IS NOT NULL
     GROUP BY ALL
 ),
 paar AS (
     SELECT r.wet, r.aanbieder, r.persoon_id, r.ontvangen, t.toewijzing_id,
-           t.toewijzingnummer, t.toewijzingsdatum, t.reden_wijziging, o.gemeld,
+           t.toewijzingnummer, t.toewijzingsdatum, t.reden_wijziging,
+           CASE WHEN o.onderzoek >= r.ontvangen THEN o.onderzoek END AS gemeld,
+           CASE WHEN o.afgewezen >= r.ontvangen THEN o.afgewezen END AS afgewezen,
            row_number() OVER (PARTITION BY r.bericht_id, r.regel
                               ORDER BY t.ingangsdatum, t.toewijzingsdatum) AS rn
     FROM verzoek r CROSS JOIN kw_param p
-    JOIN kw_toew t ON t.persoon_id = r.persoon_id AND t.wet = r.wet
+    LEFT JOIN kw_toew t ON t.persoon_id = r.persoon_id AND t.wet = r.wet
         AND t.aanbieder = r.aanbieder
         AND t.productcategorie IS NOT DISTINCT FROM r.productcategorie
         AND t.toewijzingsdatum >= r.ontvangen
-    LEFT JOIN onderzoek o ON o.referentie = r.referentie AND o.wet = r.wet
+    LEFT JOIN antwoord319 o ON o.referentie = r.referentie AND o.wet = r.wet
         AND o.gemeentecode = r.gemeentecode AND o.aanbieder = r.aanbieder
-        AND o.gemeld >= r.ontvangen
     WHERE r.berichttype = '315' AND r.ontvangen >= p.vanaf AND r.ontvangen <= p.peildatum
+),
+beantwoord AS (
+    SELECT *, coalesce(toewijzingsdatum, afgewezen) AS antwoord FROM paar
+    WHERE rn = 1 AND reden_wijziging IS NULL
+      AND coalesce(toewijzingsdatum, afgewezen) IS NOT NULL
 )
 SELECT '{m.id}' AS maatregel, x.wet, x.aanbieder, {_m("x.ontvangen")} AS maand,
-       x.toewijzing_id, x.toewijzingnummer, x.persoon_id, x.toewijzingsdatum AS datum,
+       x.toewijzing_id, x.toewijzingnummer, x.persoon_id, x.antwoord AS datum,
        CAST(b.nr - a.nr AS INTEGER) AS werkdagen,
-       CASE WHEN x.toewijzingsdatum > x.ontvangen + INTERVAL {weken} WEEK
+       CASE WHEN x.toewijzingsdatum IS NULL THEN 'afgewezen (319) na ('
+            WHEN x.antwoord > x.ontvangen + INTERVAL {weken} WEEK
             THEN 'toewijzing na meer dan {weken} weken (' ELSE 'toewijzing na (' END
            || CAST(b.nr - a.nr AS VARCHAR) || ' werkdagen)'
            || CASE WHEN g.nr - a.nr <= {n} THEN '; in onderzoek gemeld' ELSE '' END AS detail,
        CASE WHEN g.nr - a.nr <= {n}
-            THEN x.toewijzingsdatum > x.ontvangen + INTERVAL {weken} WEEK
+            THEN x.antwoord > x.ontvangen + INTERVAL {weken} WEEK
             ELSE b.nr - a.nr > {n} END AS fout
-FROM paar x
+FROM beantwoord x
 JOIN kw_werkdag a ON a.dag = x.ontvangen
-JOIN kw_werkdag b ON b.dag = x.toewijzingsdatum
+JOIN kw_werkdag b ON b.dag = x.antwoord
 LEFT JOIN kw_werkdag g ON g.dag = x.gemeld
-WHERE x.rn = 1 AND x.reden_wijziging IS NULL
 """
 
 
