@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import duckdb
 import pandas as pd
 import pytest
@@ -58,9 +60,28 @@ def test_real_peers_of_aa_en_hunze():
     assert len(found) == 190
 
 
-def test_a_real_gemeente_never_gets_the_synthetic_tables():
-    with pytest.raises(CbsError, match="86050NED"):
-        peer_funnel("GM1680", None, [CACHE])
+def test_real_funnel_of_aa_en_hunze_matches_the_published_rate():
+    out, note = peer_funnel("GM1680", None, [CACHE])
+    own = out.set_index("eenheid").loc["GM1680"]
+    # 1,045 Wmo clients in 2017 (86050NED) over 25,286 inhabitants (83765NED): 41.3 per
+    # 1,000, and CBS publishes 41 per 1,000 for Aa en Hunze in 2017.
+    assert (own["teller"], own["noemer"], own["periode"]) == (1045, 25286, "2017")
+    assert round(own["waarde"]) == 41
+    assert own["naam"] == "Aa en Hunze"
+    assert "86050NED" in note and "dezelfde grootte" in note
+    assert set(out["eenheid"]) >= {"GM1681", "GM0626"}  # Borger-Odoorn, Voorschoten
+    assert "GM0363" not in set(out["eenheid"])  # Amsterdam is no peer
+
+
+def test_a_real_gemeente_never_gets_the_synthetic_tables(tmp_path):
+    shutil.copytree(CACHE / "83765NED", tmp_path / "83765NED")
+    with pytest.raises(CbsError, match="Tabel 86050NED staat niet in de CBS-cache"):
+        peer_funnel("GM1680", None, [tmp_path])
+
+
+def test_without_any_kwb_table_the_message_lists_the_real_ids(tmp_path):
+    with pytest.raises(CbsError, match=r"83765NED \(2017\).*85984NED \(2024\)"):
+        kerncijfers_for("GM1680", [tmp_path])
 
 
 def test_reach_without_a_count_column_says_so_in_dutch(tmp_path):

@@ -89,6 +89,54 @@ def kerncijfers(table: CbsTable) -> tuple[pd.DataFrame, int]:
     return out[~bad].reset_index(drop=True), int(bad.sum())
 
 
+_YEAR = re.compile(r"^(\d{4})(?:JJ00)?$")
+
+
+def wmo_clienten(
+    table: CbsTable, kern: pd.DataFrame, jaar: int | None = None
+) -> tuple[pd.DataFrame, str]:
+    """Wmo clients per gemeente for one year from a real 86050NED-style table.
+
+    Returns Codering, WmoClienten, AantalInwoners, Perioden and a Dutch note. cbsodata gives
+    regions and periods as labels ("Aa en Hunze", "2017"), so gemeenten are matched to
+    their code by name through the kerncijfers (``kern``: Codering, Naam, SoortRegio,
+    AantalInwoners), which also give the inhabitants; the year is ``jaar`` when the table
+    has it, else its newest year. Only the total over all provision types counts.
+    """
+    data = table.data
+    clients = column_for(table, "WmoClienten")
+    soort = _optional(table, "TypeMaatwerkvoorziening")
+    if soort is not None:
+        data = data[data[soort].astype("string").str.strip() == "Totaal"]
+    years = data[column_for(table, "Perioden")].astype("string").str.strip().str.extract(_YEAR)[0]
+    available = sorted({int(y) for y in years.dropna()})
+    if not available:
+        raise CbsError(f"Tabel {table.tabel} bevat geen jaarcijfers.")
+    chosen = jaar if jaar in available else available[-1]
+    rows = data[years == str(chosen)]
+    gemeenten = kern[kern["SoortRegio"] == "Gemeente"]
+    code = _optional(table, "Codering")
+    if code is not None:
+        regio = rows[code].astype("string").str.strip()
+    else:
+        by_name = dict(zip(gemeenten["Naam"], gemeenten["Codering"], strict=False))
+        regio = rows[column_for(table, "RegioS")].astype("string").str.strip().map(by_name)
+    inwoners = dict(zip(gemeenten["Codering"], gemeenten["AantalInwoners"], strict=False))
+    out = pd.DataFrame(
+        {
+            "Codering": regio,
+            "WmoClienten": pd.to_numeric(rows[clients], errors="coerce"),
+            "AantalInwoners": regio.map(inwoners),
+            "Perioden": str(chosen),
+        }
+    ).dropna()
+    out = out.drop_duplicates("Codering").reset_index(drop=True)
+    note = f"Wmo-cliënten {chosen} ({table.tabel}) per 1.000 inwoners"
+    if jaar is not None and chosen != jaar:
+        note += f" (inwoners uit {jaar}: de Wmo-tabel heeft dat jaar niet)"
+    return out, note + f"; {len(out)} gemeenten met cijfers."
+
+
 def _find(frame: pd.DataFrame, wanted: str) -> str | None:
     found = [str(c) for c in frame.columns if stem(str(c)) == wanted]
     return found[0] if found else None
@@ -143,4 +191,5 @@ __all__ = [
     "low_income_households",
     "newest_kwb",
     "stem",
+    "wmo_clienten",
 ]
