@@ -91,8 +91,9 @@ FROM unknown WHERE stg_status.unit_seq = unknown.unit_seq
 """
 
 
-# Columns of ``bericht`` that say what a message is (identity and lineage excluded).
-_NOT_CONTENT = ("bericht_id", "bestand", "sha256", "status", "lading_id", "inhoud")
+# Columns of ``bericht`` that do not say what a message is: identity, lineage and the XSD
+# patch version of the wire format (a resend under a newer XSD says the same).
+_NOT_CONTENT = ("bericht_id", "bestand", "sha256", "status", "lading_id", "inhoud", "xsd_versie")
 _REGELS = "regels (producten, declaratieregels of cliëntgegevens)"
 
 
