@@ -160,7 +160,7 @@ def test_inlezen_reports_counts_and_quarantine(tmp_path):
     assert "2 records in quarantaine" in result.output
     assert pakhuis.exists()
     log = pakhuis.with_suffix(".log").read_text()
-    assert "gelezen=21 geladen=19 quarantaine=2 dubbel=0" in log
+    assert "gelezen=28 geladen=26 quarantaine=2 dubbel=0" in log
 
 
 def test_inlezen_missing_path_fails_in_dutch(tmp_path):

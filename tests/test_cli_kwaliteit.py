@@ -40,3 +40,18 @@ def test_nothing_flagged_says_so(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["--pakhuis", str(pakhuis), "--doel", DEMO_KETENMONITOR])
     assert result.exit_code == 0, result.output
     assert "geen aanbieder wijkt meer af dan toeval" in result.output
+
+
+def test_reply_messages_per_provider_and_gemeente(tmp_path: Path, pseudo) -> None:
+    """The official examples: the municipality's return messages on provider 65656055."""
+    from stuurdata.warehouse.load import load_sources
+
+    from helpers import BERICHTEN
+
+    pakhuis = tmp_path / "pakhuis.duckdb"
+    load_sources([BERICHTEN], pakhuis, pseudo)
+    ensure_demo_purpose(pakhuis)
+    result = CliRunner().invoke(app, ["--pakhuis", str(pakhuis), "--doel", DEMO_KETENMONITOR])
+    assert result.exit_code == 0, result.output
+    assert "Retourberichten" in result.output
+    assert "65656055" in result.output and "GM0384" in result.output

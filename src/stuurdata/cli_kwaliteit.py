@@ -116,7 +116,39 @@ def kwaliteit(
         f"{len(result.bevindingen)} afwijkende gevallen in de werklijst"
         + (f"; geschreven naar {uit}." if uit else " (gebruik --uit voor Excel of HTML).")
     )
+    _print_retour(result.retour)
     _print_costs(opvallend)
+
+
+def _pct(teller: int, noemer: int) -> str:
+    return f"{teller / noemer * 100:.1f}%".replace(".", ",") if noemer else "-"
+
+
+def _print_retour(retour: pd.DataFrame) -> None:
+    """Rejected messages and late returns (OP090, 3 werkdagen) per provider and gemeente."""
+    if retour.empty:
+        console.print("Retourberichten: geen retourberichten in het pakhuis.")
+        return
+    table = Table(title="Retourberichten: afgekeurd en te laat (OP090: binnen 3 werkdagen)")
+    for column in (
+        "Partij",
+        "Code",
+        "Eigen berichten beantwoord",
+        "Afgekeurd",
+        "Eigen retourberichten",
+        "Te laat",
+    ):
+        table.add_column(column)
+    for r in retour.itertuples(index=False):
+        table.add_row(
+            "Aanbieder (AGB)" if r.partij == "aanbieder" else "Gemeente",
+            str(r.code),
+            str(r.berichten),
+            f"{r.afgekeurd} ({_pct(int(r.afgekeurd), int(r.berichten))})",
+            str(r.retouren),
+            f"{r.retouren_laat} ({_pct(int(r.retouren_laat), int(r.retouren))})",
+        )
+    console.print(table)
 
 
 def _print_costs(opvallend: pd.DataFrame) -> None:

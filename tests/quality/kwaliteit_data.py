@@ -144,6 +144,9 @@ def bericht(
     aanbieder: str = A,
     van_aanbieder: bool = True,
     retourcodes: str | None = None,
+    retour_identificatie: str | None = None,
+    dagtekening_retour: date | None = None,
+    verzoek_antwoord: str | None = None,
 ) -> None:
     insert(
         con,
@@ -160,6 +163,9 @@ def bericht(
         identificatie=ident,
         dagtekening=dag,
         retourcodes=retourcodes,
+        retour_identificatie=retour_identificatie,
+        dagtekening_retour=dagtekening_retour,
+        verzoek_antwoord=verzoek_antwoord,
         aantal_regels=1,
         bestand="x.xml",
         sha256="0",

@@ -199,7 +199,7 @@ def test_cli_writes_excel_and_html(
     assert result.exit_code == 0, result.output
     assert "Datakwaliteit per aanbieder" in result.output
     wb = load_workbook(xlsx)
-    assert {"Scorekaart", "Werklijst", "Maatregelen"} <= set(wb.sheetnames)
+    assert {"Scorekaart", "Werklijst", "Retourberichten", "Maatregelen"} <= set(wb.sheetnames)
     ws = wb["Werklijst"]
     headers = [c.value for c in ws[1]]
     assert "Toewijzingnummer" in headers and "Cliënt (pseudoniem)" in headers

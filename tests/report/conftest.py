@@ -167,7 +167,10 @@ def make_warehouse(path: Path) -> Path:
         ],
     )
     con.executemany(
-        "INSERT INTO bericht VALUES (?, 'iwmo', 'wmo', '301', 414, ?, 'GM9901', 'GM9901', NULL,"
+        "INSERT INTO bericht (bericht_id, standaard, wet, berichttype, berichtcode, afzender,"
+        " ontvanger, gemeentecode, aanbieder, identificatie, dagtekening, retour_identificatie,"
+        " retourcodes, aantal_regels, bestand, sha256, status, lading_id)"
+        " VALUES (?, 'iwmo', 'wmo', '301', 414, ?, 'GM9901', 'GM9901', NULL,"
         " ?, ?, NULL, NULL, 1, 'x.xml', ?, 'geladen', 1)",
         [
             (f"iwmo:414:GM9901:{i}", "GM9901", str(i), date(2026, 3, day), f"{i:064d}")

@@ -74,7 +74,7 @@ def test_killed_load_leaves_the_warehouse_unchanged(tmp_path, pseudo):
 
     assert table_digest(pakhuis) == before
     con = connect(pakhuis)
-    assert con.execute("SELECT count(*) FROM lading").fetchall() == [(21,)]
+    assert con.execute("SELECT count(*) FROM lading").fetchall() == [(28,)]
     con.close()
 
     again = load_sources([inbox], pakhuis, pseudo)

@@ -134,8 +134,17 @@ def gemeente_peers(
             data,
             "Geen kerncijfers van de eigen gemeente: alle gemeenten in de tabel vergeleken.",
         )
-    klasse, sted = own["klasse"].iloc[0], own["Stedelijkheid"].iloc[0]
-    peers = gm[(gm["klasse"] == klasse) & (gm["Stedelijkheid"] == sted)]["Codering"]
+    klasse = own["klasse"].iloc[0]
+    if "Stedelijkheid" not in gm.columns:  # e.g. a KWB extract without the urbanity column
+        peers = gm[gm["klasse"] == klasse]["Codering"]
+        if len(peers) >= minimum:
+            return data[data["eenheid"].isin(set(peers))], (
+                f"Vergeleken met gemeenten van dezelfde grootte ({klasse} inwoners); de "
+                "CBS-tabel heeft geen stedelijkheid."
+            )
+    sted = own["Stedelijkheid"].iloc[0] if "Stedelijkheid" in gm.columns else None
+    if sted is not None:
+        peers = gm[(gm["klasse"] == klasse) & (gm["Stedelijkheid"] == sted)]["Codering"]
     if len(peers) < minimum:
         return data, (
             f"Te weinig gemeenten van dezelfde grootte ({klasse}) en stedelijkheid: "

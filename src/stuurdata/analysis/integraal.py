@@ -26,7 +26,15 @@ from stuurdata.analysis.relapse import relapse
 from stuurdata.analysis.stacking import DEFINITIE as STACKING_DEF
 from stuurdata.analysis.stacking import publish_squares, publish_stacking, stacking
 from stuurdata.privacy.disclosure import DisclosureRule, round_count
-from stuurdata.sources.cbs import LAAG_INKOMEN, CbsError, load_table, select_period
+from stuurdata.sources.cbs import (
+    LAAG_INKOMEN,
+    CbsError,
+    cache_dirs,
+    cached_tables,
+    load_table,
+    select_period,
+)
+from stuurdata.sources.cbs_columns import KWB_TABELLEN, newest_kwb
 
 
 @dataclass
@@ -74,6 +82,15 @@ def _protect_counts(
     return out
 
 
+def low_income_table(gemeente: str, cbs_cache: Path | Sequence[Path] | None) -> str:
+    """The CBS table with households near the social minimum per wijk for ``gemeente``:
+    the synthetic snapshot only for GM99xx, else the newest real KWB table in the cache
+    (the newest year's id when none is cached, so the message says what to fetch)."""
+    if gemeente.startswith("GM99"):
+        return LAAG_INKOMEN
+    return newest_kwb(set(cached_tables(cache_dirs(cbs_cache)))) or KWB_TABELLEN[max(KWB_TABELLEN)]
+
+
 def integraal(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -103,7 +120,7 @@ def integraal(
     bereik = pd.DataFrame()
     synthetisch = False
     try:
-        table = load_table(LAAG_INKOMEN, cbs_cache)
+        table = load_table(low_income_table(gemeente, cbs_cache), cbs_cache)
         synthetisch = table.synthetisch
         raw = reach(con, periode, select_period(table))
         bereik = _protect_counts(

@@ -20,13 +20,46 @@ from stuurdata.sources.cbs import (
     SNAPSHOT_DIR,
     WMO_GEMEENTEN,
     CbsError,
+    CbsTable,
     cache_dirs,
+    cached_tables,
     load_table,
     select_period,
 )
+from stuurdata.sources.cbs_columns import KWB_TABELLEN, kerncijfers, wmo_clienten
 
 INDICATOR = "clienten_per_1000_wmo"
 MINIMUM = 3
+WMO_CLIENTEN = "86050NED"  # real CBS table: Wmo clients per gemeente (GMSD)
+
+
+def kerncijfers_for(gemeentecode: str, dirs: Sequence[Path]) -> pd.DataFrame:
+    """Kerncijfers (Codering, Naam, AantalInwoners[, Stedelijkheid]) of the gemeenten.
+
+    GM99xx reads the synthetic snapshot; a real gemeente reads the newest real KWB table
+    (``KWB_TABELLEN``, one per year) in the cache, columns found by stem so every year works.
+    The frame's ``attrs["jaar"]`` is the KWB year (None for the synthetic snapshot).
+    """
+    jaar: int | None = None
+    if gemeentecode.startswith("GM99"):
+        table = load_table(KERNCIJFERS, dirs)
+    else:
+        present = set(cached_tables(dirs))
+        years = [y for y, t in sorted(KWB_TABELLEN.items()) if t in present]
+        if not years:
+            ids = ", ".join(f"{t} ({y})" for y, t in sorted(KWB_TABELLEN.items()))
+            raise CbsError(
+                "Geen CBS-tabel 'Kerncijfers wijken en buurten' in de cache. Haal er één op "
+                f"met `stuurdata domein cbs <tabel>`; per jaar: {ids}."
+            )
+        jaar = years[-1]
+        table = load_table(KWB_TABELLEN[jaar], dirs)
+    frame, _dropped = kerncijfers(table)
+    out = select_period(
+        CbsTable(table.tabel, table.titel, frame, table.synthetisch, table.bron)
+    ).drop_duplicates("Codering")
+    out.attrs["jaar"] = jaar
+    return out
 
 
 def own_rates(indicators: pd.DataFrame, indicator: str = INDICATOR) -> pd.DataFrame:
@@ -83,8 +116,13 @@ def peer_funnel(
         # A synthetic municipality's own folder holds only itself; its synthetic peers are
         # in the bundled snapshot. Never mixed into a real municipality's comparison.
         dirs.append(SNAPSHOT_DIR)
-    kern = select_period(load_table(KERNCIJFERS, dirs)).drop_duplicates("Codering")
-    wmo = select_period(load_table(WMO_GEMEENTEN, dirs)).drop_duplicates("Codering")
+    kern = kerncijfers_for(gemeentecode, dirs)
+    wmo_note = ""
+    if gemeentecode.startswith("GM99"):
+        wmo = select_period(load_table(WMO_GEMEENTEN, dirs)).drop_duplicates("Codering")
+    else:
+        wmo, wmo_note = wmo_clienten(load_table(WMO_CLIENTEN, dirs), kern, kern.attrs["jaar"])
+        wmo_note = " " + wmo_note
     data, note = gemeente_peers(gemeentecode, kern, wmo)
     if len(data) < 2:
         raise CbsError("Te weinig gemeenten in de CBS-tabel om mee te vergelijken.")
@@ -93,4 +131,4 @@ def peer_funnel(
     out = funnel(data.reset_index(drop=True))
     names = dict(zip(kern["Codering"].astype(str), kern["Naam"].astype(str), strict=True))
     out["naam"] = out["eenheid"].map(names).fillna(out["eenheid"])
-    return out, note + " Bron: CBS (cijfers volgens de GMSD-definitie)."
+    return out, note + wmo_note + " Bron: CBS (cijfers volgens de GMSD-definitie)."

@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 
 from stuurdata.analysis.base import Periode, has_table, person_domains
+from stuurdata.sources.cbs_columns import low_income_households
 
 DEFINITIE = (
     "Bereik: huishoudens die in de periode minstens één minimaregeling kregen, gedeeld door "
@@ -70,16 +71,14 @@ def reach(
 ) -> pd.DataFrame:
     """Reach per wijk and for the municipality.
 
-    ``laag_inkomen`` holds CBS rows with ``Codering`` (GM/WK codes) and the column
-    ``HuishoudensTot{grens}ProcentSociaalMinimum`` (one period; see ``sources.cbs``).
+    ``laag_inkomen`` holds CBS rows (one period) with GM/WK codes and either the count of
+    households up to ``grens``% of the social minimum (synthetic snapshot) or a real KWB
+    table's share and household total (``sources.cbs_columns.low_income_households``).
     Returns: gebiedscode, niveau, gebruikers, rechthebbend, bereik, ondergrens, bovengrens,
     niet_gebruik (fractions, not percentages).
     """
-    column = f"HuishoudensTot{grens}ProcentSociaalMinimum"
-    if column not in laag_inkomen.columns:
-        raise KeyError(f"CBS-tabel mist de kolom {column}.")
-    denominators = laag_inkomen[["Codering", column]].rename(
-        columns={"Codering": "gebiedscode", column: "rechthebbend"}
+    denominators = low_income_households(laag_inkomen, grens).rename(
+        columns={"Codering": "gebiedscode"}
     )
     users = users_per_area(con, periode, soort).rename(columns={"wijkcode": "gebiedscode"})
     gm_total = pd.DataFrame(

@@ -2,8 +2,9 @@
 
 Both carry the same sheets: the scorecard (one line per provider, worst first), the score
 per provider and measure with rule and norm, the working list of affected allocations
-(allocation number and pseudonym, never a BSN), the age of missing start messages, and the
-registry of measures. Headers are Dutch; dates are dd-mm-jjjj and amounts euros.
+(allocation number and pseudonym, never a BSN), the age of missing start messages, the
+reply messages per provider and gemeente (rejected, late), and the registry of measures.
+Headers are Dutch; dates are dd-mm-jjjj and amounts euros.
 """
 
 from __future__ import annotations
@@ -84,11 +85,25 @@ def sheets(k: Kwaliteit) -> dict[str, pd.DataFrame]:
             for m in k.maatregelen.values()
         ]
     )
+    r = k.retour
+    retour = pd.DataFrame(
+        {
+            "Partij": r["partij"],
+            "Code": r["code"],
+            "Eigen berichten beantwoord": r["berichten"],
+            "Afgekeurd": r["afgekeurd"],
+            "Aandeel afgekeurd": r["aandeel_afgekeurd"],
+            "Eigen retourberichten": r["retouren"],
+            "Te laat (OP090)": r["retouren_laat"],
+            "Aandeel te laat": r["aandeel_laat"],
+        }
+    )
     return {
         "Scorekaart": scorecard(k),
         "Per maatregel": per_maatregel,
         "Werklijst": werklijst,
         "Leeftijd startbericht": leeftijd,
+        "Retourberichten": retour,
         "Maatregelen": registry,
     }
 
@@ -96,6 +111,8 @@ def sheets(k: Kwaliteit) -> dict[str, pd.DataFrame]:
 _FORMATS = {
     "Aandeel": PROCENT,
     "Aandeel afwijkend": PROCENT,
+    "Aandeel afgekeurd": PROCENT,
+    "Aandeel te laat": PROCENT,
     "Drempel aanbieder": PROCENT,
     "Maand": "MM-YYYY",
     "Datum": DATUM,

@@ -128,30 +128,54 @@ WHERE v.dagtekening_stop IS NOT NULL AND v.stop >= p.vanaf AND v.stop <= p.peild
 def _antwoord_laat(m: Maatregel) -> str:
     n = int(m.param("werkdagen"))
     weken = int(m.param("weken_onderzoek"))
+    # The answer to a request (315) is the allocation (301) or a rejection (319, WJ760 code
+    # 1); a 319 'aanvraag in onderzoek' (code 2) sent in time turns the norm into `weken`
+    # weeks (OP274). A 319 answers by the provider's reference of the requested product.
     return f"""
-WITH paar AS (
+WITH antwoord319 AS (
+    SELECT b.wet, b.gemeentecode, b.aanbieder, b.retour_identificatie AS referentie,
+           min(b.dagtekening) FILTER (WHERE b.verzoek_antwoord = '2') AS onderzoek,
+           min(b.dagtekening) FILTER (WHERE b.verzoek_antwoord = '1') AS afgewezen
+    FROM bericht b
+    WHERE b.berichttype = '319' AND b.retour_identificatie IS NOT NULL
+    GROUP BY ALL
+),
+paar AS (
     SELECT r.wet, r.aanbieder, r.persoon_id, r.ontvangen, t.toewijzing_id,
            t.toewijzingnummer, t.toewijzingsdatum, t.reden_wijziging,
+           CASE WHEN o.onderzoek >= r.ontvangen THEN o.onderzoek END AS gemeld,
+           CASE WHEN o.afgewezen >= r.ontvangen THEN o.afgewezen END AS afgewezen,
            row_number() OVER (PARTITION BY r.bericht_id, r.regel
                               ORDER BY t.ingangsdatum, t.toewijzingsdatum) AS rn
     FROM verzoek r CROSS JOIN kw_param p
-    JOIN kw_toew t ON t.persoon_id = r.persoon_id AND t.wet = r.wet
+    LEFT JOIN kw_toew t ON t.persoon_id = r.persoon_id AND t.wet = r.wet
         AND t.aanbieder = r.aanbieder
         AND t.productcategorie IS NOT DISTINCT FROM r.productcategorie
         AND t.toewijzingsdatum >= r.ontvangen
+    LEFT JOIN antwoord319 o ON o.referentie = r.referentie AND o.wet = r.wet
+        AND o.gemeentecode = r.gemeentecode AND o.aanbieder = r.aanbieder
     WHERE r.berichttype = '315' AND r.ontvangen >= p.vanaf AND r.ontvangen <= p.peildatum
+),
+beantwoord AS (
+    SELECT *, coalesce(toewijzingsdatum, afgewezen) AS antwoord FROM paar
+    WHERE rn = 1 AND reden_wijziging IS NULL
+      AND coalesce(toewijzingsdatum, afgewezen) IS NOT NULL
 )
 SELECT '{m.id}' AS maatregel, x.wet, x.aanbieder, {_m("x.ontvangen")} AS maand,
-       x.toewijzing_id, x.toewijzingnummer, x.persoon_id, x.toewijzingsdatum AS datum,
+       x.toewijzing_id, x.toewijzingnummer, x.persoon_id, x.antwoord AS datum,
        CAST(b.nr - a.nr AS INTEGER) AS werkdagen,
-       CASE WHEN x.toewijzingsdatum > x.ontvangen + INTERVAL {weken} WEEK
+       CASE WHEN x.toewijzingsdatum IS NULL THEN 'afgewezen (319) na ('
+            WHEN x.antwoord > x.ontvangen + INTERVAL {weken} WEEK
             THEN 'toewijzing na meer dan {weken} weken (' ELSE 'toewijzing na (' END
-           || CAST(b.nr - a.nr AS VARCHAR) || ' werkdagen)' AS detail,
-       b.nr - a.nr > {n} AS fout
-FROM paar x
+           || CAST(b.nr - a.nr AS VARCHAR) || ' werkdagen)'
+           || CASE WHEN g.nr - a.nr <= {n} THEN '; in onderzoek gemeld' ELSE '' END AS detail,
+       CASE WHEN g.nr - a.nr <= {n}
+            THEN x.antwoord > x.ontvangen + INTERVAL {weken} WEEK
+            ELSE b.nr - a.nr > {n} END AS fout
+FROM beantwoord x
 JOIN kw_werkdag a ON a.dag = x.ontvangen
-JOIN kw_werkdag b ON b.dag = x.toewijzingsdatum
-WHERE x.rn = 1 AND x.reden_wijziging IS NULL
+JOIN kw_werkdag b ON b.dag = x.antwoord
+LEFT JOIN kw_werkdag g ON g.dag = x.gemeld
 """
 
 
@@ -383,18 +407,45 @@ WHERE q.afzender IS NOT NULL AND NOT regexp_matches(q.afzender, '^(GM)?[0-9]{{4}
 """
 
 
+def _codes(m: Maatregel, name: str) -> str:
+    """A comma-separated parameter as an SQL list of string literals."""
+    return ", ".join(f"'{c.strip()}'" for c in str(m.parameters[name]).split(","))
+
+
 def _retourcode(m: Maatregel) -> str:
-    goed = ", ".join(f"'{c.strip()}'" for c in str(m.parameters["goed"]).split(","))
+    """Return messages on one party's messages; ``fout`` when any code is a rejection."""
+    goed = _codes(m, "goed")
     return f"""
-SELECT '{m.id}' AS maatregel, b.wet, b.aanbieder, {_m("b.dagtekening")} AS maand,
+SELECT '{m.id}' AS maatregel, b.wet, b.aanbieder, b.gemeentecode,
+       {_m("b.dagtekening")} AS maand,
        NULL AS toewijzing_id, NULL AS toewijzingnummer, NULL AS persoon_id,
        b.dagtekening AS datum, NULL::INTEGER AS werkdagen,
        b.berichttype || ' op ' || coalesce(b.retour_identificatie, '?') || ': retourcode(s) '
-           || b.retourcodes AS detail,
-       len(list_filter(string_split(b.retourcodes, ','),
-                       lambda c: trim(c) NOT IN ({goed}))) > 0 AS fout
+           || coalesce(b.retourcodes, 'geen') AS detail,
+       coalesce(len(list_filter(string_split(b.retourcodes, ','),
+                                lambda c: trim(c) NOT IN ({goed}))) > 0, FALSE) AS fout
 FROM bericht b CROSS JOIN kw_param p
-WHERE b.retourcodes IS NOT NULL AND b.aanbieder IS NOT NULL
+WHERE b.berichttype IN ({_codes(m, "typen")}) AND b.aanbieder IS NOT NULL
+  AND b.dagtekening >= p.vanaf AND b.dagtekening <= p.peildatum
+"""
+
+
+def _retour_laat(m: Maatregel) -> str:
+    """OP090: working days from the answered message's dagtekening to the return's."""
+    n = int(m.param("werkdagen"))
+    return f"""
+SELECT '{m.id}' AS maatregel, b.wet, b.aanbieder, b.gemeentecode,
+       {_m("b.dagtekening")} AS maand,
+       NULL AS toewijzing_id, NULL AS toewijzingnummer, NULL AS persoon_id,
+       b.dagtekening AS datum, CAST(z.nr - o.nr AS INTEGER) AS werkdagen,
+       b.berichttype || ' op ' || coalesce(b.retour_identificatie, '?') || ' van '
+           || strftime(b.dagtekening_retour, '%d-%m-%Y') || ': na '
+           || CAST(z.nr - o.nr AS VARCHAR) || ' werkdagen' AS detail,
+       z.nr - o.nr > {n} AS fout
+FROM bericht b CROSS JOIN kw_param p
+JOIN kw_werkdag o ON o.dag = b.dagtekening_retour
+JOIN kw_werkdag z ON z.dag = b.dagtekening
+WHERE b.berichttype IN ({_codes(m, "typen")}) AND b.aanbieder IS NOT NULL
   AND b.dagtekening >= p.vanaf AND b.dagtekening <= p.peildatum
 """
 
@@ -461,6 +512,9 @@ QUERIES = {
     "vulgraad": _vulgraad,
     "quarantaine": _quarantaine,
     "retourcode": _retourcode,
+    "retourcode_gemeente": _retourcode,
+    "retour_laat": _retour_laat,
+    "retour_laat_aanbieder": _retour_laat,
     "leveringsgat": _leveringsgat,
 }
 

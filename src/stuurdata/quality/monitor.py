@@ -21,13 +21,14 @@ import pandas as pd
 
 from stuurdata.quality.measures import BASE, measure_sql
 from stuurdata.quality.registry import Maatregel, load_measures
+from stuurdata.quality.retour import reply_quality
 from stuurdata.quality.werkdagen import create_calendar
 
 CASES = "kw_geval"
 _COLUMNS = (
     "maatregel VARCHAR, wet VARCHAR, aanbieder VARCHAR, maand DATE, toewijzing_id VARCHAR, "
     "toewijzingnummer VARCHAR, persoon_id VARCHAR, datum DATE, werkdagen INTEGER, "
-    "detail VARCHAR, bedrag_cent BIGINT, fout BOOLEAN"
+    "detail VARCHAR, bedrag_cent BIGINT, fout BOOLEAN, gemeentecode VARCHAR"
 )
 LEEFTIJD_KLASSEN = (
     (6, 10, "6-10"),
@@ -48,6 +49,7 @@ class Kwaliteit:
     oordeel: pd.DataFrame  # maatregel, wet, aanbieder, teller, noemer, aandeel, gesignaleerd
     bevindingen: pd.DataFrame  # the cases with fout, for the drill-down
     leeftijd: pd.DataFrame  # wet, aanbieder, klasse, aantal (age of missing starts)
+    retour: pd.DataFrame  # per provider and municipality: rejected and late returns
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> object:
@@ -124,6 +126,7 @@ def run_monitor(
         oordeel=oordeel,
         bevindingen=bevindingen,
         leeftijd=_ages(con),
+        retour=reply_quality(con, CASES),
     )
 
 

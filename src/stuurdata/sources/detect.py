@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 from stuurdata.privacy.pseudonym import Pseudonymiser
 from stuurdata.sources.brp import is_brp, read_brp
+from stuurdata.sources.envelop import REASON as ENVELOPE_REASON
+from stuurdata.sources.envelop import is_envelope
 from stuurdata.sources.gebieden import is_gebieden, read_gebieden
 from stuurdata.sources.istandaarden import is_istandaarden, read_istandaarden
 from stuurdata.sources.mapped import is_mapped, read_mapped
@@ -38,6 +40,8 @@ def read_source(kind: str, file: SourceFile, pseudo: Pseudonymiser) -> Iterator[
         return read_mapped(file, pseudo)
     if kind == "gebieden":
         return read_gebieden(file)
+    if is_envelope(file.data):
+        return iter([Rejection("bestand", "envelop", ENVELOPE_REASON)])
     return iter(
         [
             Rejection(

@@ -4,6 +4,12 @@ Readers judge each record alone; only here can a record be compared with what is
 stored. Identity: a message by ``bericht_id``; a BRP residence period and an area by their
 full content (a corrected BRP row with the same start is an update, not a duplicate).
 
+A message whose identity is known is a duplicate (``dubbel``) only when it says the same;
+when its content differs (another dagtekening, other lines) it is a conflict: quarantined,
+naming the differing fields and both files by their sha256 (never a file name), while the
+version stored first stays. Within one load the first file in reading order (sorted paths)
+is the one loaded; later conflicting copies are quarantined naming it.
+
 A start or stop message for an allocation the municipality never sent is quarantined, but
 only when the warehouse knows that municipality's allocations for that law at all:
 otherwise there is nothing to check against (a warehouse fed only with provider messages,
@@ -16,6 +22,7 @@ import duckdb
 
 from stuurdata.sources.records import Row
 from stuurdata.warehouse import residences
+from stuurdata.warehouse.schema import columns
 
 _CLASSIFY = """
 CREATE OR REPLACE TEMP TABLE stg_status AS
@@ -52,7 +59,7 @@ existing AS (
 )
 SELECT r.unit_seq, r.unit_key, r.lading_id, r.bestand, r.positie, r.afzender, r.berichttype,
        CASE WHEN r.rn > 1 OR e.unit_seq IS NOT NULL THEN 'dubbel' ELSE 'geladen' END AS status,
-       NULL::VARCHAR AS reden, NULL::VARCHAR AS toewijzingnummers
+       NULL::VARCHAR AS reden, NULL::VARCHAR AS toewijzingnummers, NULL::VARCHAR AS soort
 FROM ranked r LEFT JOIN (SELECT DISTINCT unit_seq FROM existing) e USING (unit_seq)
 """
 
@@ -85,17 +92,75 @@ FROM unknown WHERE stg_status.unit_seq = unknown.unit_seq
 """
 
 
+# Columns of ``bericht`` that do not say what a message is: identity, lineage and the XSD
+# patch version of the wire format (a resend under a newer XSD says the same).
+_NOT_CONTENT = ("bericht_id", "bestand", "sha256", "status", "lading_id", "inhoud", "xsd_versie")
+_REGELS = "regels (producten, declaratieregels of cliëntgegevens)"
+
+
+def _differences(new: str, old: str) -> str:
+    """SQL: the names of the fields in which message ``new`` differs from ``old``."""
+    parts = [
+        f"CASE WHEN {new}.{c} IS DISTINCT FROM {old}.{c} THEN '{c}' END"
+        for c in columns("bericht")
+        if c not in _NOT_CONTENT
+    ]
+    # A message stored by an older version has no fingerprint: its lines cannot be compared.
+    parts.append(
+        f"CASE WHEN {old}.inhoud IS NOT NULL AND {new}.inhoud IS DISTINCT FROM {old}.inhoud "
+        f"THEN '{_REGELS}' END"
+    )
+    return f"concat_ws(', ', {', '.join(parts)})"
+
+
+_CONFLICT = """
+UPDATE stg_status SET status = 'quarantaine', soort = 'conflict',
+    reden = 'Conflict: bericht ' || d.bericht_id || ' ' || d.waar || ' (bestand met sha256 '
+            || left(d.eerder_sha, 12) || ') met andere inhoud. Verschillend: ' || d.verschil
+            || '. Dit bestand (sha256 ' || left(d.sha, 12) || ') is niet geladen; '
+            || d.blijft || '.'
+FROM ({bron}) d
+WHERE stg_status.unit_seq = d.unit_seq AND d.verschil <> ''
+"""
+
+# Against the stored version: it stays.
+_STORED = """
+    SELECT s.unit_seq, b.bericht_id, b.sha256 AS eerder_sha, s.sha256 AS sha,
+           'staat al in het pakhuis sinds lading ' || CAST(b.lading_id AS VARCHAR) AS waar,
+           'de eerder geladen versie blijft staan' AS blijft, {diff} AS verschil
+    FROM stg_bericht s JOIN stg_unit u USING (unit_seq)
+    JOIN bericht b ON u.kind = 'bericht' AND b.bericht_id = u.unit_key
+"""
+
+# Within one load, against the first occurrence in reading order: it is the one loaded.
+_SAME_LOAD = """
+    WITH f AS (
+        SELECT s.*, u.unit_key,
+               row_number() OVER (PARTITION BY u.unit_key ORDER BY unit_seq) AS rn
+        FROM stg_bericht s JOIN stg_unit u USING (unit_seq)
+        WHERE u.kind = 'bericht' AND u.unit_key NOT IN (SELECT bericht_id FROM bericht)
+    )
+    SELECT a.unit_seq, a.unit_key AS bericht_id, b.sha256 AS eerder_sha, a.sha256 AS sha,
+           'komt in deze inleesronde al voor' AS waar,
+           'het eerst gelezen bestand is geladen' AS blijft, {diff} AS verschil
+    FROM f a JOIN f b ON a.unit_key = b.unit_key AND b.rn = 1 AND a.rn > 1
+"""
+
+
 def classify_units(con: duckdb.DuckDBPyConnection) -> None:
     """Give every staged unit a status in ``stg_status``: geladen, dubbel or quarantaine."""
     residences.trim_staged(con)  # before the duplicate check: stored rows are trimmed too
     con.execute(_CLASSIFY)
+    con.execute(_CONFLICT.format(bron=_STORED.format(diff=_differences("s", "b"))))
+    con.execute(_CONFLICT.format(bron=_SAME_LOAD.format(diff=_differences("a", "b"))))
     con.execute(_UNKNOWN_ALLOCATION)
 
 
 def rejected_units(con: duckdb.DuckDBPyConnection) -> list[Row]:
     """Quarantine rows for the units ``classify_units`` refused."""
     cur = con.execute(
-        "SELECT lading_id, bestand, positie, 'bedrijfsregel' AS soort, reden AS melding, "
+        "SELECT lading_id, bestand, positie, coalesce(soort, 'bedrijfsregel') AS soort, "
+        "reden AS melding, "
         "afzender, berichttype, unit_key AS bericht_id, toewijzingnummers FROM stg_status "
         "WHERE status = 'quarantaine' ORDER BY unit_seq"
     )

@@ -76,10 +76,15 @@ def connect(pakhuis: Path) -> duckdb.DuckDBPyConnection:
 
 
 def _known_clean_files(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Files loaded before without quarantine: sha256 -> records (re-reading adds nothing)."""
+    """Files never quarantined in any load: sha256 -> records (re-reading adds nothing).
+
+    A file with quarantine is read again: what the warehouse holds may have changed (the
+    allocation a start message needs has arrived); its unchanged quarantine rows are then
+    counted as duplicates (``_write_quarantine``).
+    """
     rows = con.execute(
         "SELECT sha256, arg_max(gelezen, lading_id) FROM lading "
-        "WHERE gequarantaineerd = 0 AND bron <> 'onbekend' GROUP BY sha256"
+        "WHERE bron <> 'onbekend' GROUP BY sha256 HAVING max(gequarantaineerd) = 0"
     ).fetchall()
     return {sha: int(n) for sha, n in rows}
 
@@ -139,17 +144,22 @@ def _load(
                 if file.known_count is not None:
                     count.gelezen = count.dubbel = file.known_count
                 count.gelezen += file.units + len(file.rejections)
-                rejections.extend(_quarantine_row(r, lading_id, file.name) for r in file.rejections)
+                rejections.extend(
+                    _quarantine_row(r, lading_id, file.name, file.sha256) for r in file.rejections
+                )
             done += len(chunk.files)
             if progress:
                 progress(done, total, chunk.files[-1].name if chunk.files else "")
         stager.flush()
         integrity.classify_units(con)
-        rejections.extend(integrity.rejected_units(con))
+        for row in integrity.rejected_units(con):
+            row["sha256"] = counts[int(str(row["lading_id"]))].sha256
+            row["melding"] = scrub(str(row["melding"]))
+            rejections.append(row)
         result.personen = _persons_loaded(con)
         merge.merge_all(con)
-        _write_quarantine(con, rejections)
-        _write_lading(con, counts, result, doel, wie)
+        repeated = _write_quarantine(con, rejections)
+        _write_lading(con, counts, result, doel, wie, repeated)
         con.execute("COMMIT")
     except BaseException:
         with contextlib.suppress(duckdb.Error):
@@ -169,7 +179,7 @@ def _persons_loaded(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0][0])
 
 
-def _quarantine_row(item: Rejection, lading_id: int, bestand: str) -> Row:
+def _quarantine_row(item: Rejection, lading_id: int, bestand: str, sha256: str) -> Row:
     return {
         "lading_id": lading_id,
         "bestand": bestand,
@@ -179,14 +189,38 @@ def _quarantine_row(item: Rejection, lading_id: int, bestand: str) -> Row:
         "afzender": item.afzender,
         "berichttype": item.berichttype,
         "bericht_id": item.bericht_id,
+        "sha256": sha256,
     }
 
 
-def _write_quarantine(con: duckdb.DuckDBPyConnection, rows: list[Row]) -> None:
+_NEW_QUARANTINE = """
+SELECT * FROM batch b
+WHERE NOT EXISTS (
+    SELECT 1 FROM quarantaine q
+    WHERE q.sha256 = b.sha256 AND q.positie = b.positie AND q.soort = b.soort
+      AND q.melding = b.melding)
+QUALIFY row_number() OVER (PARTITION BY sha256, positie, soort, melding ORDER BY lading_id) = 1
+"""
+
+
+def _write_quarantine(con: duckdb.DuckDBPyConnection, rows: list[Row]) -> dict[int, int]:
+    """Append the quarantine rows that are new; return, per lading, how many were repeats.
+
+    A rejection with the same file content (sha256), place, kind and reason as one stored
+    before (or earlier in this load) is the same finding read again: it adds no row and
+    counts as a duplicate, so reading a folder twice leaves the quarantine as it was.
+    """
     if not rows:
-        return
+        return {}
     batch = pa.Table.from_pylist(rows, schema=arrow_schema("quarantaine"))  # noqa: F841
-    con.execute("INSERT INTO quarantaine BY NAME SELECT * FROM batch")
+    new = con.execute(f"SELECT lading_id, count(*) FROM ({_NEW_QUARANTINE}) GROUP BY ALL")
+    kept = {int(lading): int(n) for lading, n in new.fetchall()}
+    con.execute(f"INSERT INTO quarantaine BY NAME {_NEW_QUARANTINE}")
+    offered: dict[int, int] = {}
+    for row in rows:
+        lading = int(str(row["lading_id"]))
+        offered[lading] = offered.get(lading, 0) + 1
+    return {lading: n - kept.get(lading, 0) for lading, n in offered.items()}
 
 
 def _write_lading(
@@ -195,8 +229,10 @@ def _write_lading(
     result: LoadResult,
     doel: str | None,
     wie: str,
+    repeated: dict[int, int],
 ) -> None:
-    """One lading row per file, with the counts SQL decided for its staged units."""
+    """One lading row per file, with the counts SQL decided for its staged units; a
+    repeated quarantine finding counts as a duplicate."""
     staged = {
         (lading_id, status): n
         for lading_id, status, n in con.execute(
@@ -213,7 +249,7 @@ def _write_lading(
     rows = []
     for lading_id, count in counts.items():
         count.geladen = staged.get((lading_id, "geladen"), 0)
-        count.dubbel += staged.get((lading_id, "dubbel"), 0)
+        count.dubbel += staged.get((lading_id, "dubbel"), 0) + repeated.get(lading_id, 0)
         count.gequarantaineerd = quarantined.get(lading_id, 0)
         rows.append(
             {

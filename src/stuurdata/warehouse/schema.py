@@ -33,7 +33,9 @@ TABLES: dict[str, str] = {
         afzender VARCHAR,                 -- provider (AGB) or municipality code when known
         berichttype VARCHAR,
         bericht_id VARCHAR,
-        toewijzingnummers VARCHAR         -- start/stop for unknown allocations: 'nr1,nr2'
+        toewijzingnummers VARCHAR,        -- start/stop for unknown allocations: 'nr1,nr2'
+        -- sha256 of the file: re-reading it adds no second row
+        sha256 VARCHAR
     """,
     "bericht": """
         bericht_id VARCHAR PRIMARY KEY,   -- standaard:berichtcode:afzender:identificatie
@@ -53,7 +55,13 @@ TABLES: dict[str, str] = {
         bestand VARCHAR NOT NULL,
         sha256 VARCHAR NOT NULL,          -- of the message bytes
         status VARCHAR NOT NULL,          -- geladen
-        lading_id BIGINT NOT NULL
+        lading_id BIGINT NOT NULL,
+        xsd_versie VARCHAR,               -- BerichtXsdVersie of the header (3.2 patch level)
+        dagtekening_retour DATE,          -- return messages: dagtekening of the message answered
+        verzoek_antwoord VARCHAR,         -- 319/320: WJ760 (1 afgewezen, 2 in onderzoek)
+        reden_afwijzing VARCHAR,          -- 319: WJ759
+        -- inhoud: sha256 of the message's lines and clients (duplicate or conflict)
+        inhoud VARCHAR
     """,
     "persoon": """
         persoon_id VARCHAR PRIMARY KEY,
@@ -94,6 +102,7 @@ TABLES: dict[str, str] = {
         verwijzer_type VARCHAR,           -- COD327
         ontvangen DATE NOT NULL,          -- dagtekening
         lading_id BIGINT NOT NULL,
+        referentie VARCHAR,               -- 315: ReferentieAanbieder (a 319 answers by it)
         PRIMARY KEY (bericht_id, regel)
     """,
     "toewijzing": """

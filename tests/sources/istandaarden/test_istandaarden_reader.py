@@ -1,4 +1,4 @@
-"""The iWmo/iJw 3.2 reader against the 21 official example messages (real XSDs, no mocks)."""
+"""The iWmo/iJw 3.2 reader against the 28 official example messages (real XSDs, no mocks)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ IDENTITY_COLUMNS = {
     "identificatie",
     "retour_identificatie",
     "sha256",
+    "inhoud",
     "persoon_id",
     "bericht_id_start",
     "bericht_id_stop",
@@ -60,7 +61,7 @@ def unit(name: str) -> Unit:
 
 
 def test_all_examples_are_present():
-    assert len(EXAMPLES) == 21
+    assert len(EXAMPLES) == 28
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
@@ -247,6 +248,13 @@ def test_wmo317_change_and_new_product_rows():
         ("JW319.xml", "9003", None, 0, "GM0384"),
         ("WMO319.xml", "9003", None, 0, "GM0384"),
         ("JW325.xml", "765432198", "0200,0611,9339,9340,9341,0200,9307,0200,0200", 3, "GM0384"),
+        ("WMO302.xml", "123456TT", "0200,0200,0200,0200,0200,0200,0200,9332,0200", 2, "GM0384"),
+        ("WMO306.xml", "7ae60051-e0f", "8848", 0, "GM0363"),
+        ("WMO308.xml", "8a554e87-5a3", None, 0, "GM0363"),
+        ("WMO316.xml", "bf385732-a6f", None, 0, "GM0384"),
+        ("WMO318.xml", "RT12345", "0200,9350,0200,0200,0200,0200", 2, "GM0384"),
+        ("WMO320.xml", "RT321", "0200,9360", 0, "GM0384"),
+        ("WMO325.xml", "765432198", "0200,0611,9339,9340,9341,0200,9307,0200,0200", 3, "GM0384"),
     ],
 )
 def test_return_messages(name, retour, codes, regels, gemeente):
@@ -257,6 +265,35 @@ def test_return_messages(name, retour, codes, regels, gemeente):
     assert bericht["retourcodes"] == codes
     assert bericht["aantal_regels"] == regels
     assert bericht["gemeentecode"] == gemeente
+
+
+@pytest.mark.parametrize(
+    ("name", "dagtekening_retour"),
+    [
+        ("WMO302.xml", date(2023, 8, 13)),
+        ("WMO306.xml", date(2023, 7, 26)),
+        ("WMO316.xml", date(2023, 7, 17)),
+        ("WMO320.xml", date(2023, 1, 5)),
+        ("WMO325.xml", date(2023, 5, 6)),  # from DeclaratieIdentificatie
+        ("JW325.xml", date(2023, 5, 7)),
+        ("WMO319.xml", None),  # an answer, not a return message
+    ],
+)
+def test_return_messages_keep_the_date_of_the_message_answered(name, dagtekening_retour):
+    (bericht,) = unit(name).rows["bericht"]
+    assert bericht["dagtekening_retour"] == dagtekening_retour
+
+
+def test_answers_to_requests_keep_the_answer_and_reason():
+    (wmo319,) = unit("WMO319.xml").rows["bericht"]
+    assert (wmo319["verzoek_antwoord"], wmo319["reden_afwijzing"]) == ("1", "7")
+    (wmo320,) = unit("WMO320.xml").rows["bericht"]
+    assert wmo320["verzoek_antwoord"] == "2"  # in onderzoek, as the 319 it answers said
+
+
+def test_requests_keep_the_providers_reference():
+    rows = unit("WMO315.xml").rows["verzoek"]
+    assert [r["referentie"] for r in rows] == ["42420001", "42420002"]
 
 
 def test_identity_includes_the_message_code():

@@ -28,6 +28,13 @@ _MUNICIPALITY_SENDS = frozenset({"301", "302", "319", "320", "325"})
 MESSAGE_NAMESPACE = re.compile(
     r"^http://www\.istandaarden\.nl/(iwmo|ijw)/3_2/(wmo|jw)(\d{3})/schema$"
 )
+# Any release of either standard (iWmo 2.x, iJw 1.x, 3.0, 3.1, 3.2, ...): recognised so that
+# a message of another release is told apart from a file that is no message at all. Older
+# releases repeat the release after "schema" (".../iwmo/2_1/basisschema/schema/2_1").
+ANY_RELEASE_NAMESPACE = re.compile(
+    r"^http://www\.istandaarden\.nl/(iwmo|ijw)/(\d+)_(\d+)/(wmo|jw)(\d{3})/schema"
+    r"(?:/\d+_\d+)?/?$"
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -196,6 +196,9 @@ class Extraction:
         self.aantal_regels = 0
         self.retour_identificatie: str | None = None
         self.retourcodes: str | None = None
+        self.dagtekening_retour: date | None = None
+        self.verzoek_antwoord: str | None = None
+        self.reden_afwijzing: str | None = None
 
         code = spec.berichttype
         layout = layout_for(spec)
@@ -259,14 +262,22 @@ class Extraction:
         t, tb = self.t, self.tb
         code = self.spec.berichttype
         if code == "319":
-            antwoord = next(root.iterchildren(t.Antwoord))
-            ident = text(kids(antwoord), t.ReferentieAanbieder)
+            antwoord = kids(next(root.iterchildren(t.Antwoord)))
+            ident = text(antwoord, t.ReferentieAanbieder)
+            self.verzoek_antwoord = text(antwoord, t.VerzoekAntwoord)
+            self.reden_afwijzing = text(antwoord, t.RedenAfwijzingVerzoek)
         else:
             hk = kids(header.element)
             if code == "325":
-                ident = text(kids(hk[t.DeclaratieIdentificatie]), tb.Identificatie)
+                declaratie = kids(hk[t.DeclaratieIdentificatie])
+                ident = text(declaratie, tb.Identificatie)
+                self.dagtekening_retour = _date(text(declaratie, tb.Dagtekening))
             else:
                 ident = text(hk, t.IdentificatieRetour)
+                self.dagtekening_retour = _date(text(hk, t.DagtekeningRetour))
+            if code == "320":
+                for antwoord in root.iterchildren(t.Antwoord):
+                    self.verzoek_antwoord = text(kids(antwoord), t.VerzoekAntwoord)
         self.retour_identificatie = ident
         codes = [(el.text or "").strip() for el in root.iter(t.RetourCode)]
         self.retourcodes = ",".join(codes) if codes else None

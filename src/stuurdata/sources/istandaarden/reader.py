@@ -3,7 +3,8 @@
 Order of the checks, each yielding the first applicable rejection kind:
 
 1. not well-formed XML                         -> ``onleesbaar``
-2. root not a known iWmo/iJw 3.2 ``Bericht``   -> ``onbekend_bericht``
+2. an iWmo/iJw message of another release      -> ``versie`` (``versions.py``)
+   root not a known iWmo/iJw 3.2 ``Bericht``   -> ``onbekend_bericht``
 3. invalid against the official XSD            -> ``xsd`` (first libxml2 error, in Dutch)
 4. business rules the XSD cannot express       -> ``bedrijfsregel`` (elfproef, date order)
 
@@ -23,11 +24,13 @@ from lxml import etree
 from stuurdata.privacy.bsn import scrub
 from stuurdata.privacy.pseudonym import Pseudonymiser
 from stuurdata.sources.istandaarden.catalogue import (
+    ANY_RELEASE_NAMESPACE,
     KNOWN,
     MESSAGE_NAMESPACE,
     MessageSpec,
     schema_for,
 )
+from stuurdata.sources.istandaarden.content import fingerprint
 from stuurdata.sources.istandaarden.extract import (
     Extraction,
     Header,
@@ -35,6 +38,7 @@ from stuurdata.sources.istandaarden.extract import (
     read_valid_header,
 )
 from stuurdata.sources.istandaarden.meldingen import syntax_error, xsd_error
+from stuurdata.sources.istandaarden.versions import header_values, release_of, unsupported_reason
 from stuurdata.sources.records import Rejection, SourceFile, Unit
 
 _PARSER = etree.XMLParser(
@@ -56,12 +60,13 @@ _SKIP = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)", re.DOTALL)
 
 
 def is_istandaarden(data: bytes) -> bool:
-    """True when the root element is in an iWmo/iJw 3.2 message namespace.
+    """True when the root element is in an iWmo/iJw message namespace of any release.
 
     Looks only at the root start tag near the start of the file (no parser is built), so
-    the loader can route a million files cheaply. Unknown 3.2 message types still answer
-    True: the reader then quarantines them as ``onbekend_bericht``; a file that is not
-    well-formed is left to the reader too.
+    the loader can route a million files cheaply. Unknown 3.2 message types and messages of
+    other releases still answer True: the reader then quarantines them as
+    ``onbekend_bericht`` or ``versie`` with what they are; a file that is not well-formed
+    is left to the reader too.
     """
     head = data[:_SNIFF_MAX]
     if b"istandaarden.nl/" not in head:
@@ -80,7 +85,10 @@ def is_istandaarden(data: bytes) -> bool:
     prefix = name.split(b":")[0] if b":" in name else None
     attribute = b"xmlns:" + prefix if prefix else b"xmlns"
     declared = re.search(re.escape(attribute) + rb"""\s*=\s*["']([^"']+)["']""", attributes)
-    return declared is not None and MESSAGE_NAMESPACE.match(declared.group(1).decode()) is not None
+    return (
+        declared is not None
+        and ANY_RELEASE_NAMESPACE.match(declared.group(1).decode(errors="replace")) is not None
+    )
 
 
 def _bericht_id(spec: MessageSpec, header: Header) -> str | None:
@@ -106,6 +114,16 @@ def _read(file: SourceFile, pseudo: Pseudonymiser) -> Unit | Rejection:
         )
 
     ns, local = _split(root.tag)
+    release = release_of(ns)
+    version = header_values(root) if release is not None else {}
+    if release is not None and (reason := unsupported_reason(release, version)):
+        return Rejection(
+            position=f"regel {root.sourceline}",
+            kind="versie",
+            message=scrub(reason),
+            afzender=version.get("Afzender"),
+            berichttype=release.berichttype,
+        )
     spec = KNOWN.get(ns)
     if spec is None or local != "Bericht":
         return _unknown(root, ns, local)
@@ -187,8 +205,13 @@ def _read(file: SourceFile, pseudo: Pseudonymiser) -> Unit | Rejection:
             "bestand": file.name,
             "sha256": file.sha256,
             "status": "geladen",
+            "xsd_versie": version.get("BerichtXsdVersie"),
+            "dagtekening_retour": x.dagtekening_retour,
+            "verzoek_antwoord": x.verzoek_antwoord,
+            "reden_afwijzing": x.reden_afwijzing,
         }
     ]
+    rows["bericht"][0]["inhoud"] = fingerprint(rows)
     return Unit(
         key=bericht_id,
         kind="bericht",

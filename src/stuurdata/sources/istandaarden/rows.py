@@ -143,6 +143,7 @@ def verzoeken(x: Extraction, s: Scanned, pids: list[str]) -> tuple[str, list[Row
                 "frequentie": f.get("Frequentie") or None,
                 "verwijzer_type": f.get("Type") or None,
                 "ontvangen": x.dagtekening,
+                "referentie": f.get("ReferentieAanbieder") or None,
             }
         )
     return "verzoek", rows

@@ -56,7 +56,14 @@ _SPECS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple
     "315": (
         ("m:AangevraagdProduct",),
         (),
-        (*_PRODUCT, "m:ToewijzingIngangsdatum", "m:ToewijzingEinddatum", *_OMVANG, "b:Type"),
+        (
+            "m:ReferentieAanbieder",
+            *_PRODUCT,
+            "m:ToewijzingIngangsdatum",
+            "m:ToewijzingEinddatum",
+            *_OMVANG,
+            "b:Type",
+        ),
         (),
     ),
     "317": (
