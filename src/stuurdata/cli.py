@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from stuurdata.cli_doel import DoelOptie, onder_doel
+from stuurdata.cli_guard import GuardedGroup
 from stuurdata.privacy.pseudonym import KeyError_
 
 # The tables behind the indicators and the report (checked against the purpose's sources).
@@ -42,6 +43,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
+    cls=GuardedGroup,
 )
 console = Console()
 err = Console(stderr=True)
@@ -199,7 +201,7 @@ def inlezen(
     _setup_log(pakhuis)
     try:
         with onder_doel(pakhuis, doel, "inlezen") as v:
-            pseudo = pseudonymiser(sleutel)
+            pseudo = pseudonymiser(sleutel, pakhuis)
             with _progress() as bar:
                 result = load_sources(
                     paden,

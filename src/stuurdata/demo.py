@@ -60,7 +60,7 @@ def run_demo(
         lading = load_sources(
             [map / "synth" / "bronnen"],
             pakhuis,
-            pseudonymiser(sleutel),
+            pseudonymiser(sleutel, pakhuis),
             doel=doel.naam,
             progress=load_progress,
             bronnen=doel.bronnen,

@@ -28,10 +28,12 @@ import duckdb
 import pyarrow as pa
 
 from stuurdata.privacy.bsn import scrub
+from stuurdata.privacy.keys import bind_key
 from stuurdata.privacy.pseudonym import Pseudonymiser
 from stuurdata.sources.files import count_sources, list_files
 from stuurdata.sources.records import Rejection, Row
 from stuurdata.warehouse import integrity, merge
+from stuurdata.warehouse.database import guarded, open_warehouse
 from stuurdata.warehouse.reading import ChunkRead, chunk_reader
 from stuurdata.warehouse.schema import create_all
 from stuurdata.warehouse.staging import Stager, arrow_schema
@@ -67,11 +69,16 @@ class LoadResult:
 
 
 def connect(pakhuis: Path) -> duckdb.DuckDBPyConnection:
-    """Open (or create) the warehouse file with all canonical tables present."""
-    pakhuis = Path(pakhuis)
-    pakhuis.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(pakhuis))
-    create_all(con)
+    """Open (or create, 0600) the warehouse file with all canonical tables present.
+
+    A locked or damaged file raises a Dutch ``UserError`` (``warehouse.database``).
+    """
+    con = open_warehouse(pakhuis)
+    try:
+        guarded(pakhuis, lambda: create_all(con))
+    except BaseException:
+        con.close()
+        raise
     return con
 
 
@@ -99,14 +106,19 @@ def load_sources(
 
     ``workers`` reader processes (default: ``STUURDATA_WERKERS`` or the number of cores).
     ``bronnen`` limits the source kinds (a purpose's sources): other files are quarantined
-    unread, with the reason.
+    unread, with the reason. The key (``pseudo``) must be the warehouse's: its fingerprint
+    is recorded on first use and a different key is refused before anything is read
+    (``privacy.keys.bind_key``).
     """
     files = list_files(paths)
     total = count_sources(files)
     result = LoadResult(run_id=uuid.uuid4().hex)
     con = connect(pakhuis)
-    known = _known_clean_files(con)
-    con.close()
+    try:
+        bind_key(con, pseudo.key, Path(pakhuis))  # a wrong key would split every person
+        known = _known_clean_files(con)
+    finally:
+        con.close()
     allowed = frozenset(bronnen) if bronnen is not None else None
     with chunk_reader(files, pseudo.key, known, workers, allowed) as chunks:
         _load(chunks, total, pakhuis, result, doel, wie or getpass.getuser(), progress)
