@@ -210,6 +210,7 @@ def inlezen(
                     doel=v.doel.naam,
                     progress=_file_progress(bar, "Inlezen"),
                     bronnen=v.doel.bronnen,
+                    verwerking_id=v.verwerking_id,
                 )
             v.bronnen = sorted({f.bron for f in result.bestanden if f.geladen})
             v.personen = result.personen

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
 import typer
 from rich.console import Console
 from typer.core import TyperGroup
@@ -27,13 +26,11 @@ _err = Console(stderr=True)
 class GuardedGroup(TyperGroup):
     """The main app's group: private files, Dutch messages, exit code 1."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         private_files()
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
-            raise
-        except Exception as exc:
+        except Exception as exc:  # typer's Exit and Abort: no user_message, re-raised as is
             message = user_message(exc)
             if message is None:
                 raise

@@ -64,6 +64,7 @@ def run_demo(
             doel=doel.naam,
             progress=load_progress,
             bronnen=doel.bronnen,
+            verwerking_id=v.verwerking_id,
         )
         v.bronnen = sorted({f.bron for f in lading.bestanden if f.geladen})
         v.personen, v.uitvoer = lading.personen, str(pakhuis)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,7 +33,11 @@ class DoelGeweigerd(Exception):
 
 @dataclass
 class Verwerking:
-    """The running processing; the command fills in ``personen`` and ``uitvoer``."""
+    """The running processing; the command fills in ``personen`` and ``uitvoer``.
+
+    ``verwerking_id`` is the id its audit record will get: pass it to what the processing
+    writes (``load_sources(verwerking_id=...)``) so a missing record can be found later.
+    """
 
     doel: Doel
     activiteit: str
@@ -42,6 +47,7 @@ class Verwerking:
     personen: int | None = None
     uitvoer: str | None = None
     toelichting: str | None = None
+    verwerking_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
 def current_actor() -> str:
@@ -69,7 +75,8 @@ def verwerking(
 
     ``doel`` falls back to ``STUURDATA_DOEL``, ``rol`` to ``STUURDATA_ROL``. Raises
     ``DoelGeweigerd`` (after logging a refused record) when no purpose is given, it does not
-    exist, or the processing falls outside it.
+    exist, or the processing falls outside it. First, records missing for earlier loads or
+    rotations (a process killed between its commit and its record) are recovered.
     """
     pakhuis = Path(pakhuis)
     who = actor or current_actor()
@@ -91,8 +98,10 @@ def verwerking(
             uitvoer=running.uitvoer if running else None,
             toelichting=toelichting,
             url=url,
+            verwerking_id=running.verwerking_id if running else None,
         )
 
+    audit.recover_missing(pakhuis, actor=who, url=url)
     if found is None:
         message = _missing_message(pakhuis, naam, url)
         log(audit.GEWEIGERD, message)

@@ -63,9 +63,7 @@ def create_key(path: Path) -> str:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise KeyError_(
-            f"Sleutelbestand {path} bestaat al; het wordt niet overschreven."
-        ) from None
+        raise KeyError_(f"Sleutelbestand {path} bestaat al; het wordt niet overschreven.") from None
     with os.fdopen(fd, "w") as fh:
         fh.write(key.hex() + "\n")
         fh.flush()
@@ -107,13 +105,22 @@ def stored_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
     return str(row[0][0]) if row else None
 
 
-def record_fingerprint(con: duckdb.DuckDBPyConnection, vingerafdruk: str) -> None:
-    """Add a fingerprint row (first use, or a rotation inside its transaction)."""
+def record_fingerprint(
+    con: duckdb.DuckDBPyConnection, vingerafdruk: str, verwerking_id: str | None = None
+) -> None:
+    """Add a fingerprint row (first use, or a rotation inside its transaction).
+
+    ``verwerking_id`` is the id of the rotation's audit record (``privacy.audit.missing``).
+    """
     con.execute(
         f"CREATE TABLE IF NOT EXISTS {FINGERPRINT_TABLE} "
-        "(vingerafdruk VARCHAR NOT NULL, sinds TIMESTAMP NOT NULL)"
+        "(vingerafdruk VARCHAR NOT NULL, sinds TIMESTAMP NOT NULL, verwerking_id VARCHAR)"
     )
-    con.execute(f"INSERT INTO {FINGERPRINT_TABLE} VALUES (?, ?)", [vingerafdruk, datetime.now()])
+    con.execute(f"ALTER TABLE {FINGERPRINT_TABLE} ADD COLUMN IF NOT EXISTS verwerking_id VARCHAR")
+    con.execute(
+        f"INSERT INTO {FINGERPRINT_TABLE} (vingerafdruk, sinds, verwerking_id) VALUES (?, ?, ?)",
+        [vingerafdruk, datetime.now(), verwerking_id],
+    )
 
 
 def has_pseudonyms(con: duckdb.DuckDBPyConnection) -> bool:

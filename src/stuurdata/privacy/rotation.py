@@ -193,11 +193,13 @@ def finish_pending(pakhuis: Path, sleutel: Path) -> None:
         pending.unlink()
 
 
-def rotate(pakhuis: Path, sleutel: Path) -> RotationResult:
+def rotate(pakhuis: Path, sleutel: Path, *, verwerking_id: str | None = None) -> RotationResult:
     """Re-key every pseudonym in the warehouse in one transaction, then switch the key file.
 
     The old key must match the fingerprint stored in the warehouse (``keys``); a missing key
-    file or a missing warehouse is refused, never created.
+    file or a missing warehouse is refused, never created. ``verwerking_id`` (the id of the
+    audit record the caller appends afterwards) is stored in the same transaction, so a
+    rotation whose record never got written is found (``privacy.audit.missing``).
     """
     pakhuis, sleutel = Path(pakhuis), Path(sleutel).expanduser()
     finish_pending(pakhuis, sleutel)
@@ -231,7 +233,7 @@ def rotate(pakhuis: Path, sleutel: Path) -> RotationResult:
                 f'UPDATE "{table}" SET "{column}" = h.nieuw FROM herpseudo h '
                 f'WHERE "{table}"."{column}" = h.oud'
             )
-        record_fingerprint(con, new.fingerprint())
+        record_fingerprint(con, new.fingerprint(), verwerking_id)
         con.execute("COMMIT")
     except BaseException:
         with contextlib.suppress(duckdb.Error):

@@ -101,6 +101,7 @@ def load_sources(
     progress: Progress | None = None,
     workers: int | None = None,
     bronnen: Collection[str] | None = None,
+    verwerking_id: str | None = None,
 ) -> LoadResult:
     """Load files, folders and zip archives into the warehouse in one transaction.
 
@@ -108,7 +109,9 @@ def load_sources(
     ``bronnen`` limits the source kinds (a purpose's sources): other files are quarantined
     unread, with the reason. The key (``pseudo``) must be the warehouse's: its fingerprint
     is recorded on first use and a different key is refused before anything is read
-    (``privacy.keys.bind_key``).
+    (``privacy.keys.bind_key``). ``verwerking_id`` (the audit record's id, from
+    ``privacy.governance.Verwerking``) is stored with every ``lading`` row in the same
+    transaction, so a load whose record never got written is found later.
     """
     files = list_files(paths)
     total = count_sources(files)
@@ -121,7 +124,8 @@ def load_sources(
         con.close()
     allowed = frozenset(bronnen) if bronnen is not None else None
     with chunk_reader(files, pseudo.key, known, workers, allowed) as chunks:
-        _load(chunks, total, pakhuis, result, doel, wie or getpass.getuser(), progress)
+        who = wie or getpass.getuser()
+        _load(chunks, total, pakhuis, result, doel, who, progress, verwerking_id)
     return result
 
 
@@ -133,6 +137,7 @@ def _load(
     doel: str | None,
     wie: str,
     progress: Progress | None,
+    verwerking_id: str | None,
 ) -> None:
     con = connect(pakhuis)
     try:
@@ -161,7 +166,7 @@ def _load(
         result.personen = _persons_loaded(con)
         merge.merge_all(con)
         _write_quarantine(con, rejections)
-        _write_lading(con, counts, result, doel, wie)
+        _write_lading(con, counts, result, doel, wie, verwerking_id)
         con.execute("COMMIT")
     except BaseException:
         with contextlib.suppress(duckdb.Error):
@@ -207,6 +212,7 @@ def _write_lading(
     result: LoadResult,
     doel: str | None,
     wie: str,
+    verwerking_id: str | None,
 ) -> None:
     """One lading row per file, with the counts SQL decided for its staged units."""
     staged = {
@@ -242,6 +248,7 @@ def _write_lading(
                 "wie": wie,
                 "gestart": count.gestart,
                 "klaar": now,
+                "verwerking_id": verwerking_id,
             }
         )
         result.bestanden.append(count)

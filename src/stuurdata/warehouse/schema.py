@@ -22,7 +22,8 @@ TABLES: dict[str, str] = {
         doel VARCHAR,
         wie VARCHAR,
         gestart TIMESTAMP NOT NULL,
-        klaar TIMESTAMP NOT NULL
+        klaar TIMESTAMP NOT NULL,
+        verwerking_id VARCHAR             -- id of the load's audit record (privacy.audit)
     """,
     "quarantaine": """
         lading_id BIGINT NOT NULL,
