@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -26,8 +27,9 @@ class Settings(BaseSettings):
     sleutel: Path = default_key_path()
     pakhuis: Path = Path("stuurdata.duckdb")
     # Disclosure control (CBS convention): suppress counts below this, round the rest.
-    onderdruk_onder: int = 10
-    afronden_op: int = 5
+    # At least 1: a bad value is refused with a Dutch message (errors.user_message).
+    onderdruk_onder: int = Field(default=10, ge=1)
+    afronden_op: int = Field(default=5, ge=1)
 
 
 def settings() -> Settings:

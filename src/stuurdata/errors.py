@@ -65,8 +65,7 @@ def store_error(where: str, exc: Exception) -> UserError | None:
     if any(marker in text for marker in _STORE_DAMAGED):
         return UserError(
             f"Het beheerbestand {where} (doelen, projecten en auditlog) is beschadigd of geen "
-            "SQLite-database. Er is niets gewijzigd. Zet een back-up van dat bestand terug; "
-            "'stuurdata audit controleer' laat zien wat er nog te lezen is."
+            "SQLite-database. Er is niets gewijzigd. Zet een back-up van dat bestand terug."
         )
     return None
 
