@@ -16,6 +16,7 @@ from stuurdata.cli import app
 from stuurdata.privacy.governance import ensure_demo_purpose
 from stuurdata.privacy.keys import (
     bind_key,
+    bind_warehouse,
     create_key,
     key_fingerprint,
     pseudonymiser,
@@ -151,6 +152,21 @@ def test_a_new_key_is_created_private_for_a_new_warehouse(tmp_path):
     result = _inlezen(tmp_path, pakhuis, key)
     assert result.exit_code == 0, result.output
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
+
+
+def test_bind_warehouse_prepares_an_installation(tmp_path):
+    key, other, pakhuis = tmp_path / "k.key", tmp_path / "o.key", tmp_path / "nieuw.duckdb"
+    made = create_key(key)
+    create_key(other)
+    assert bind_warehouse(pakhuis, key) == made == bind_warehouse(pakhuis, key)
+    with pytest.raises(KeyError_, match="hoort niet bij dit pakhuis"):
+        bind_warehouse(pakhuis, other)
+    with pytest.raises(KeyError_, match="hoort niet bij dit pakhuis"):
+        pseudonymiser(other, pakhuis)
+    key.unlink()
+    with pytest.raises(KeyError_, match="ontbreekt"):
+        pseudonymiser(key, pakhuis)  # fingerprint only, no data yet: still not recreated
+    assert not key.exists()
 
 
 def test_bind_key_records_once_and_then_checks(tmp_path):

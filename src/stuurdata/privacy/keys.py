@@ -15,7 +15,8 @@ gives every person a second pseudonym. So:
   (a new warehouse, or one made before fingerprints existed: that first key is trusted).
 
 Library functions for ``stuurdata init`` and other callers: ``create_key``, ``fingerprint``,
-``key_fingerprint``, ``bind_key`` and ``stored_fingerprint``; ``pseudonymiser`` combines them.
+``key_fingerprint``, ``bind_warehouse`` (file level), ``bind_key`` and ``stored_fingerprint``
+(connection level); ``pseudonymiser`` combines them.
 """
 
 from __future__ import annotations
@@ -172,6 +173,24 @@ def _warehouse_state(pakhuis: Path) -> tuple[str | None, bool]:
     con = open_warehouse(pakhuis, create=False)
     try:
         return guarded(pakhuis, lambda: (stored_fingerprint(con), has_pseudonyms(con)))
+    finally:
+        con.close()
+
+
+def bind_warehouse(pakhuis: Path, sleutel: Path) -> str:
+    """Record the key file's fingerprint in the warehouse (made if missing), or check it.
+
+    For ``stuurdata init`` and scripts that prepare an installation: afterwards every load
+    and rotation on ``pakhuis`` accepts only this key. Returns the fingerprint; raises
+    ``KeyError_`` (Dutch) when the warehouse already belongs to another key.
+    """
+    from stuurdata.privacy.rotation import read_chain
+    from stuurdata.warehouse.load import connect
+
+    key = read_chain(Path(sleutel)).encoded()
+    con = connect(pakhuis)
+    try:
+        return bind_key(con, key, Path(pakhuis))
     finally:
         con.close()
 
