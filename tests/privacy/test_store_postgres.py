@@ -54,7 +54,8 @@ def test_purposes_projects_and_audit_on_postgresql(tmp_path, pg_url):
     ):
         pass
     rows = audit.records(pakhuis, url=pg_url)
-    assert [r.activiteit for r in rows[:3]] == ["doelwijziging", "doelwijziging", "projectwijziging"]
+    changes = ["doelwijziging", "doelwijziging", "projectwijziging"]
+    assert [r.activiteit for r in rows[:3]] == changes
     assert [r.resultaat for r in rows[3:]] == [audit.UITGEVOERD, audit.GEWEIGERD]
     assert audit.verify(pakhuis, url=pg_url).ok
 
