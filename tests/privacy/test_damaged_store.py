@@ -57,3 +57,15 @@ def test_every_command_on_a_damaged_store_gets_a_dutch_message(damaged, args):
 def test_the_library_raises_a_user_error(damaged):
     with pytest.raises(UserError, match="beheerbestand"):
         list_doelen(damaged)
+
+
+def test_a_store_emptied_to_zero_bytes_is_reported_through_the_anchor(tmp_path):
+    pakhuis = tmp_path / "p.duckdb"
+    for i in range(4):
+        audit.append(pakhuis, activiteit="berekenen", resultaat=audit.UITGEVOERD, actor=f"a{i}")
+    dispose_all()
+    store_path(pakhuis).write_bytes(b"")
+    result = audit.verify(pakhuis)
+    assert result.aantal == 0
+    assert any("record 4, dat ontbreekt" in p for p in result.problemen)
+    dispose_all()
