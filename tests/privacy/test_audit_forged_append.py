@@ -72,7 +72,7 @@ def test_a_count_that_does_not_match_is_caught(tmp_path):
     path = audit.anchor_path(pakhuis)
     anchor = json.loads(path.read_text())
     path.write_text(json.dumps({**anchor, "aantal": 2}))
-    assert any("het anker 2" in p for p in audit.verify(pakhuis).problemen)
+    assert audit.verify(pakhuis).problemen == ["het anker is onleesbaar"]
 
 
 def test_an_old_anchor_without_count_still_verifies(tmp_path):
@@ -98,3 +98,58 @@ def test_anchor_and_store_are_private(tmp_path):
     _fill(pakhuis, 1)
     for path in (audit.anchor_path(pakhuis), store_path(pakhuis)):
         assert path.stat().st_mode & 0o077 == 0
+
+
+def test_a_forged_record_stays_reported_after_stuurdata_appends_behind_it(tmp_path):
+    pakhuis = tmp_path / "p.duckdb"
+    _fill(pakhuis)
+    _forge(pakhuis)
+    _fill(pakhuis, 2)  # the chain is whole again from here on; the anchor remembers
+    problems = audit.verify(pakhuis).problemen
+    assert any(
+        p.startswith("eerder gezien") and "record 4, het anker bij record 3" in p for p in problems
+    )
+    _fill(pakhuis, 1)
+    assert not audit.verify(pakhuis).ok
+
+
+def test_a_crash_between_commit_and_anchor_is_no_false_alarm(tmp_path):
+    pakhuis = tmp_path / "p.duckdb"
+    _fill(pakhuis)
+    rows = audit.records(pakhuis)
+    # The anchor as written just before the commit of record 3: end 2, next 3.
+    audit.anchor_path(pakhuis).write_text(
+        json.dumps(
+            {
+                "volgnummer": 2,
+                "aantal": 2,
+                "hash": rows[1].hash,
+                "volgend": {"volgnummer": 3, "hash": rows[2].hash},
+            }
+        )
+    )
+    assert audit.verify(pakhuis).ok
+    _fill(pakhuis, 1)
+    assert audit.verify(pakhuis).ok
+
+
+def test_a_deleted_anchor_or_emptied_store_stays_reported(tmp_path):
+    pakhuis = tmp_path / "p.duckdb"
+    _fill(pakhuis)
+    audit.anchor_path(pakhuis).unlink()
+    _fill(pakhuis, 1)
+    assert any("ontbrak het anker" in p for p in audit.verify(pakhuis).problemen)
+
+
+def test_a_shared_store_only_checks_the_records_the_anchor_saw(tmp_path):
+    """A PostgreSQL store gets records from other machines, each with its own anchor."""
+    pakhuis = tmp_path / "p.duckdb"
+    _fill(pakhuis)
+    rows = audit.records(pakhuis)
+    _fill(pakhuis, 2)  # another machine's appends, as far as this anchor is concerned
+    audit.anchor_path(pakhuis).write_text(
+        json.dumps({"volgnummer": 3, "aantal": 3, "hash": rows[2].hash})
+    )
+    everything = audit.records(pakhuis)
+    assert audit._check_anchor(audit.anchor_path(pakhuis), everything, strict=False) == []
+    assert audit._check_anchor(audit.anchor_path(pakhuis), everything, strict=True)

@@ -10,9 +10,13 @@ record)``, so changing, deleting or reordering any record breaks the chain from 
 Deleting the *last* records leaves a valid shorter chain, and appending a forged record with
 a correctly computed hash leaves a valid longer one; to catch both, every append also writes
 the head (sequence number, number of records and hash of the last record) to an anchor file
-beside the warehouse (0600), and ``verify`` requires the chain to end exactly there. Whoever
-can rewrite both the store and the anchor can forge a history; only copying the head
-elsewhere (print it, mail it to the privacy officer) defends against that, which is what
+beside the warehouse (0600), and ``verify`` requires the chain to end exactly there. The
+anchor is written twice per append: before the commit it also names the record about to be
+committed (``volgend``), after it that record is the end, so a crash in between is no false
+alarm. An append that finds the chain not ending at the anchor keeps that finding in the
+anchor (``afwijkingen``), so a forged record stays reported after stuurdata appended behind
+it. Whoever can rewrite both the store and the anchor can forge a history; only copying the
+head elsewhere (print it, mail it to the privacy officer) defends against that, which is what
 ``head`` is for. A damaged or truncated store is reported by ``verify``, not raised.
 
 Completeness: the audit store (SQLite/PostgreSQL) and the warehouse (DuckDB) are two
@@ -41,7 +45,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from stuurdata.errors import UserError
-from stuurdata.privacy.store import audit_table, engine_for
+from stuurdata.privacy.store import audit_table, engine_for, store_url
 
 GENESIS = "0" * 64
 UITGEVOERD = "uitgevoerd"
@@ -138,7 +142,9 @@ def append(
         record.verwerking_id = verwerking_id
     engine = engine_for(pakhuis, url)
     anchor = anchor_path(pakhuis)
+    strict = _own_store(pakhuis, url)
     with _locked(anchor):
+        state = _read_anchor(anchor) if strict else _Anchor(None)
         for _attempt in range(20):
             try:
                 with engine.begin() as conn:
@@ -149,11 +155,15 @@ def append(
                         .order_by(audit_table.c.volgnummer.desc())
                         .limit(1)
                     ).first()
-                    record.volgnummer = (head[0] + 1) if head else 1
-                    record.vorige_hash = head[1] if head else GENESIS
+                    end = (int(head[0]), str(head[1])) if head else (0, GENESIS)
+                    record.volgnummer, record.vorige_hash = end[0] + 1, end[1]
                     row = asdict(record)
                     record.hash = row["hash"] = record_hash(row)
+                    notes = _deviations(state, end, record.volgnummer) if strict else ()
                     conn.execute(audit_table.insert().values(**row))
+                    # Written before the commit, naming the record as the next end: a crash
+                    # between commit and the final anchor is then no false alarm.
+                    _write_anchor(anchor, end, notes, (record.volgnummer, record.hash))
                 break
             except IntegrityError:
                 continue
@@ -161,7 +171,7 @@ def append(
             raise UserError(
                 "Het auditlog kon niet worden bijgewerkt (te veel gelijktijdige schrijvers)."
             )
-        _write_anchor(anchor, record.volgnummer, record.hash)
+        _write_anchor(anchor, (record.volgnummer, record.hash), notes)
     return record
 
 
@@ -187,11 +197,82 @@ def _locked(anchor: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _write_anchor(path: Path, volgnummer: int, digest: str) -> None:
+@dataclass
+class _Anchor:
+    """The anchor file: the chain's end, the end about to be committed, earlier findings."""
+
+    end: tuple[int, str] | None  # None: no anchor file (a new log)
+    volgend: tuple[int, str] | None = None
+    afwijkingen: tuple[str, ...] = ()
+    onleesbaar: bool = False
+
+    def ends(self) -> set[tuple[int, str]]:
+        """The chain ends that agree with the anchor."""
+        found = {self.end} if self.end else set()
+        return found | ({self.volgend} if self.volgend else set())
+
+
+def _own_store(pakhuis: Path, url: str | None) -> bool:
+    """Whether the store is this warehouse's own SQLite file (the anchor sees every append).
+
+    A shared PostgreSQL store gets records from other machines, each with its own anchor,
+    so there an anchor only vouches for the records it saw (see ``_check_anchor``).
+    """
+    return store_url(pakhuis, url).startswith("sqlite")
+
+
+def _read_anchor(path: Path) -> _Anchor:
+    if not path.exists():
+        return _Anchor(None)
+    try:
+        data = json.loads(path.read_text())
+        end = (int(data["volgnummer"]), str(data["hash"]))
+        if int(data.get("aantal", end[0])) != end[0]:
+            raise ValueError("aantal")
+        nxt = data.get("volgend")
+        volgend = (int(nxt["volgnummer"]), str(nxt["hash"])) if nxt else None
+        notes = tuple(str(n) for n in data.get("afwijkingen", ()))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return _Anchor(None, onleesbaar=True)
+    return _Anchor(end, volgend, notes)
+
+
+def _deviations(anchor: _Anchor, end: tuple[int, str], number: int) -> tuple[str, ...]:
+    """The anchor's findings plus one if the chain did not end where the anchor says.
+
+    Kept in every later anchor, so a record added outside stuurdata stays reported after
+    stuurdata appended behind it (the chain itself would look whole from then on).
+    """
+    at = f"bij het toevoegen van record {number}"
+    if anchor.onleesbaar:
+        note = f"{at} was het anker onleesbaar"
+    elif anchor.end is None:
+        note = f"{at} ontbrak het anker" if end[0] else ""
+    elif end not in anchor.ends():
+        note = (
+            f"{at} eindigde het log bij record {end[0]}, het anker bij record "
+            f"{anchor.end[0]}: buiten stuurdata om toegevoegd, gewijzigd of verwijderd"
+        )
+    else:
+        note = ""
+    return (*anchor.afwijkingen, note) if note else anchor.afwijkingen
+
+
+def _write_anchor(
+    path: Path,
+    end: tuple[int, str],
+    afwijkingen: tuple[str, ...],
+    volgend: tuple[int, str] | None = None,
+) -> None:
+    data: dict[str, object] = {"volgnummer": end[0], "aantal": end[0], "hash": end[1]}
+    if volgend:
+        data["volgend"] = {"volgnummer": volgend[0], "hash": volgend[1]}
+    if afwijkingen:
+        data["afwijkingen"] = list(afwijkingen)
     tmp = path.with_suffix(path.suffix + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
-        json.dump({"volgnummer": volgnummer, "aantal": volgnummer, "hash": digest}, fh)
+        json.dump(data, fh, ensure_ascii=False)
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
@@ -272,7 +353,7 @@ def verify(pakhuis: Path, *, url: str | None = None) -> Verification:
             problems.append(f"record {record.volgnummer}: de inhoud is gewijzigd")
         previous = record.hash
         expected += 1
-    problems.extend(_check_anchor(anchor_path(pakhuis), rows))
+    problems.extend(_check_anchor(anchor_path(pakhuis), rows, _own_store(pakhuis, url)))
     problems.extend(
         f"{gap.soort} {gap.verwerking_id} staat in het pakhuis maar heeft geen auditrecord "
         "(afgebroken na het vastleggen; de volgende verwerking herstelt dit)"
@@ -288,36 +369,39 @@ def _kind(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-def _check_anchor(path: Path, rows: list[AuditRecord]) -> list[str]:
-    if not path.exists():
+def _check_anchor(path: Path, rows: list[AuditRecord], strict: bool = True) -> list[str]:
+    """The chain must end at the anchor (``strict``), or only contain it (a shared store)."""
+    anchor = _read_anchor(path)
+    if anchor.onleesbaar:
+        return ["het anker is onleesbaar"]
+    if anchor.end is None:
         return (
             []
             if not rows
             else ["het anker ontbreekt: het einde van het log is niet te controleren"]
         )
-    try:
-        anchor = json.loads(path.read_text())
-        number, digest = int(anchor["volgnummer"]), str(anchor["hash"])
-        count = int(anchor.get("aantal", number))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return ["het anker is onleesbaar"]
+    problems = [f"eerder gezien: {note}" for note in anchor.afwijkingen]
+    last = (rows[-1].volgnummer, rows[-1].hash) if rows else (0, GENESIS)
+    if last in anchor.ends():
+        return problems
+    number, digest = anchor.end
+    if not strict:
+        rows = [r for r in rows if r.volgnummer <= number]
     by_number = {r.volgnummer: r for r in rows}
-    if number not in by_number:
-        return [
+    if number and number not in by_number:
+        problems.append(
             f"het anker wijst naar record {number}, dat ontbreekt (einde van het log verwijderd)"
-        ]
-    problems = []
-    if by_number[number].hash != digest:
+        )
+    elif number and by_number[number].hash != digest:
         problems.append(f"record {number} komt niet overeen met het anker")
     after = [r.volgnummer for r in rows if r.volgnummer > number]
     if after:
         problems.append(
             f"na record {number}, het laatste volgens het anker, staan nog {len(after)} "
-            f"record(s) ({', '.join(map(str, after[:5]))}): buiten stuurdata toegevoegd, of "
-            "stuurdata is afgebroken vlak na het schrijven"
+            f"record(s) ({', '.join(map(str, after[:5]))}): buiten stuurdata om toegevoegd"
         )
-    if len(rows) != count:
-        problems.append(f"het log telt {len(rows)} records, het anker {count}")
+    if len(rows) != number:
+        problems.append(f"het log telt {len(rows)} records, het anker {number}")
     return problems
 
 
