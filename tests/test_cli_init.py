@@ -50,7 +50,11 @@ def test_a_scripted_new_user_session_runs_without_a_refusal(gemeente, tmp_path):
         assert "Geweigerd" not in result.output
     assert (gemeente / "rapport.html").stat().st_size > 10_000
     # The installation's own store holds the purposes: no store beside the warehouse.
-    assert not list(gemeente.glob("*.beheer.sqlite"))
+    assert not list(gemeente.glob("*.beheer.sqlite")) and not list(
+        gemeente.glob("pakhuis.audit-anker")
+    )
+    assert (gemeente / "beheer.audit-anker").exists()
+    assert "in orde" in runner.invoke(app, ["audit", "controleer"]).output
     audit = runner.invoke(app, ["audit", "toon"])
     assert "inrichten" in audit.output and "inlezen" in audit.output
 

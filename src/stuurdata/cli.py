@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from stuurdata.cli_doel import DoelOptie, Pakhuis, onder_doel
+from stuurdata.cli_guard import GuardedGroup
 from stuurdata.cli_tabel import print_table
 from stuurdata.privacy.pseudonym import KeyError_
 
@@ -43,6 +44,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
+    cls=GuardedGroup,
 )
 console = Console()
 err = Console(stderr=True)
@@ -278,7 +280,7 @@ def inlezen(
     try:
         with onder_doel(pakhuis, doel, "inlezen") as v:
             _setup_log(pakhuis)
-            pseudo = pseudonymiser(sleutel)
+            pseudo = pseudonymiser(sleutel, pakhuis)
             with _progress() as bar:
                 result = load_sources(
                     paden,
@@ -287,6 +289,7 @@ def inlezen(
                     doel=v.doel.naam,
                     progress=_file_progress(bar, "Inlezen"),
                     bronnen=v.doel.bronnen,
+                    verwerking_id=v.verwerking_id,
                 )
             v.bronnen = sorted({f.bron for f in result.bestanden if f.geladen})
             v.personen = result.personen

@@ -6,6 +6,7 @@ adds them with ``register(app)``.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -317,12 +318,14 @@ def sleutel_roteer(*, pakhuis: Pakhuis, sleutel: Sleutel = None) -> None:
     from stuurdata.privacy.pseudonym import KeyError_
     from stuurdata.privacy.rotation import rotate
 
+    verwerking_id = uuid.uuid4().hex
     try:
-        result = rotate(pakhuis, key_path(sleutel))
+        result = rotate(pakhuis, key_path(sleutel), verwerking_id=verwerking_id)
     except KeyError_ as exc:
         raise _fail(str(exc)) from None
     audit.append(
         pakhuis,
+        verwerking_id=verwerking_id,
         activiteit="sleutelrotatie",
         resultaat=audit.UITGEVOERD,
         actor=current_actor(),

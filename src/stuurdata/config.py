@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import Field
 from pydantic_settings import (
     BaseSettings,
     InitSettingsSource,
@@ -118,8 +119,9 @@ class Settings(BaseSettings):
     # The purpose a command runs under when --doel is not given.
     doel: str | None = None
     # Disclosure control (CBS convention): suppress counts below this, round the rest.
-    onderdruk_onder: int = 10
-    afronden_op: int = 5
+    # At least 1: a bad value is refused with a Dutch message (errors.user_message).
+    onderdruk_onder: int = Field(default=10, ge=1)
+    afronden_op: int = Field(default=5, ge=1)
 
     @classmethod
     def settings_customise_sources(

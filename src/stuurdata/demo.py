@@ -60,10 +60,11 @@ def run_demo(
         lading = load_sources(
             [map / "synth" / "bronnen"],
             pakhuis,
-            pseudonymiser(sleutel),
+            pseudonymiser(sleutel, pakhuis),
             doel=doel.naam,
             progress=load_progress,
             bronnen=doel.bronnen,
+            verwerking_id=v.verwerking_id,
         )
         v.bronnen = sorted({f.bron for f in lading.bestanden if f.geladen})
         v.personen, v.uitvoer = lading.personen, str(pakhuis)

@@ -59,7 +59,7 @@ def create_installation(
     from stuurdata.privacy import audit
     from stuurdata.privacy.governance import current_actor
     from stuurdata.privacy.purposes import save_doel
-    from stuurdata.privacy.rotation import read_chain
+    from stuurdata.privacy.keys import bind_warehouse, create_key, key_fingerprint
 
     gemeentecode = gemeentecode.strip().upper()
     if not GEMEENTECODE.fullmatch(gemeentecode):
@@ -89,7 +89,7 @@ def create_installation(
         )
     folder.mkdir(parents=True, exist_ok=True)
     key_was_there = key.exists()
-    fingerprint = read_chain(key).fingerprint()
+    fingerprint = key_fingerprint(key) if key_was_there else create_key(key)
 
     doelen = {taak: s for taak, s in TAKEN.items() if s in sjablonen}
     if "standaard" not in doelen and sjablonen:
@@ -98,6 +98,7 @@ def create_installation(
         _toml(gemeentecode, gemeentenaam.strip(), key, fingerprint, doelen), encoding="utf-8"
     )
     inst = read_installation(folder)
+    bind_warehouse(inst.pakhuis, inst.sleutel)  # the warehouse knows its key from the start
     for sjabloon in sjablonen:
         save_doel(inst.pakhuis, template(sjabloon, gemeente=inst.gemeentenaam), url=inst.beheer_url)
     project = folder / PROJECT_BESTAND

@@ -11,8 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from stuurdata.privacy.bsn import is_valid_bsn, scrub
-from stuurdata.privacy.keys import key_path
-from stuurdata.privacy.pseudonym import KeyError_, Pseudonymiser, load_or_create_key
+from stuurdata.privacy.keys import create_key, fingerprint, key_path
+from stuurdata.privacy.pseudonym import KeyError_, Pseudonymiser
+from stuurdata.privacy.rotation import read_chain
 
 
 def test_pseudonym_is_truncated_hmac_sha256_of_prefixed_bsn():
@@ -31,17 +32,22 @@ def test_kinds_and_keys_give_different_pseudonyms():
 
 def test_key_file_is_created_private_and_reused(tmp_path):
     path = tmp_path / "config" / "sleutel.key"
-    key = load_or_create_key(path)
+    made = create_key(path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert load_or_create_key(path) == key
-    assert len(key) == 32
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    key = read_chain(path).base
+    assert len(key) == 32 and fingerprint(key) == made
+    with pytest.raises(KeyError_, match="bestaat al"):
+        create_key(path)
+    assert read_chain(path).base == key
 
 
 def test_bad_key_file_gives_dutch_error(tmp_path):
     path = tmp_path / "sleutel.key"
     path.write_text("geen sleutel")
+    path.chmod(0o600)
     with pytest.raises(KeyError_, match="geen geldige sleutel"):
-        load_or_create_key(path)
+        read_chain(path)
 
 
 def test_key_path_prefers_option_then_environment(tmp_path, monkeypatch):

@@ -54,7 +54,9 @@ def test_purposes_projects_and_audit_on_postgresql(tmp_path, pg_url):
     ):
         pass
     rows = audit.records(pakhuis, url=pg_url)
-    assert [r.resultaat for r in rows] == [audit.UITGEVOERD, audit.GEWEIGERD]
+    changes = ["doelwijziging", "doelwijziging", "projectwijziging"]
+    assert [r.activiteit for r in rows[:3]] == changes
+    assert [r.resultaat for r in rows[3:]] == [audit.UITGEVOERD, audit.GEWEIGERD]
     assert audit.verify(pakhuis, url=pg_url).ok
 
 

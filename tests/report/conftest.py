@@ -159,7 +159,9 @@ def make_warehouse(path: Path) -> Path:
         niveau = "wijk" if code.startswith("WK") else "buurt"
         con.execute("INSERT INTO gebied VALUES (?, ?, ?, 3)", [code, naam, niveau])
     con.executemany(
-        "INSERT INTO lading VALUES (?, 'run1', ?, ?, ?, ?, ?, ?, ?, 'sturing', 'test', ?, ?)",
+        "INSERT INTO lading (lading_id, run_id, bron, bestand, sha256, gelezen, geladen, "
+        "gequarantaineerd, dubbel, doel, wie, gestart, klaar) "
+        "VALUES (?, 'run1', ?, ?, ?, ?, ?, ?, ?, 'sturing', 'test', ?, ?)",
         [
             (1, "istandaarden", "in/a.zip", "a" * 64, 1200, 1180, 15, 5, *_times(2, 9)),
             (2, "istandaarden", "in/b.zip", "b" * 64, 300, 300, 0, 0, *_times(9, 9)),

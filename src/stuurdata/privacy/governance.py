@@ -13,6 +13,7 @@ import getpass
 import os
 import shlex
 import sys
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -52,7 +53,11 @@ class DoelGeweigerd(Exception):
 
 @dataclass
 class Verwerking:
-    """The running processing; the command fills in ``personen`` and ``uitvoer``."""
+    """The running processing; the command fills in ``personen`` and ``uitvoer``.
+
+    ``verwerking_id`` is the id its audit record will get: pass it to what the processing
+    writes (``load_sources(verwerking_id=...)``) so a missing record can be found later.
+    """
 
     doel: Doel
     activiteit: str
@@ -62,6 +67,7 @@ class Verwerking:
     personen: int | None = None
     uitvoer: str | None = None
     toelichting: str | None = None
+    verwerking_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
 def current_actor() -> str:
@@ -92,7 +98,8 @@ def verwerking(
     ``taak`` (``stuurdata init``); ``rol`` to ``STUURDATA_ROL``. Raises ``DoelGeweigerd``
     when no purpose is given, it does not exist, or the processing falls outside it; the
     refusal is logged, unless no management store exists yet (a refused first command
-    creates nothing).
+    creates nothing). First, records missing for earlier loads or rotations (a process
+    killed between its commit and its record) are recovered.
     """
     pakhuis = Path(pakhuis)
     who = actor or current_actor()
@@ -117,7 +124,11 @@ def verwerking(
             uitvoer=running.uitvoer if running else None,
             toelichting=toelichting,
             url=url,
+            verwerking_id=running.verwerking_id if running else None,
         )
+
+    if store:
+        audit.recover_missing(pakhuis, actor=who, url=url)
 
     def allows(d: Doel) -> bool:
         return not check(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from stuurdata.privacy.store import engine_for, project_table
 
@@ -89,8 +89,15 @@ class Project:
         return "\n".join(lines) + "\n"
 
 
-def save_project(pakhuis: Path, project: Project, *, url: str | None = None) -> None:
-    """Register a project (replacing one with the same name); its purposes must exist."""
+def save_project(
+    pakhuis: Path, project: Project, *, url: str | None = None, actor: str | None = None
+) -> None:
+    """Register a project (replacing one with the same name); its purposes must exist.
+
+    The project and a ``projectwijziging`` audit record are written in one transaction.
+    """
+    from stuurdata.privacy import audit
+    from stuurdata.privacy.governance import current_actor
     from stuurdata.privacy.purposes import get_doel
 
     unknown = [d for d in project.doelen if get_doel(pakhuis, d, url=url) is None]
@@ -104,9 +111,22 @@ def save_project(pakhuis: Path, project: Project, *, url: str | None = None) -> 
         "waarden": {k: vars(v) for k, v in project.waarden.items()},
         "aangemaakt": project.aangemaakt,
     }
-    with engine_for(pakhuis, url).begin() as conn:
+    existed = get_project(pakhuis, project.naam, url=url) is not None
+
+    def write(conn: Connection) -> None:
         conn.execute(project_table.delete().where(project_table.c.naam == project.naam))
         conn.execute(project_table.insert().values(**row))
+
+    audit.append(
+        pakhuis,
+        activiteit="projectwijziging",
+        resultaat=audit.UITGEVOERD,
+        actor=actor or current_actor(),
+        toelichting=f"project '{project.naam}' {'gewijzigd' if existed else 'nieuw'}; doelen: "
+        + ", ".join(project.doelen),
+        url=url,
+        within=write,
+    )
 
 
 def get_project(pakhuis: Path, naam: str, *, url: str | None = None) -> Project | None:

@@ -8,32 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
-import secrets
-from pathlib import Path
+
+from stuurdata.errors import UserError
 
 KEY_BYTES = 32
 
 
-class KeyError_(Exception):
-    """The key file is missing, unreadable or unsafe; the message is Dutch for the user."""
-
-
-def load_or_create_key(path: Path) -> bytes:
-    """Read the key, creating it with mode 0600 on first use."""
-    path = Path(path).expanduser()
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(KEY_BYTES) + "\n")
-    try:
-        key = bytes.fromhex(path.read_text().strip())
-    except (OSError, ValueError) as exc:
-        raise KeyError_(f"Sleutelbestand {path} is niet leesbaar of geen geldige sleutel.") from exc
-    if len(key) < 16:
-        raise KeyError_(f"Sleutelbestand {path} bevat een te korte sleutel.")
-    return key
+class KeyError_(UserError):
+    """The key file is missing, unreadable, unsafe or not the warehouse's; Dutch message."""
 
 
 class Pseudonymiser:

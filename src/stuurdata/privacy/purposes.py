@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from stuurdata.privacy.store import doel_table, engine_for
 
@@ -135,15 +135,74 @@ class Doel:
         )
 
 
-def save_doel(pakhuis: Path, doel: Doel, *, url: str | None = None) -> None:
-    """Register a purpose, or replace the one with the same name."""
+def save_doel(
+    pakhuis: Path, doel: Doel, *, url: str | None = None, actor: str | None = None
+) -> None:
+    """Register a purpose, or replace the one with the same name, with its audit record.
+
+    A purpose decides what every later processing may do (person-level output, sources,
+    detail), so a change is itself a processing to account for: the new purpose and a
+    ``doelwijziging`` record saying what changed are written in one store transaction.
+    """
+    from stuurdata.privacy import audit
+    from stuurdata.privacy.governance import current_actor
+
     row = asdict(doel)
     for key in ("bronnen", "betrokkenen", "activiteiten"):
         row[key] = list(row[key])
-    engine = engine_for(pakhuis, url)
-    with engine.begin() as conn:
+
+    def write(conn: Connection) -> None:
         conn.execute(doel_table.delete().where(doel_table.c.naam == doel.naam))
         conn.execute(doel_table.insert().values(**row))
+
+    audit.append(
+        pakhuis,
+        activiteit="doelwijziging",
+        resultaat=audit.UITGEVOERD,
+        actor=actor or current_actor(),
+        doel=doel.naam,
+        grondslag=doel.grondslag,
+        bronnen=doel.bronnen,
+        toelichting=describe_change(get_doel(pakhuis, doel.naam, url=url), doel),
+        url=url,
+        within=write,
+    )
+
+
+# Fields whose old and new values a change record shows; long texts are only named.
+_SHOWN = (
+    "grondslag_avg",
+    "bronnen",
+    "niveau",
+    "persoonsniveau",
+    "bewaartermijn_maanden",
+    "betrokkenen",
+    "activiteiten",
+)
+
+
+def describe_change(old: Doel | None, new: Doel) -> str:
+    """What a save changes, in Dutch, for the audit record (no person data in a purpose)."""
+    if old is None:
+        return f"nieuw doel. {new.samenvatting()}"
+    parts = []
+    for name in (f for f in asdict(new) if f != "aangemaakt"):
+        before, after = getattr(old, name), getattr(new, name)
+        if before == after:
+            continue
+        if name in _SHOWN:
+            parts.append(f"{name}: {_shown(before)} → {_shown(after)}")
+        else:
+            parts.append(f"{name} gewijzigd")
+    return "gewijzigd: " + "; ".join(parts) if parts else "opnieuw vastgelegd, ongewijzigd"
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, tuple):
+        return ", ".join(map(str, value))
+    return str(value)
 
 
 def get_doel(pakhuis: Path, naam: str, *, url: str | None = None) -> Doel | None:

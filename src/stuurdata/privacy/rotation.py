@@ -32,13 +32,19 @@ import os
 import secrets
 import struct
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-from stuurdata.privacy.pseudonym import KEY_BYTES, KeyError_, Pseudonymiser, load_or_create_key
+from stuurdata.privacy.keys import (
+    check_private,
+    mismatch_message,
+    record_fingerprint,
+    stored_fingerprint,
+)
+from stuurdata.privacy.pseudonym import KEY_BYTES, KeyError_, Pseudonymiser
+from stuurdata.warehouse.database import guarded, open_warehouse
 
 LINK_WORD = "herpseudonimisering"
 _MAGIC = b"stuurdata-keten-1\x00"
@@ -120,10 +126,17 @@ def pseudonymiser_from_key(key: bytes) -> Pseudonymiser:
 
 
 def read_chain(path: Path) -> KeyChain:
-    """The chain in a key file, created (0600) on first use like a plain key."""
+    """The chain in an existing key file (``keys.create_key`` makes one; never done here).
+
+    Refuses a missing, unreadable, malformed or group/other-readable file (``KeyError_``).
+    """
     path = Path(path).expanduser()
     if not path.exists():
-        return KeyChain(load_or_create_key(path))
+        raise KeyError_(
+            f"Sleutelbestand {path} ontbreekt. Geef de juiste sleutel op met --sleutel of "
+            "STUURDATA_SLEUTEL, of zet hem terug uit de back-up."
+        )
+    check_private(path)
     try:
         lines = [line.split() for line in path.read_text().splitlines() if line.strip()]
         base = bytes.fromhex(lines[0][0])
@@ -137,11 +150,6 @@ def read_chain(path: Path) -> KeyChain:
     if len(base) < 16:
         raise KeyError_(f"Sleutelbestand {path} bevat een te korte sleutel.")
     return KeyChain(base, tuple(links))
-
-
-def chain_pseudonymiser(path: Path) -> Pseudonymiser:
-    """The installation's pseudonymiser from a (possibly rotated) key file."""
-    return pseudonymiser_from_key(read_chain(path).encoded())
 
 
 def _write_private(path: Path, content: str) -> None:
@@ -167,26 +175,15 @@ def _pending(path: Path) -> Path:
     return path.with_name(path.name + ".nieuw")
 
 
-def _warehouse_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS sleutelversie (vingerafdruk VARCHAR NOT NULL, "
-        "sinds TIMESTAMP NOT NULL)"
-    )
-    row = con.execute(
-        "SELECT vingerafdruk FROM sleutelversie ORDER BY sinds DESC LIMIT 1"
-    ).fetchall()
-    return str(row[0][0]) if row else None
-
-
 def finish_pending(pakhuis: Path, sleutel: Path) -> None:
     """Complete or undo a rotation that was interrupted between its two steps."""
     pending = _pending(Path(sleutel))
     if not pending.exists():
         return
     new = read_chain(pending)
-    con = duckdb.connect(str(pakhuis))
+    con = open_warehouse(pakhuis, create=False)
     try:
-        committed = _warehouse_fingerprint(con) == new.fingerprint()
+        committed = guarded(pakhuis, lambda: stored_fingerprint(con)) == new.fingerprint()
     finally:
         con.close()
     if committed:
@@ -195,23 +192,25 @@ def finish_pending(pakhuis: Path, sleutel: Path) -> None:
         pending.unlink()
 
 
-def rotate(pakhuis: Path, sleutel: Path) -> RotationResult:
-    """Re-key every pseudonym in the warehouse in one transaction, then switch the key file."""
+def rotate(pakhuis: Path, sleutel: Path, *, verwerking_id: str | None = None) -> RotationResult:
+    """Re-key every pseudonym in the warehouse in one transaction, then switch the key file.
+
+    The old key must match the fingerprint stored in the warehouse (``keys``); a missing key
+    file or a missing warehouse is refused, never created. ``verwerking_id`` (the id of the
+    audit record the caller appends afterwards) is stored in the same transaction, so a
+    rotation whose record never got written is found (``privacy.audit.missing``).
+    """
     pakhuis, sleutel = Path(pakhuis), Path(sleutel).expanduser()
     finish_pending(pakhuis, sleutel)
     old = read_chain(sleutel)
     new = old.rotated()
     link = new.links[-1]
-    _write_private(_pending(sleutel), new.text())
-    con = duckdb.connect(str(pakhuis))
+    con = open_warehouse(pakhuis, create=False)
     try:
-        current = _warehouse_fingerprint(con)
+        current = guarded(pakhuis, lambda: stored_fingerprint(con))
         if current is not None and current != old.fingerprint():
-            _pending(sleutel).unlink()
-            raise KeyError_(
-                "Deze sleutel hoort niet bij dit pakhuis: de pseudoniemen zijn met een andere "
-                "sleutel gemaakt. Er is niets gewijzigd."
-            )
+            raise KeyError_(mismatch_message(pakhuis, sleutel, current, old.fingerprint()))
+        _write_private(_pending(sleutel), new.text())
         targets = con.execute(
             "SELECT table_name, column_name FROM information_schema.columns "
             "WHERE column_name IN ('persoon_id', 'huishouden_id') AND table_schema = 'main' "
@@ -233,7 +232,7 @@ def rotate(pakhuis: Path, sleutel: Path) -> RotationResult:
                 f'UPDATE "{table}" SET "{column}" = h.nieuw FROM herpseudo h '
                 f'WHERE "{table}"."{column}" = h.oud'
             )
-        con.execute("INSERT INTO sleutelversie VALUES (?, ?)", [new.fingerprint(), datetime.now()])
+        record_fingerprint(con, new.fingerprint(), verwerking_id)
         con.execute("COMMIT")
     except BaseException:
         with contextlib.suppress(duckdb.Error):

@@ -8,9 +8,10 @@ default, in a file beside the warehouse (``demo/pakhuis.duckdb`` ->
 ``--pakhuis`` option, and a PostgreSQL URL (``STUURDATA_BEHEER_URL``) for a shared one.
 
 All SQL goes through SQLAlchemy Core with bound parameters. The SQLite file is created with
-mode 0600 before SQLAlchemy opens it. The audit table gets database triggers that refuse
-UPDATE and DELETE: that stops accidents and casual edits; the hash chain in ``audit.py`` is
-what catches a determined editor who drops the triggers first.
+mode 0600 before SQLAlchemy opens it (its journal follows the process umask, which the CLI
+sets to 077). A damaged file raises a Dutch ``UserError`` naming it. The audit table gets
+database triggers that refuse UPDATE and DELETE: that stops accidents and casual edits; the
+hash chain in ``audit.py`` is what catches a determined editor who drops the triggers first.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ from sqlalchemy import (
     event,
     text,
 )
+from sqlalchemy.exc import DatabaseError
+
+from stuurdata.errors import store_error
 
 metadata = MetaData()
 
@@ -160,11 +164,19 @@ def _engine(url: str) -> Engine:
         # that reading the chain head and appending are one atomic step.
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
-    metadata.create_all(engine)
-    triggers = _SQLITE_TRIGGERS if engine.dialect.name == "sqlite" else _PG_TRIGGERS
-    with engine.begin() as conn:
-        for statement in triggers:
-            conn.execute(text(statement))
+    try:
+        metadata.create_all(engine)
+        triggers = _SQLITE_TRIGGERS if engine.dialect.name == "sqlite" else _PG_TRIGGERS
+        with engine.begin() as conn:
+            for statement in triggers:
+                conn.execute(text(statement))
+    except DatabaseError as exc:
+        engine.dispose()
+        where = engine.url.render_as_string(hide_password=True).removeprefix("sqlite:///")
+        found = store_error(where, exc)
+        if found is None:
+            raise
+        raise found from exc
     _ENGINES[url] = engine
     return engine
 

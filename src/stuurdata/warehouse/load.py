@@ -28,10 +28,12 @@ import duckdb
 import pyarrow as pa
 
 from stuurdata.privacy.bsn import scrub
+from stuurdata.privacy.keys import bind_key
 from stuurdata.privacy.pseudonym import Pseudonymiser
 from stuurdata.sources.files import count_sources, list_files
 from stuurdata.sources.records import Rejection, Row
 from stuurdata.warehouse import integrity, merge
+from stuurdata.warehouse.database import guarded, open_warehouse
 from stuurdata.warehouse.reading import ChunkRead, chunk_reader
 from stuurdata.warehouse.schema import create_all
 from stuurdata.warehouse.staging import Stager, arrow_schema
@@ -67,11 +69,16 @@ class LoadResult:
 
 
 def connect(pakhuis: Path) -> duckdb.DuckDBPyConnection:
-    """Open (or create) the warehouse file with all canonical tables present."""
-    pakhuis = Path(pakhuis)
-    pakhuis.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(pakhuis))
-    create_all(con)
+    """Open (or create, 0600) the warehouse file with all canonical tables present.
+
+    A locked or damaged file raises a Dutch ``UserError`` (``warehouse.database``).
+    """
+    con = open_warehouse(pakhuis)
+    try:
+        guarded(pakhuis, lambda: create_all(con))
+    except BaseException:
+        con.close()
+        raise
     return con
 
 
@@ -99,22 +106,31 @@ def load_sources(
     progress: Progress | None = None,
     workers: int | None = None,
     bronnen: Collection[str] | None = None,
+    verwerking_id: str | None = None,
 ) -> LoadResult:
     """Load files, folders and zip archives into the warehouse in one transaction.
 
     ``workers`` reader processes (default: ``STUURDATA_WERKERS`` or the number of cores).
     ``bronnen`` limits the source kinds (a purpose's sources): other files are quarantined
-    unread, with the reason.
+    unread, with the reason. The key (``pseudo``) must be the warehouse's: its fingerprint
+    is recorded on first use and a different key is refused before anything is read
+    (``privacy.keys.bind_key``). ``verwerking_id`` (the audit record's id, from
+    ``privacy.governance.Verwerking``) is stored with every ``lading`` row in the same
+    transaction, so a load whose record never got written is found later.
     """
     files = list_files(paths)
     total = count_sources(files)
     result = LoadResult(run_id=uuid.uuid4().hex)
     con = connect(pakhuis)
-    known = _known_clean_files(con)
-    con.close()
+    try:
+        bind_key(con, pseudo.key, Path(pakhuis))  # a wrong key would split every person
+        known = _known_clean_files(con)
+    finally:
+        con.close()
     allowed = frozenset(bronnen) if bronnen is not None else None
     with chunk_reader(files, pseudo.key, known, workers, allowed) as chunks:
-        _load(chunks, total, pakhuis, result, doel, wie or getpass.getuser(), progress)
+        who = wie or getpass.getuser()
+        _load(chunks, total, pakhuis, result, doel, who, progress, verwerking_id)
     return result
 
 
@@ -126,6 +142,7 @@ def _load(
     doel: str | None,
     wie: str,
     progress: Progress | None,
+    verwerking_id: str | None,
 ) -> None:
     con = connect(pakhuis)
     try:
@@ -159,7 +176,7 @@ def _load(
         result.personen = _persons_loaded(con)
         merge.merge_all(con)
         repeated = _write_quarantine(con, rejections)
-        _write_lading(con, counts, result, doel, wie, repeated)
+        _write_lading(con, counts, result, doel, wie, repeated, verwerking_id)
         con.execute("COMMIT")
     except BaseException:
         with contextlib.suppress(duckdb.Error):
@@ -230,6 +247,7 @@ def _write_lading(
     doel: str | None,
     wie: str,
     repeated: dict[int, int],
+    verwerking_id: str | None,
 ) -> None:
     """One lading row per file, with the counts SQL decided for its staged units; a
     repeated quarantine finding counts as a duplicate."""
@@ -266,6 +284,7 @@ def _write_lading(
                 "wie": wie,
                 "gestart": count.gestart,
                 "klaar": now,
+                "verwerking_id": verwerking_id,
             }
         )
         result.bestanden.append(count)

@@ -22,7 +22,9 @@ TABLES: dict[str, str] = {
         doel VARCHAR,
         wie VARCHAR,
         gestart TIMESTAMP NOT NULL,
-        klaar TIMESTAMP NOT NULL
+        -- verwerking_id: the id of the load's audit record (privacy.audit.missing)
+        klaar TIMESTAMP NOT NULL,
+        verwerking_id VARCHAR
     """,
     "quarantaine": """
         lading_id BIGINT NOT NULL,
