@@ -16,14 +16,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
-from pathlib import Path
 
 import pyarrow as pa
 
 from stuurdata.privacy.pseudonym import Pseudonymiser
 from stuurdata.privacy.rotation import pseudonymiser_from_key
 from stuurdata.sources.detect import UNKNOWN, detect, read_source
-from stuurdata.sources.files import iter_sources
+from stuurdata.sources.files import Listed, iter_sources
 from stuurdata.sources.records import Rejection, Unit
 from stuurdata.warehouse.staging import BatchBuilder
 
@@ -61,13 +60,23 @@ def _init(key: bytes, known: dict[str, int], allowed: frozenset[str] | None = No
     _state["allowed"] = allowed
 
 
-def _read_chunk(paths: Sequence[Path]) -> ChunkRead:
+def _read_chunk(paths: Sequence[Listed]) -> ChunkRead:
     pseudo: Pseudonymiser = _state["pseudo"]  # type: ignore[assignment]
     known: dict[str, int] = _state["known"]  # type: ignore[assignment]
     allowed: frozenset[str] | None = _state.get("allowed")  # type: ignore[assignment]
     builder = BatchBuilder()
     files: list[FileRead] = []
     for index, source in enumerate(iter_sources(paths)):
+        if source.error is not None:
+            files.append(
+                FileRead(
+                    source.name,
+                    source.sha256,
+                    UNKNOWN,
+                    rejections=[Rejection("bestand", "onleesbaar", source.error)],
+                )
+            )
+            continue
         kind = detect(source)
         read = FileRead(source.name, source.sha256, kind)
         files.append(read)
@@ -93,7 +102,7 @@ def _read_chunk(paths: Sequence[Path]) -> ChunkRead:
     return ChunkRead(files, builder.batches(), builder.units)
 
 
-def _chunks(paths: Sequence[Path]) -> Iterator[list[Path]]:
+def _chunks(paths: Sequence[Listed]) -> Iterator[list[Listed]]:
     it = iter(paths)
     while chunk := list(islice(it, _CHUNK)):
         yield chunk
@@ -106,7 +115,7 @@ def default_workers() -> int:
 
 @contextmanager
 def chunk_reader(
-    paths: Sequence[Path],
+    paths: Sequence[Listed],
     key: bytes,
     known: dict[str, int],
     workers: int | None = None,
