@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from stuurdata.sources.csvtable import decode, header_fields, rows
+from stuurdata.sources.csvtable import BadLine, decode, header_fields, rows
 from stuurdata.sources.records import Rejection, Row, SourceFile, Unit
 
 _CODE = {
@@ -31,7 +31,13 @@ def read_gebieden(file: SourceFile) -> Iterator[Unit | Rejection]:
     if text is None:
         yield Rejection("bestand", "onleesbaar", "Gebiedenbestand is geen UTF-8-tekst.")
         return
-    for line, row in rows(text):
+    for item in rows(text):
+        if isinstance(item, BadLine):
+            yield Rejection(
+                f"regel {item.line}", "gebied", f"Gebiedsregel afgekeurd: {item.reason}."
+            )
+            continue
+        line, row = item
         code, naam = row.get("gebiedscode", ""), row.get("naam", "")
         niveau = row.get("niveau", "").lower() or next(
             (k for k, rx in _CODE.items() if rx.fullmatch(code)), ""
@@ -41,8 +47,8 @@ def read_gebieden(file: SourceFile) -> Iterator[Unit | Rejection]:
             yield Rejection(
                 f"regel {line}",
                 "gebied",
-                f"Gebiedsregel afgekeurd: '{code}' is geen geldige CBS-code voor niveau "
-                f"'{niveau}' of de naam ontbreekt.",
+                "Gebiedsregel afgekeurd: geen geldige CBS-code voor het niveau (gemeente, "
+                "wijk of buurt) of de naam ontbreekt.",
             )
             continue
         row_out: Row = {"gebiedscode": code, "naam": naam, "niveau": niveau}
