@@ -11,6 +11,7 @@ import pytest
 
 from stuurdata.privacy.pseudonym import Pseudonymiser
 from stuurdata.sources.istandaarden import is_istandaarden, read_istandaarden
+from stuurdata.sources.istandaarden.extract import protect
 from stuurdata.sources.records import Rejection, SourceFile, Unit
 from stuurdata.warehouse.schema import columns
 
@@ -246,7 +247,14 @@ def test_wmo317_change_and_new_product_rows():
         ("JW320.xml", "RT321", "0200,9360", 0, "GM0384"),
         ("JW319.xml", "9003", None, 0, "GM0384"),
         ("WMO319.xml", "9003", None, 0, "GM0384"),
-        ("JW325.xml", "765432198", "0200,0611,9339,9340,9341,0200,9307,0200,0200", 3, "GM0384"),
+        # A nine-digit identification may be a BSN: stored as a keyed stand-in.
+        (
+            "JW325.xml",
+            protect("765432198", pseudo()),
+            "0200,0611,9339,9340,9341,0200,9307,0200,0200",
+            3,
+            "GM0384",
+        ),
     ],
 )
 def test_return_messages(name, retour, codes, regels, gemeente):
