@@ -4,6 +4,10 @@ Readers judge each record alone; only here can a record be compared with what is
 stored. Identity: a message by ``bericht_id``; a BRP residence period and an area by their
 full content (a corrected BRP row with the same start is an update, not a duplicate).
 
+A claim (323) is quarantined when any of its lines was claimed before (stored, or in an
+earlier message of this load) under another message identification: counting it again
+would double the declared cost.
+
 A start or stop message for an allocation the municipality never sent is quarantined, but
 only when the warehouse knows that municipality's allocations for that law at all:
 otherwise there is nothing to check against (a warehouse fed only with provider messages,
@@ -84,10 +88,49 @@ FROM unknown WHERE stg_status.unit_seq = unknown.unit_seq
 """
 
 
+# A claim line is one service for one period: the same ReferentieNummer, allocation, period
+# and debit/credit from the same provider is the same line, whatever message carries it.
+_LINE = (
+    "wet, gemeentecode, aanbieder, referentienummer, toewijzing_id, periode_begin, "
+    "periode_eind, teken"
+)
+_RESENT_CLAIMS = f"""
+WITH lines AS (
+    SELECT d.unit_seq, d.wet, d.gemeentecode, d.aanbieder, d.referentienummer, d.toewijzing_id,
+           d.periode_begin, d.periode_eind, sign(d.bedrag_cent) AS teken
+    FROM stg_declaratie d JOIN stg_status s USING (unit_seq) WHERE s.status = 'geladen'
+),
+stored AS (
+    SELECT DISTINCT wet, gemeentecode, aanbieder, referentienummer, toewijzing_id,
+           periode_begin, periode_eind, sign(bedrag_cent) AS teken
+    FROM declaratie
+),
+marked AS (
+    SELECT l.unit_seq,
+           st.wet IS NOT NULL
+           OR min(l.unit_seq) OVER (PARTITION BY {", ".join("l." + c for c in _LINE.split(", "))})
+              < l.unit_seq AS bekend
+    FROM lines l LEFT JOIN stored st USING ({_LINE})
+),
+per_unit AS (
+    SELECT unit_seq, count(*) AS n, count(*) FILTER (WHERE bekend) AS bekend
+    FROM marked GROUP BY unit_seq HAVING count(*) FILTER (WHERE bekend) > 0
+)
+UPDATE stg_status SET status = 'quarantaine',
+    reden = 'Declaratie bevat ' || CASE WHEN p.bekend = p.n THEN 'alleen prestaties'
+                                        ELSE p.bekend || ' van de ' || p.n || ' prestaties' END
+            || ' die al eerder zijn gedeclareerd (zelfde ReferentieNummer, toewijzing, periode '
+            || 'en debet/credit van deze aanbieder), onder een andere berichtidentificatie. '
+            || 'De declaratie is niet meegeteld; vraag de aanbieder om een correctie.'
+FROM per_unit p WHERE stg_status.unit_seq = p.unit_seq
+"""
+
+
 def classify_units(con: duckdb.DuckDBPyConnection) -> None:
     """Give every staged unit a status in ``stg_status``: geladen, dubbel or quarantaine."""
     con.execute(_CLASSIFY)
     con.execute(_UNKNOWN_ALLOCATION)
+    con.execute(_RESENT_CLAIMS)
 
 
 def rejected_units(con: duckdb.DuckDBPyConnection) -> list[Row]:
