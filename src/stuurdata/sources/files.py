@@ -123,8 +123,8 @@ def _open_zip(path: Path) -> zipfile.ZipFile | None:
 
 def is_zip(path: Path) -> bool:
     """A zip archive to unpack (cheap: the magic number first); Excel files are read whole."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return False
+    if path.suffix.lower() in (".xlsx", ".xlsm") or not path.is_file():
+        return False  # not is_file: a FIFO would block the open below
     try:
         with open(path, "rb") as fh:
             if fh.read(4) != b"PK\x03\x04":
@@ -175,7 +175,9 @@ def _os_reason(exc: OSError) -> str:
 def _read_file(path: Path) -> bytes | str:
     """The bytes of a plain file, or a Dutch reason why not (too large, unreadable)."""
     try:
-        with open(path, "rb") as fh:
+        # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with open(fd, "rb") as fh:
             if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
                 return "Geen gewoon bestand (een apparaat, pijp of socket); niet gelezen."
             data = fh.read(MAX_BYTES + 1)
