@@ -19,6 +19,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from stuurdata.privacy.bsn import scrub
+
 MAX_FIELD = 128 * 1024  # characters in one line; no legitimate record comes near
 _LINES = re.compile(r"\r\n|\r|\n")
 
@@ -100,7 +102,8 @@ def rows(text: str) -> Iterator[tuple[int, dict[str, str]] | BadLine]:
         header = [h.strip().lower() for h in parsed]
         twice = sorted({h for h in header if h and header.count(h) > 1})
         if twice:
-            problem = "kolom " + ", ".join(twice) + " staat meer dan één keer in de kopregel"
+            names = scrub(", ".join(twice))
+            problem = f"kolom {names} staat meer dan één keer in de kopregel"
     seen = False
     for number, line in enumerate(lines[1:], start=2):
         if not line.strip():

@@ -353,7 +353,8 @@ def _table_rows(data: bytes) -> Iterator[tuple[int, dict[str, object]] | BadLine
                 continue
             if twice:
                 yield BadLine(
-                    number, f"kolom {', '.join(twice)} staat meer dan één keer in de kopregel"
+                    number,
+                    scrub(f"kolom {', '.join(twice)} staat meer dan één keer in de kopregel"),
                 )
                 continue
             row: dict[str, object] = {h: v for h, v in zip(header, values, strict=False) if h}

@@ -110,7 +110,10 @@ def is_istandaarden(data: bytes) -> bool:
     prefix = name.split(b":")[0] if b":" in name else None
     attribute = b"xmlns:" + prefix if prefix else b"xmlns"
     declared = re.search(re.escape(attribute) + rb"""\s*=\s*["']([^"']+)["']""", attributes)
-    return declared is not None and MESSAGE_NAMESPACE.match(declared.group(1).decode()) is not None
+    return (
+        declared is not None
+        and MESSAGE_NAMESPACE.match(declared.group(1).decode("utf-8", "replace")) is not None
+    )
 
 
 def _bericht_id(spec: MessageSpec, header: Header, pseudo: Pseudonymiser) -> str | None:
