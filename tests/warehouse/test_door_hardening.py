@@ -493,3 +493,55 @@ def test_no_bsn_in_any_quarantine_text_of_the_examples(tmp_path, pseudo):
     load([BERICHTEN], tmp_path, pseudo)
     for row in query(tmp_path, "SELECT * FROM quarantaine"):
         assert not elfproef_numbers(repr(row).encode())
+
+
+# -- the scan: nothing a hostile inbox carries ends up in what loading writes -----------------
+
+
+def test_scan_of_everything_written_finds_no_bsn_and_no_file_name(tmp_path, pseudo):
+    bsns = test_bsns(4)
+    forms = [
+        f(b)
+        for b in bsns
+        for f in (
+            lambda b: b,
+            lambda b: f"{b[:3]}.{b[3:6]}.{b[6:]}",
+            lambda b: f"{b[:3]} {b[3:6]} {b[6:]}",
+        )
+    ]
+    inbox = tmp_path / f"inbox_{bsns[0]}"
+    inbox.mkdir()
+    (inbox / f"client_{bsns[0]}.xml").write_bytes(
+        message("WMO301.xml", {">123456789012<": f">{forms[1]}<"})
+    )
+    (inbox / f"Jansen, Piet {bsns[1]}.xml").write_bytes(
+        message("WMO305.xml", {">65656055<": f">{bsns[1]}<", ">0363<": f">{forms[5]}<"})
+    )
+    (inbox / f"{bsns[2]}.csv").write_text(
+        "\n".join(
+            [
+                BRP_HEADER,
+                brp_line(bsns[2]),
+                f'{bsns[3]};"1952-03-14;V;GM9901;WK990101;BU99010101;1234AB;1;H1;1990-01-01;;',
+                brp_line(forms[10], n=3),
+                brp_line(bsns[3], van="2099-01-01", n=4),
+            ]
+        )
+        + "\n"
+    )
+    write_zip(inbox / f"Jansen_{bsns[3]}.zip", [(f"{bsns[3]}.xml", message("WMO323.xml"))])
+    pakhuis = tmp_path / "p.duckdb"
+    result = load_sources([inbox], pakhuis, pseudo, workers=1)
+    assert accounting_holds(result)
+    con = connect(pakhuis)
+    try:
+        con.execute("CHECKPOINT")
+        tables = [r[0] for r in con.execute("SHOW TABLES").fetchall()]
+        dump = repr([con.execute(f"SELECT * FROM {t}").fetchall() for t in tables])
+    finally:
+        con.close()
+    raw = pakhuis.read_bytes().decode("latin-1")
+    for text in (dump, raw):
+        for secret in [*forms, "Jansen", "client_", "inbox_"]:
+            assert secret not in text, secret
+    assert not elfproef_numbers(dump.encode())
