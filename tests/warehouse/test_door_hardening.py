@@ -545,3 +545,26 @@ def test_scan_of_everything_written_finds_no_bsn_and_no_file_name(tmp_path, pseu
         for secret in [*forms, "Jansen", "client_", "inbox_"]:
             assert secret not in text, secret
     assert not elfproef_numbers(dump.encode())
+
+
+def test_crashes_a_reader_failure_quarantines_only_that_file(tmp_path, pseudo, monkeypatch):
+    # No known input makes a reader fail any more; the safety net is tested with a reader
+    # that fails half-way, after yielding a unit (which must then not be loaded).
+    from stuurdata.sources import brp, detect
+
+    def failing(file, pseudo):  # type: ignore[no-untyped-def]
+        yield from list(brp.read_brp(file, pseudo))[:1]
+        raise OverflowError("1952-03-14")
+
+    monkeypatch.setattr(detect, "read_brp", failing)
+    _, text = brp_extract(3)
+    (tmp_path / "brp.csv").write_text(text)
+    (tmp_path / "301.xml").write_bytes(message("WMO301.xml"))
+    result = load([tmp_path / "brp.csv", tmp_path / "301.xml"], tmp_path, pseudo)
+    assert [(f.gelezen, f.geladen, f.gequarantaineerd) for f in result.bestanden] == [
+        (1, 0, 1),
+        (1, 1, 0),
+    ]
+    ((_, _, melding),) = quarantine(tmp_path)
+    assert "OverflowError" in melding and "1952" not in melding
+    assert query(tmp_path, "SELECT count(*) FROM verblijf") == [(0,)]

@@ -93,13 +93,34 @@ def _read_chunk(paths: Sequence[Listed]) -> ChunkRead:
                 )
             )
             continue
-        for item in read_source(kind, source, pseudo):
-            if isinstance(item, Unit):
-                builder.add(item, index, source.name)
-                read.units += 1
-            else:
-                read.rejections.append(item)
+        units: list[Unit] = []
+        rejections: list[Rejection] = []
+        try:
+            for item in read_source(kind, source, pseudo):
+                if isinstance(item, Unit):
+                    units.append(item)
+                else:
+                    rejections.append(item)
+        except Exception as exc:  # a reader bug must not abort the other files of the load
+            units, rejections = [], [_crashed(exc)]
+        for unit in units:
+            builder.add(unit, index, source.name)
+        read.units = len(units)
+        read.rejections.extend(rejections)
     return ChunkRead(files, builder.batches(), builder.units)
+
+
+def _crashed(exc: Exception) -> Rejection:
+    """The whole file to quarantine when its reader failed unexpectedly.
+
+    Only the kind of error is named: an exception's text may quote the file's contents.
+    """
+    return Rejection(
+        "bestand",
+        "onleesbaar",
+        f"Bestand kon niet worden verwerkt door een fout in stuurdata ({type(exc).__name__}); "
+        "meld dit aan de beheerder. De rest van de lading gaat door.",
+    )
 
 
 def _chunks(paths: Sequence[Listed]) -> Iterator[list[Listed]]:
