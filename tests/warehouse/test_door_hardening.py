@@ -14,9 +14,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from quality.kwaliteit_data import new_warehouse, toewijzing, window
+from stuurdata.cli import app
 from stuurdata.privacy.bsn import is_valid_bsn, scrub
+from stuurdata.privacy.governance import ensure_demo_purpose
 from stuurdata.privacy.pseudonym import Pseudonymiser
 from stuurdata.quality import run_monitor
 from stuurdata.quality.export import write_xlsx
@@ -530,18 +533,26 @@ def test_scan_of_everything_written_finds_no_bsn_and_no_file_name(tmp_path, pseu
         + "\n"
     )
     write_zip(inbox / f"Jansen_{bsns[3]}.zip", [(f"{bsns[3]}.xml", message("WMO323.xml"))])
-    pakhuis = tmp_path / "p.duckdb"
-    result = load_sources([inbox], pakhuis, pseudo, workers=1)
-    assert accounting_holds(result)
+    # Through the command line, so its output, log and management store are scanned too.
+    work = tmp_path / "werk"
+    work.mkdir()
+    pakhuis = work / "p.duckdb"
+    ensure_demo_purpose(pakhuis)
+    args = ["inlezen", str(inbox), "--pakhuis", str(pakhuis), "--doel", "demo"]
+    cli = CliRunner().invoke(app, [*args, "--sleutel", str(tmp_path / "sleutel.key")])
+    assert cli.exit_code == 0, cli.output
+    assert "in quarantaine" in cli.output
     con = connect(pakhuis)
     try:
         con.execute("CHECKPOINT")
         tables = [r[0] for r in con.execute("SHOW TABLES").fetchall()]
         dump = repr([con.execute(f"SELECT * FROM {t}").fetchall() for t in tables])
+        assert con.execute("SELECT sum(gelezen) FROM lading").fetchall() == [(7,)]
     finally:
         con.close()
-    raw = pakhuis.read_bytes().decode("latin-1")
-    for text in (dump, raw):
+    written = [p.read_bytes().decode("latin-1") for p in sorted(work.iterdir()) if p.is_file()]
+    assert len(written) >= 3  # warehouse, log, management store
+    for text in (dump, cli.output, *written):
         for secret in [*forms, "Jansen", "client_", "inbox_"]:
             assert secret not in text, secret
     assert not elfproef_numbers(dump.encode())
