@@ -8,6 +8,7 @@ and nothing leaks.
 from __future__ import annotations
 
 import os
+import random
 import struct
 import zipfile
 from datetime import date
@@ -429,14 +430,32 @@ def test_crashes_zip_bomb_is_refused_by_size_and_by_ratio(tmp_path, pseudo, monk
     monkeypatch.setattr(files, "MAX_BYTES", 4 << 20)
     bomb = write_zip(
         tmp_path / "bom.zip",
-        [("a.xml", b" " * (8 << 20)), ("b.xml", b"x" * (2 << 20))],
+        [("a.xml", random.Random(1).randbytes(5 << 20)), ("b.xml", b"x" * (2 << 20))],
         compression=zipfile.ZIP_DEFLATED,
     )
     result = load([bomb], tmp_path, pseudo)
     assert result.totaal("gelezen") == 2 and result.totaal("gequarantaineerd") == 2
     meldingen = " ".join(m for _, _, m in quarantine(tmp_path))
-    assert "meer dan 4 MB" in meldingen and "1000 keer" in meldingen
+    assert "meer dan 4 MB" in meldingen and f"{files.MAX_RATIO} keer" in meldingen
     assert "zip-bom" in meldingen
+
+
+def test_crashes_archive_total_and_excel_bomb_are_refused(tmp_path, pseudo, monkeypatch):
+    monkeypatch.setattr(files, "MAX_BYTES", 1 << 20)
+    monkeypatch.setattr(files, "MAX_ARCHIVE", 2)
+    noise = random.Random(1)
+    archive = write_zip(
+        tmp_path / "veel.zip", [(f"{i}.bin", noise.randbytes(900_000)) for i in range(4)]
+    )
+    excel = tmp_path / "export.xlsx"
+    with zipfile.ZipFile(excel, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/worksheets/sheet1.xml", " " * (4 << 20))
+    result = load([archive, excel], tmp_path, pseudo)
+    assert result.totaal("gelezen") == 5 and result.totaal("gequarantaineerd") == 5
+    meldingen = [m for _, _, m in quarantine(tmp_path)]
+    assert sum("in totaal" in m for m in meldingen) == 1
+    assert any("Excel" in m and "zip-bom" in m for m in meldingen)
 
 
 def test_crashes_dangling_link_removed_file_and_fifo_are_quarantined(tmp_path, pseudo):

@@ -15,7 +15,13 @@ from stuurdata.privacy.pseudonym import Pseudonymiser
 from stuurdata.sources.brp import is_brp, read_brp
 from stuurdata.sources.gebieden import is_gebieden, read_gebieden
 from stuurdata.sources.istandaarden import is_istandaarden, read_istandaarden
-from stuurdata.sources.mapped import is_mapped, read_mapped
+from stuurdata.sources.mapped import (
+    MappingError,
+    check_unpacked_size,
+    is_mapped,
+    is_xlsx,
+    read_mapped,
+)
 from stuurdata.sources.records import Rejection, SourceFile, Unit
 
 UNKNOWN = "onbekend"
@@ -70,6 +76,12 @@ def _unknown_reason(data: bytes) -> str:
         )
     if not data:
         return "Bestand is leeg."
+    if is_xlsx(data):
+        try:
+            check_unpacked_size(data)
+        except MappingError as exc:
+            return str(exc)
+        return "Excel-bestand waarvan de kopregel bij geen koppelbestand past."
     return (
         "Onbekend bestandsformaat: geen iWmo/iJw-bericht, BRP-extract, "
         "suite-export met koppelbestand of gebiedenlijst."

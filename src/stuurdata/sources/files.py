@@ -13,7 +13,9 @@ Three rules make this the door's first line:
   followed: links can loop or point outside the inbox) is reported the same way.
 * **Bounded reading.** A file or zip member larger than ``MAX_BYTES``, or a member that
   expands more than ``MAX_RATIO`` times its compressed size, is refused after reading at
-  most ``MAX_BYTES + 1`` bytes: a small zip cannot fill the memory.
+  most ``MAX_BYTES + 1`` bytes, and an archive stops unpacking after ``MAX_ARCHIVE`` times
+  ``MAX_BYTES`` in total (its further members are refused): a small zip cannot fill the
+  memory or keep the load busy for hours.
 * **No file name is kept.** A name like ``client_999901825.xml`` or ``Jansen, Piet
   1952-03-14.xml`` is personal data. ``SourceFile.name`` is the first 16 hex characters of
   the file's sha256 plus a plain extension (``3fa2c9d01b7e44a1.xml``), for a zip member
@@ -34,8 +36,11 @@ from pathlib import Path
 
 from stuurdata.sources.records import SourceFile
 
-MAX_BYTES = 1 << 30  # 1 GiB per file or zip member
-MAX_RATIO = 1000  # uncompressed / compressed size of a zip member
+# Real exports stay far below these: a BRP extract of a large city is ~100 MB, and XML or
+# CSV compresses 5-30 times. A zip bomb expands 1000 times or more.
+MAX_BYTES = 512 << 20  # per file or zip member
+MAX_RATIO = 200  # uncompressed / compressed size of a zip member
+MAX_ARCHIVE = 4  # an archive unpacks to at most this many times MAX_BYTES in total
 _RATIO_FLOOR = 1 << 20  # small members may compress extremely well (a 200 kB empty list)
 _CHUNK = 1 << 20
 _EXTENSION = re.compile(r"\.[a-z0-9]{1,5}")
@@ -260,8 +265,16 @@ def _zip_sources(path: Path, zf: zipfile.ZipFile) -> Iterator[SourceFile]:
     members = _members(zf)
     if not members:
         yield _failed(archive, "Zip-archief bevat geen bestanden.")
+    unpacked = 0
     for position, info in members:
-        data = _read_member(zf, info)
+        if unpacked > MAX_ARCHIVE * MAX_BYTES:
+            data: bytes | str = (
+                f"Zip-archief pakt in totaal uit tot meer dan {MAX_ARCHIVE * MAX_BYTES >> 20} MB "
+                "(mogelijk een zip-bom); dit onderdeel is niet gelezen."
+            )
+        else:
+            data = _read_member(zf, info)
+            unpacked += len(data) if isinstance(data, bytes) else 0
         if isinstance(data, str):
             yield _failed(f"{archive}!onderdeel-{position}{safe_name('', info.filename)}", data)
         else:

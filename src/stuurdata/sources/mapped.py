@@ -37,8 +37,8 @@ from pydantic import (
 
 from stuurdata.privacy.bsn import is_valid_bsn, scrub
 from stuurdata.privacy.pseudonym import Pseudonymiser
+from stuurdata.sources import files
 from stuurdata.sources.csvtable import BadLine, decode, header_fields, rows
-from stuurdata.sources.files import MAX_BYTES, MAX_RATIO
 from stuurdata.sources.records import Rejection, Row, SourceFile, Unit
 
 MAPPINGS_DIR = Path(__file__).parent / "mappings"
@@ -160,7 +160,7 @@ def _xlsx_rows(data: bytes) -> list[list[object]]:
     """The cell values of the first sheet; a broken workbook raises ``MappingError``."""
     from openpyxl import load_workbook
 
-    _check_unpacked_size(data)
+    check_unpacked_size(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
@@ -171,7 +171,7 @@ def _xlsx_rows(data: bytes) -> list[list[object]]:
         raise MappingError(f"Excel-bestand is niet te lezen ({type(exc).__name__}).") from exc
 
 
-def _check_unpacked_size(data: bytes) -> None:
+def check_unpacked_size(data: bytes) -> None:
     """Refuse a workbook whose parts unpack beyond the door's limits (a zip bomb)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -179,7 +179,7 @@ def _check_unpacked_size(data: bytes) -> None:
             packed = sum(i.compress_size for i in zf.infolist())
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise MappingError("Excel-bestand is niet te lezen (beschadigd zip-archief).") from None
-    if total > MAX_BYTES or total > max(packed * MAX_RATIO, 1 << 20):
+    if total > files.MAX_BYTES or total > max(packed * files.MAX_RATIO, 1 << 20):
         raise MappingError(
             "Excel-bestand pakt uit tot een onmogelijke grootte (mogelijk een zip-bom); "
             "niet gelezen."

@@ -131,7 +131,7 @@ def read_istandaarden(file: SourceFile, pseudo: Pseudonymiser) -> Iterator[Unit 
 
 
 def _read(file: SourceFile, pseudo: Pseudonymiser) -> Unit | Rejection:
-    if _DOCTYPE.search(file.data) is not None:
+    if b"<!" in file.data and _DOCTYPE.search(file.data) is not None:
         return Rejection(
             position="bestand",
             kind="onleesbaar",
