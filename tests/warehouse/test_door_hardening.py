@@ -310,6 +310,17 @@ def test_point8_bsn_as_message_identification_is_not_stored(tmp_path, pseudo):
     assert again.totaal("dubbel") == 1
 
 
+def test_point8_xsd_errors_never_quote_personal_values(tmp_path, pseudo):
+    born = tmp_path / "born.xml"
+    born.write_bytes(message("WMO301.xml", {"<iwmo:Datum>": "<iwmo:Datum>1952-02-30x"}))
+    house = tmp_path / "house.xml"
+    house.write_bytes(message("WMO301.xml", {"<iwmo:Huisnummer>": "<iwmo:Huisnummer>1234567"}))
+    load([born, house], tmp_path, pseudo)
+    meldingen = [m for _, _, m in quarantine(tmp_path)]
+    assert len(meldingen) == 2 and all("'***'" in m for m in meldingen)
+    assert not any("1952" in m or "1234567" in m for m in meldingen)
+
+
 def test_point8_formatted_bsns_in_error_texts_are_masked():
     for text in ("999.901.825", "999 901 825", "999-901-825", "999901825"):
         assert scrub(f"waarde {text} fout") == "waarde ********* fout"
