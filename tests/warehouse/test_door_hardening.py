@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from typer.testing import CliRunner
 
 from quality.kwaliteit_data import new_warehouse, toewijzing, window
@@ -25,6 +26,7 @@ from stuurdata.privacy.pseudonym import Pseudonymiser
 from stuurdata.quality import run_monitor
 from stuurdata.quality.export import write_xlsx
 from stuurdata.sources import files
+from stuurdata.sources.istandaarden import reader
 from stuurdata.warehouse.load import LoadResult, connect, load_sources
 from warehouse.door_inputs import (
     BRP_HEADER,
@@ -395,6 +397,11 @@ def test_point12_doctype_is_refused_before_parsing_even_towards_a_fifo(tmp_path,
     assert sum("DOCTYPE" in m for m in meldingen) == 4
     assert any("tekenset" in m for m in meldingen)
     assert any("pijp" in m for m in meldingen)
+    # Second layer: the parser itself, given such a DOCTYPE, reads neither file nor FIFO.
+    for target in ("/etc/passwd", str(fifo)):
+        doc = f'<!DOCTYPE x [<!ENTITY e SYSTEM "file://{target}">]><x>&e;</x>'.encode()
+        parsed = etree.fromstring(doc, reader._PARSER)
+        assert etree.tostring(parsed) == b"<x>&e;</x>"
 
 
 # -- Crashes: each bad file is quarantined and the load goes on -------------------------------
