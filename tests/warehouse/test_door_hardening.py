@@ -616,3 +616,17 @@ def test_crashes_a_reader_failure_quarantines_only_that_file(tmp_path, pseudo, m
     ((_, _, melding),) = quarantine(tmp_path)
     assert "OverflowError" in melding and "1952" not in melding
     assert query(tmp_path, "SELECT count(*) FROM verblijf") == [(0,)]
+
+
+def test_point9_a_stored_name_leads_back_to_the_file(tmp_path, pseudo):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "Jansen.xml").write_bytes(b"<kapot")
+    write_zip(inbox / "maart.zip", [("a/Pietersen.xml", message("WMO301.xml"))])
+    result = load([inbox], tmp_path, pseudo)
+    stored = sorted(f.bestand for f in result.bestanden)
+    found = [files.locate(name, [inbox]) for name in stored]
+    assert sorted(map(tuple, found)) == [
+        (str(inbox / "Jansen.xml"),),
+        (f"{inbox / 'maart.zip'}!a/Pietersen.xml",),
+    ]

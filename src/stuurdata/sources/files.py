@@ -281,3 +281,28 @@ def _zip_sources(path: Path, zf: zipfile.ZipFile) -> Iterator[SourceFile]:
             source = _source(info.filename, data)
             source.name = f"{archive}!{source.name}"
             yield source
+
+
+def locate(stored: str, paths: Iterable[Path]) -> list[str]:
+    """The original files behind a stored name (``3fa2c9d01b7e44a1.xml``, or
+    ``archive!member``), searched below ``paths``: for a data steward who must open a
+    quarantined file. Runs on the steward's own machine; nothing is stored or logged.
+    """
+    archive, _, member = stored.partition("!")
+    wanted = archive.split(".")[0]
+    found: list[str] = []
+    for entry in list_files(paths):
+        if entry.problem is not None or _archive_name(entry.path).split(".")[0] != wanted:
+            continue
+        if not member:
+            found.append(str(entry.path))
+            continue
+        zf = _open_zip(entry.path)
+        if zf is None:
+            continue
+        with zf:
+            for _, info in _members(zf):
+                data = _read_member(zf, info)
+                if isinstance(data, bytes) and _source(info.filename, data).name == member:
+                    found.append(f"{entry.path}!{info.filename}")
+    return found
