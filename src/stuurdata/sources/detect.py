@@ -58,10 +58,11 @@ def _encoding(data: bytes) -> str | None:
         if data.startswith(bom):
             return name
     head = data[:64]
-    if len(head) >= 4 and (
-        head[0::2].count(0) > len(head) // 4 or head[1::2].count(0) > len(head) // 4
-    ):
-        return "UTF-16 of UTF-32"
+    head = head[: len(head) // 2 * 2]
+    for zeros, text in ((head[0::2], head[1::2]), (head[1::2], head[0::2])):
+        # UTF-16 without a BOM: every other byte zero, the others printable ASCII.
+        if len(head) >= 8 and not any(zeros) and all(9 <= b < 127 for b in text):
+            return "UTF-16"
     if head.startswith(b"\x4c\x6f\xa7\x94"):  # "<?xm" in EBCDIC
         return "EBCDIC"
     return None
