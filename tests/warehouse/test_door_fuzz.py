@@ -14,7 +14,8 @@ Properties, for every generated input:
   one source file; a load has read = loaded + quarantined + duplicate per file;
 * every rejection has a reason, and no reason carries a BSN-shaped number.
 
-Example counts per CI run (``FUZZ_SCALE=10`` runs ten times as many): XML 1500, CSV 1500,
+Example counts per CI run (``FUZZ_SCALE=10`` runs ten times as many): XML 1500, CSV 1500
+(BRP extracts and suite exports),
 XLSX 150, zip 400, whole loads 30.
 """
 
@@ -165,11 +166,23 @@ def test_fuzz_xml_gives_exactly_one_record_with_a_reason(data: bytes) -> None:
 
 # -- CSV ---------------------------------------------------------------------------------------
 
+PW_COLUMNS = [
+    "Burgerservicenummer",
+    "Gemeente",
+    "Uitkeringssoort",
+    "Ingangsdatum",
+    "Einddatum",
+    "Netto bedrag per maand",
+]
+
 
 @st.composite
 def hostile_csv(draw: st.DrawFn) -> str:
     bsns = draw(st.lists(st.sampled_from(BSNS), min_size=1, max_size=8))
-    lines = [BRP_HEADER, *(brp_line(b, n=i) for i, b in enumerate(bsns, 1))]
+    if draw(st.booleans()):
+        lines = [BRP_HEADER, *(brp_line(b, n=i) for i, b in enumerate(bsns, 1))]
+    else:  # a suite export read through a column mapping
+        lines = [";".join(PW_COLUMNS), *(f"{b};GM9901;ALG;01-02-2025;;900,00" for b in bsns)]
     for _ in range(draw(st.integers(0, 6))):
         row = draw(st.integers(0, len(lines) - 1))
         fields = lines[row].split(";")
@@ -191,7 +204,7 @@ def test_fuzz_csv_every_row_with_content_is_one_record_on_its_line(text: str) ->
     positions = [item.position for item in items]
     file_level = len(items) == 1 and not positions[0].startswith("regel ")
     header_level = len(items) == 1 and positions[0] == "regel 1 (kopregel)"
-    if file_level or header_level or detect(SourceFile("x", data, "")) != "brp":
+    if file_level or header_level or detect(SourceFile("x", data, "")) not in ("brp", "suite"):
         assert len(items) >= 1
         return
     lines = _LINES.split(data.decode("utf-8-sig", "replace"))
@@ -207,14 +220,6 @@ def _has_content(line: str) -> bool:
 
 # -- XLSX --------------------------------------------------------------------------------------
 
-PW_COLUMNS = [
-    "Burgerservicenummer",
-    "Gemeente",
-    "Uitkeringssoort",
-    "Ingangsdatum",
-    "Einddatum",
-    "Netto bedrag per maand",
-]
 CELL = st.one_of(
     TEXT.filter(lambda s: "\x00" not in s and "\r" not in s),
     st.none(),
