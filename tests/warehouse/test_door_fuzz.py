@@ -15,8 +15,7 @@ Properties, for every generated input:
 * every rejection has a reason, and no reason carries a BSN-shaped number.
 
 Example counts per CI run (``FUZZ_SCALE=10`` runs ten times as many): XML 1500, CSV 1500
-(BRP extracts and suite exports),
-XLSX 150, zip 400, whole loads 30.
+(BRP extracts and suite exports), XLSX 150, zip 400, whole loads 30: 3,580 in all.
 """
 
 from __future__ import annotations
