@@ -630,3 +630,17 @@ def test_point9_a_stored_name_leads_back_to_the_file(tmp_path, pseudo):
         (str(inbox / "Jansen.xml"),),
         (f"{inbox / 'maart.zip'}!a/Pietersen.xml",),
     ]
+
+
+def test_point11_area_names_that_are_formulas_or_hold_a_bsn_are_refused(tmp_path, pseudo):
+    (bsn,) = test_bsns(1)
+    lijst = tmp_path / "gebieden.csv"
+    lijst.write_text(
+        "gebiedscode;naam;niveau\n"
+        "GM9901;Demostad;gemeente\n"
+        'WK990101;=HYPERLINK("http://x");wijk\n'
+        f"WK990102;Wijk {bsn};wijk\n"
+    )
+    result = load([lijst], tmp_path, pseudo)
+    assert (result.totaal("geladen"), result.totaal("gequarantaineerd")) == (1, 2)
+    assert query(tmp_path, "SELECT naam FROM gebied") == [("Demostad",)]

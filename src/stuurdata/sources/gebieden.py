@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from stuurdata.privacy.bsn import has_bsn_shape
 from stuurdata.sources.csvtable import BadLine, decode, header_fields, rows
 from stuurdata.sources.records import Rejection, Row, SourceFile, Unit
 
@@ -17,6 +18,19 @@ _CODE = {
     "wijk": re.compile(r"WK\d{6}"),
     "buurt": re.compile(r"BU\d{8}"),
 }
+
+
+_MAX_NAME = 100
+
+
+def _plain_name(naam: str) -> bool:
+    """A name that is safe to show in reports and spreadsheets: no formula, no BSN."""
+    return (
+        len(naam) <= _MAX_NAME
+        and naam[0] not in "=+-@"
+        and naam.isprintable()
+        and not has_bsn_shape(naam)
+    )
 
 
 def is_gebieden(data: bytes) -> bool:
@@ -49,6 +63,15 @@ def read_gebieden(file: SourceFile) -> Iterator[Unit | Rejection]:
                 "gebied",
                 "Gebiedsregel afgekeurd: geen geldige CBS-code voor het niveau (gemeente, "
                 "wijk of buurt) of de naam ontbreekt.",
+            )
+            continue
+        if not _plain_name(naam):
+            yield Rejection(
+                f"regel {line}",
+                "gebied",
+                "Gebiedsregel afgekeurd: de naam is geen gewone plaatsnaam (begint met =, +, "
+                "- of @, bevat een getal van negen cijfers of een stuurteken, of is langer "
+                f"dan {_MAX_NAME} tekens).",
             )
             continue
         row_out: Row = {"gebiedscode": code, "naam": naam, "niveau": niveau}
