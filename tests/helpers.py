@@ -35,6 +35,16 @@ NINE_DIGITS = re.compile(rb"(?<!\d)\d{9}(?!\d)")
 STANDALONE_NINE_DIGITS = re.compile(rb"(?<![0-9A-Za-z])\d{9}(?![0-9A-Za-z])")
 
 
+# Nine digits, also in groups of three with dots or spaces, standing alone: what a scan for
+# BSNs in stored text looks for. Hashes and pseudonyms (hex) have digit runs glued to letters.
+_BSN_SHAPED_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{3}[ .]?\d{3}[ .]?\d{3}(?![0-9A-Za-z])")
+
+
+def bsn_shaped(text: str) -> bool:
+    """True when ``text`` holds a stand-alone BSN-shaped number (any script's digits)."""
+    return _BSN_SHAPED_TEXT.search(text) is not None
+
+
 def elfproef_numbers(data: bytes) -> set[str]:
     """Every elfproef-valid stand-alone 9-digit number in a byte string (a possible BSN)."""
     return {m.decode() for m in STANDALONE_NINE_DIGITS.findall(data) if is_valid_bsn(m.decode())}
