@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 
 from stuurdata.privacy.bsn import is_valid_bsn
+from stuurdata.sources.files import safe_name
 from stuurdata.warehouse.schema import STAGED
 
 DATA = Path(__file__).parent / "data"
@@ -34,6 +35,16 @@ NINE_DIGITS = re.compile(rb"(?<!\d)\d{9}(?!\d)")
 STANDALONE_NINE_DIGITS = re.compile(rb"(?<![0-9A-Za-z])\d{9}(?![0-9A-Za-z])")
 
 
+# Nine digits, also in groups of three with dots or spaces, standing alone: what a scan for
+# BSNs in stored text looks for. Hashes and pseudonyms (hex) have digit runs glued to letters.
+_BSN_SHAPED_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{3}[ .]?\d{3}[ .]?\d{3}(?![0-9A-Za-z])")
+
+
+def bsn_shaped(text: str) -> bool:
+    """True when ``text`` holds a stand-alone BSN-shaped number (any script's digits)."""
+    return _BSN_SHAPED_TEXT.search(text) is not None
+
+
 def elfproef_numbers(data: bytes) -> set[str]:
     """Every elfproef-valid stand-alone 9-digit number in a byte string (a possible BSN)."""
     return {m.decode() for m in STANDALONE_NINE_DIGITS.findall(data) if is_valid_bsn(m.decode())}
@@ -42,6 +53,26 @@ def elfproef_numbers(data: bytes) -> set[str]:
 def leaked(bsns: set[str], data: bytes) -> set[str]:
     """The given BSNs that occur anywhere in ``data`` (also glued to other characters)."""
     return {m.decode() for m in NINE_DIGITS.findall(data)} & bsns
+
+
+def name_map(*roots: Path) -> dict[str, str]:
+    """Stored (hash-based) name -> original file name, for every file below ``roots``.
+
+    The warehouse never keeps input file names (``sources.files.safe_name``); tests that
+    want to say which file they mean translate back with this.
+    """
+    out: dict[str, str] = {}
+    for root in roots:
+        for path in [root] if root.is_file() else sorted(root.rglob("*")):
+            if path.is_file():
+                sha = hashlib.sha256(path.read_bytes()).hexdigest()
+                out[safe_name(sha, path.name)] = path.name
+    return out
+
+
+def original(stored: str, names: dict[str, str]) -> str:
+    """The original name of a stored name (the member's, for ``archive.zip!member``)."""
+    return names.get(stored.rsplit("!", 1)[-1], stored)
 
 
 def table_digest(pakhuis: Path) -> dict[str, str]:

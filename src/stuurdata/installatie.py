@@ -58,8 +58,8 @@ def create_installation(
     """Set up ``folder`` as the installation of one gemeente; refuses to overwrite one."""
     from stuurdata.privacy import audit
     from stuurdata.privacy.governance import current_actor
-    from stuurdata.privacy.purposes import save_doel
     from stuurdata.privacy.keys import bind_warehouse, create_key, key_fingerprint
+    from stuurdata.privacy.purposes import save_doel
 
     gemeentecode = gemeentecode.strip().upper()
     if not GEMEENTECODE.fullmatch(gemeentecode):

@@ -82,7 +82,7 @@ def test_each_bad_row_is_rejected_with_its_line(pseudo):
         "geboortedatum",
         "vestiging",
         "velden",
-        "onmogelijk",
+        "onwaarschijnlijk",
     ]
     for item, word in zip(items, words, strict=True):
         assert word in item.message, (item.message, word)  # type: ignore[union-attr]

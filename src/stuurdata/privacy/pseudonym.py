@@ -46,6 +46,11 @@ class Pseudonymiser:
         """Pseudonym of a person from the BSN (check the elfproef before calling)."""
         return self._hash("bsn:" + bsn)
 
+    def kenmerk(self, raw: str) -> str:
+        """Pseudonym of a free-text identifier that holds a BSN-shaped number (a message
+        identification, a claim reference): stable, so identities still match."""
+        return self._hash("kenmerk:" + raw)
+
     def huishouden(self, raw: str) -> str:
         """Pseudonym of a household from the BRP household number or the address."""
         return self._hash("huishouden:" + raw)

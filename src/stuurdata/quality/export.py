@@ -17,6 +17,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from stuurdata.quality.monitor import Kwaliteit
 from stuurdata.quality.scorecard import provider_measures, scorecard
@@ -135,9 +136,9 @@ def write_xlsx(k: Kwaliteit, path: Path) -> Path:
     info.column_dimensions["A"].width = 100
     for name, frame in sheets(k).items():
         ws = wb.create_sheet(name)
-        ws.append(list(frame.columns))
+        _append_row(ws, list(frame.columns))
         for row in frame.itertuples(index=False):
-            ws.append([_cell(v) for v in row])
+            _append_row(ws, [_cell(v) for v in row])
         for col, header in enumerate(frame.columns, start=1):
             cell = ws.cell(row=1, column=col)
             cell.font = Font(bold=True, color="FFFFFF")
@@ -156,6 +157,19 @@ def write_xlsx(k: Kwaliteit, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+def _append_row(ws: Worksheet, values: list[object]) -> None:
+    """Append a row with every text cell typed as text, never as a formula.
+
+    openpyxl treats a string starting with ``=`` as a formula; a provider code or reason that
+    came from a source file (``=HYPERLINK(...)``) would then be live in the contract
+    manager's Excel. Typing the cell as a string keeps it inert text.
+    """
+    ws.append(values)
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
 
 
 def _cell(value: object) -> object:

@@ -17,11 +17,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 from stuurdata.privacy.bsn import is_valid_bsn
 from stuurdata.privacy.pseudonym import Pseudonymiser
-from stuurdata.sources.csvtable import decode, header_fields, rows
+from stuurdata.sources.csvtable import BadLine, decode, header_fields, rows
 from stuurdata.sources.records import Rejection, SourceFile, Unit
 from stuurdata.sources.vierkant import RD_X, RD_Y, vierkant_code
 
@@ -48,6 +48,9 @@ _GM = re.compile(r"GM\d{4}")
 _WK = re.compile(r"WK\d{6}")
 _BU = re.compile(r"BU\d{8}")
 _EARLIEST = date(1880, 1, 1)
+# An extract is a snapshot: a settlement or departure in its future is a typing error
+# (2099 for 2009), allowing for an extract made ahead of a planned move.
+_AHEAD = timedelta(days=366)
 
 
 def is_brp(data: bytes) -> bool:
@@ -69,22 +72,24 @@ def _date(row: dict[str, str], column: str, *, required: bool = False) -> date |
     try:
         parsed = date.fromisoformat(value)
     except ValueError:
-        raise _RowError(f"kolom {column}: '{value}' is geen geldige datum (JJJJ-MM-DD)") from None
-    if parsed < _EARLIEST or parsed > date(2100, 1, 1):
-        raise _RowError(f"kolom {column}: datum {value} is onmogelijk")
+        raise _RowError(f"kolom {column}: geen geldige datum (JJJJ-MM-DD)") from None
+    latest = date.today() + _AHEAD if column != "geboortedatum" else date.today()
+    if parsed < _EARLIEST or parsed > latest:
+        raise _RowError(
+            f"kolom {column}: datum is onwaarschijnlijk (voor {_EARLIEST.year} of na "
+            f"{latest:%d-%m-%Y})"
+        )
     return parsed
 
 
 def _area(row: dict[str, str]) -> tuple[str, str | None, str | None]:
     gm, wk, bu = row.get("gemeentecode", ""), row.get("wijkcode", ""), row.get("buurtcode", "")
     if not _GM.fullmatch(gm):
-        raise _RowError(f"kolom gemeentecode: '{gm}' is geen CBS-code zoals GM0363")
+        raise _RowError("kolom gemeentecode: geen CBS-code zoals GM0363")
     if wk and not (_WK.fullmatch(wk) and wk[2:6] == gm[2:]):
-        raise _RowError(
-            f"kolom wijkcode: '{wk}' is geen CBS-wijkcode van {gm} (zoals WK{gm[2:]}01)"
-        )
+        raise _RowError(f"kolom wijkcode: geen CBS-wijkcode van {gm} (zoals WK{gm[2:]}01)")
     if bu and not (_BU.fullmatch(bu) and (not wk or bu[2:8] == wk[2:])):
-        raise _RowError(f"kolom buurtcode: '{bu}' is geen CBS-buurtcode binnen wijk {wk or gm}")
+        raise _RowError(f"kolom buurtcode: geen CBS-buurtcode binnen wijk {wk or gm}")
     if bu and not wk:
         wk = "WK" + bu[2:8]
     return gm, wk or None, bu or None
@@ -143,7 +148,7 @@ def _unit(row: dict[str, str], line: int, pseudo: Pseudonymiser) -> Unit:
         )
     geslacht = GESLACHT.get(row.get("geslacht", "").lower())
     if geslacht is None:
-        raise _RowError(f"kolom geslacht: '{row['geslacht']}' is geen M, V of O")
+        raise _RowError("kolom geslacht: geen M, V of O")
     gm, wk, bu = _area(row)
     vierkant = _vierkant(row)
     ends = [d for d in (vertrek, overleden) if d]
@@ -221,7 +226,11 @@ def read_brp(file: SourceFile, pseudo: Pseudonymiser) -> Iterator[Unit | Rejecti
             "BRP-bestand mist verplichte kolommen: " + ", ".join(missing) + ".",
         )
         return
-    for line, row in rows(text):
+    for item in rows(text):
+        if isinstance(item, BadLine):
+            yield Rejection(f"regel {item.line}", "brp", f"BRP-regel afgekeurd: {item.reason}.")
+            continue
+        line, row = item
         try:
             if "__extra__" in row:
                 raise _RowError("de regel heeft meer velden dan de kopregel")

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from stuurdata.sources.csvtable import decode, header_fields, rows
+from stuurdata.privacy.bsn import has_bsn_shape
+from stuurdata.sources.csvtable import BadLine, decode, header_fields, rows
 from stuurdata.sources.records import Rejection, Row, SourceFile, Unit
 
 _CODE = {
@@ -17,6 +18,19 @@ _CODE = {
     "wijk": re.compile(r"WK\d{6}"),
     "buurt": re.compile(r"BU\d{8}"),
 }
+
+
+_MAX_NAME = 100
+
+
+def _plain_name(naam: str) -> bool:
+    """A name that is safe to show in reports and spreadsheets: no formula, no BSN."""
+    return (
+        len(naam) <= _MAX_NAME
+        and naam[0] not in "=+-@"
+        and naam.isprintable()
+        and not has_bsn_shape(naam)
+    )
 
 
 def is_gebieden(data: bytes) -> bool:
@@ -31,7 +45,13 @@ def read_gebieden(file: SourceFile) -> Iterator[Unit | Rejection]:
     if text is None:
         yield Rejection("bestand", "onleesbaar", "Gebiedenbestand is geen UTF-8-tekst.")
         return
-    for line, row in rows(text):
+    for item in rows(text):
+        if isinstance(item, BadLine):
+            yield Rejection(
+                f"regel {item.line}", "gebied", f"Gebiedsregel afgekeurd: {item.reason}."
+            )
+            continue
+        line, row = item
         code, naam = row.get("gebiedscode", ""), row.get("naam", "")
         niveau = row.get("niveau", "").lower() or next(
             (k for k, rx in _CODE.items() if rx.fullmatch(code)), ""
@@ -41,8 +61,17 @@ def read_gebieden(file: SourceFile) -> Iterator[Unit | Rejection]:
             yield Rejection(
                 f"regel {line}",
                 "gebied",
-                f"Gebiedsregel afgekeurd: '{code}' is geen geldige CBS-code voor niveau "
-                f"'{niveau}' of de naam ontbreekt.",
+                "Gebiedsregel afgekeurd: geen geldige CBS-code voor het niveau (gemeente, "
+                "wijk of buurt) of de naam ontbreekt.",
+            )
+            continue
+        if not _plain_name(naam):
+            yield Rejection(
+                f"regel {line}",
+                "gebied",
+                "Gebiedsregel afgekeurd: de naam is geen gewone plaatsnaam (begint met =, +, "
+                "- of @, bevat een getal van negen cijfers of een stuurteken, of is langer "
+                f"dan {_MAX_NAME} tekens).",
             )
             continue
         row_out: Row = {"gebiedscode": code, "naam": naam, "niveau": niveau}

@@ -16,8 +16,10 @@ the folders in the environment variable ``STUURDATA_KOPPELINGEN`` (``os.pathsep`
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
+import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from functools import lru_cache
@@ -35,7 +37,8 @@ from pydantic import (
 
 from stuurdata.privacy.bsn import is_valid_bsn, scrub
 from stuurdata.privacy.pseudonym import Pseudonymiser
-from stuurdata.sources.csvtable import decode, header_fields, rows
+from stuurdata.sources import files
+from stuurdata.sources.csvtable import BadLine, decode, header_fields, rows
 from stuurdata.sources.records import Rejection, Row, SourceFile, Unit
 
 MAPPINGS_DIR = Path(__file__).parent / "mappings"
@@ -44,6 +47,8 @@ WETTEN = ("participatiewet", "schuldhulp", "minima")
 _GM = re.compile(r"GM\d{4}")
 _EARLIEST = date(1900, 1, 1)
 _LATEST = date(2100, 1, 1)
+_MAX_DIGITS = 10  # euros: a provision above 9,999,999,999 is a typing error
+_MAX_CENTS = 10**12
 
 
 class MappingError(Exception):
@@ -155,6 +160,7 @@ def _xlsx_rows(data: bytes) -> list[list[object]]:
     """The cell values of the first sheet; a broken workbook raises ``MappingError``."""
     from openpyxl import load_workbook
 
+    check_unpacked_size(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
@@ -163,6 +169,21 @@ def _xlsx_rows(data: bytes) -> list[list[object]]:
             book.close()
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
         raise MappingError(f"Excel-bestand is niet te lezen ({type(exc).__name__}).") from exc
+
+
+def check_unpacked_size(data: bytes) -> None:
+    """Refuse a workbook whose parts unpack beyond the door's limits (a zip bomb)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            total = sum(i.file_size for i in zf.infolist())
+            packed = sum(i.compress_size for i in zf.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise MappingError("Excel-bestand is niet te lezen (beschadigd zip-archief).") from None
+    if total > files.MAX_BYTES or total > max(packed * files.MAX_RATIO, 1 << 20):
+        raise MappingError(
+            "Excel-bestand pakt uit tot een onmogelijke grootte (mogelijk een zip-bom); "
+            "niet gelezen."
+        )
 
 
 def _header(data: bytes) -> list[str]:
@@ -230,11 +251,13 @@ def _date(m: Mapping, row: dict[str, object], column: str | None, required: bool
             parsed = datetime.strptime(text, m.datumformaat).date()
         except ValueError:
             raise _RowError(
-                f"kolom {column}: '{text}' is geen geldige datum "
-                f"(verwacht {_human_format(m.datumformaat)})"
+                f"kolom {column}: geen geldige datum (verwacht {_human_format(m.datumformaat)})"
             ) from None
     if not _EARLIEST <= parsed < _LATEST:
-        raise _RowError(f"kolom {column}: datum {parsed.isoformat()} is onmogelijk")
+        raise _RowError(
+            f"kolom {column}: datum is onwaarschijnlijk (voor {_EARLIEST.year} of vanaf "
+            f"{_LATEST.year})"
+        )
     return parsed
 
 
@@ -243,16 +266,19 @@ def _amount(m: Mapping, row: dict[str, object], column: str | None) -> int | Non
         return None
     value = row.get(column.lower())
     if isinstance(value, int | float):
-        return round(float(value) * 100)
+        cents = float(value) * 100
+        if not math.isfinite(cents) or abs(cents) > _MAX_CENTS:
+            raise _RowError(f"kolom {column}: bedrag is onmogelijk groot of geen getal")
+        return round(cents)
     text = "" if value is None else str(value).strip().replace("€", "").replace(" ", "")
     if not text:
         return None
     thousands = "." if m.decimaalteken == "," else ","
     normal = text.replace(thousands, "").replace(m.decimaalteken, ".")
     if not re.fullmatch(r"-?\d+(\.\d{1,2})?", normal):
-        raise _RowError(
-            f"kolom {column}: '{text}' is geen bedrag (decimaalteken '{m.decimaalteken}')"
-        )
+        raise _RowError(f"kolom {column}: geen bedrag (decimaalteken '{m.decimaalteken}')")
+    if len(normal.lstrip("-").split(".")[0]) > _MAX_DIGITS:
+        raise _RowError(f"kolom {column}: bedrag is onmogelijk groot")
     return round(float(normal) * 100)
 
 
@@ -263,10 +289,15 @@ def _text(row: dict[str, object], column: str | None) -> str:
     return "" if value is None else str(value).strip()
 
 
+def _known_gm(value: str) -> str | None:
+    """A municipality code from a row only when it is one: never store other row text."""
+    return value if _GM.fullmatch(value) else None
+
+
 def _unit(m: Mapping, row: dict[str, object], line: int, pseudo: Pseudonymiser) -> Unit:
     k = m.kolommen
     bsn = _text(row, k.bsn)
-    if len(bsn) == 8 and bsn.isdigit():
+    if len(bsn) == 8 and bsn.isascii() and bsn.isdigit():
         bsn = "0" + bsn  # Excel drops the leading zero
     if not is_valid_bsn(bsn):
         raise _RowError(f"kolom {k.bsn}: geen geldig BSN (elfproef)")
@@ -282,12 +313,12 @@ def _unit(m: Mapping, row: dict[str, object], line: int, pseudo: Pseudonymiser) 
         soort = m.soorten.get(code.lower()) if m.soorten else code.lower()
         if soort is None:
             known = ", ".join(sorted(c.upper() for c in m.soorten))
-            raise _RowError(f"kolom {k.soort}: onbekende code '{code}' (bekend: {known})")
+            raise _RowError(f"kolom {k.soort}: onbekende code (bekend: {known})")
     else:
         soort = str(m.soort)
     gm = _text(row, k.gemeentecode) or m.gemeentecode or None
     if gm is not None and not _GM.fullmatch(gm):
-        raise _RowError(f"kolom {k.gemeentecode}: '{gm}' is geen CBS-code zoals GM0363")
+        raise _RowError(f"kolom {k.gemeentecode}: geen CBS-code zoals GM0363")
     bedrag = _amount(m, row, k.bedrag)
     persoon_id = pseudo.persoon(bsn)
     out: Row = {
@@ -311,13 +342,20 @@ def _unit(m: Mapping, row: dict[str, object], line: int, pseudo: Pseudonymiser) 
     )
 
 
-def _table_rows(data: bytes) -> Iterator[tuple[int, dict[str, object]]]:
+def _table_rows(data: bytes) -> Iterator[tuple[int, dict[str, object]] | BadLine]:
     """(line, row) pairs with lower-cased keys, from CSV text or the first Excel sheet."""
     if is_xlsx(data):
         cells = _xlsx_rows(data)
         header = [("" if h is None else str(h)).strip().lower() for h in (cells[:1] or [[]])[0]]
+        twice = sorted({h for h in header if h and header.count(h) > 1})
         for number, values in enumerate(cells[1:], start=2):
             if all(v is None or str(v).strip() == "" for v in values):
+                continue
+            if twice:
+                yield BadLine(
+                    number,
+                    scrub(f"kolom {', '.join(twice)} staat meer dan één keer in de kopregel"),
+                )
                 continue
             row: dict[str, object] = {h: v for h, v in zip(header, values, strict=False) if h}
             if len(values) > len(header) and any(v is not None for v in values[len(header) :]):
@@ -327,8 +365,8 @@ def _table_rows(data: bytes) -> Iterator[tuple[int, dict[str, object]]]:
     text = decode(data)
     if text is None:
         raise MappingError("Suite-export is geen UTF-8-tekst.")
-    for number, fields in rows(text):
-        yield number, dict(fields)
+    for item in rows(text):
+        yield item if isinstance(item, BadLine) else (item[0], dict(item[1]))
 
 
 def read_mapped(file: SourceFile, pseudo: Pseudonymiser) -> Iterator[Unit | Rejection]:
@@ -348,7 +386,16 @@ def read_mapped(file: SourceFile, pseudo: Pseudonymiser) -> Iterator[Unit | Reje
         yield Rejection("regel 1 (kopregel)", "koppeling", message)
         return
     try:
-        for line, row in _table_rows(file.data):
+        for item in _table_rows(file.data):
+            if isinstance(item, BadLine):
+                yield Rejection(
+                    f"regel {item.line}",
+                    "koppeling",
+                    f"Regel afgekeurd ({mapping.naam}): {item.reason}.",
+                    afzender=mapping.gemeentecode,
+                )
+                continue
+            line, row = item
             try:
                 if "__extra__" in row:
                     raise _RowError("de regel heeft meer velden dan de kopregel")
@@ -358,7 +405,8 @@ def read_mapped(file: SourceFile, pseudo: Pseudonymiser) -> Iterator[Unit | Reje
                     f"regel {line}",
                     "koppeling",
                     scrub(f"Regel afgekeurd ({mapping.naam}): {exc}."),
-                    afzender=_text(row, mapping.kolommen.gemeentecode) or mapping.gemeentecode,
+                    afzender=_known_gm(_text(row, mapping.kolommen.gemeentecode))
+                    or mapping.gemeentecode,
                 )
     except MappingError as exc:
         yield Rejection("bestand", "onleesbaar", str(exc))

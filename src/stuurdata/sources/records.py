@@ -16,11 +16,17 @@ Row = dict[str, object]
 
 @dataclass(slots=True)
 class SourceFile:
-    """One file's bytes; ``name`` is what users see (``archive.zip!member`` for zips)."""
+    """One file's bytes; ``name`` is what users see (``archive.zip!member`` for zips).
+
+    ``name`` is never the file's own name (that may hold a BSN or a person's name) but its
+    hash-based stand-in (``sources.files.safe_name``). ``error`` is set, and ``data`` empty,
+    when the file could not be read: the loader quarantines it with that Dutch reason.
+    """
 
     name: str
     data: bytes
     sha256: str
+    error: str | None = None
 
 
 @dataclass(slots=True)

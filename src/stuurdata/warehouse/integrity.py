@@ -10,6 +10,10 @@ naming the differing fields and both files by their sha256 (never a file name), 
 version stored first stays. Within one load the first file in reading order (sorted paths)
 is the one loaded; later conflicting copies are quarantined naming it.
 
+A claim (323) is quarantined when any of its lines was claimed before (stored, or in an
+earlier message of this load) under another message identification: counting it again
+would double the declared cost.
+
 A start or stop message for an allocation the municipality never sent is quarantined, but
 only when the warehouse knows that municipality's allocations for that law at all:
 otherwise there is nothing to check against (a warehouse fed only with provider messages,
@@ -146,6 +150,43 @@ _SAME_LOAD = """
     FROM f a JOIN f b ON a.unit_key = b.unit_key AND b.rn = 1 AND a.rn > 1
 """
 
+# A claim line is one service for one period: the same ReferentieNummer, allocation, period
+# and debit/credit from the same provider is the same line, whatever message carries it.
+_LINE = (
+    "wet, gemeentecode, aanbieder, referentienummer, toewijzing_id, periode_begin, "
+    "periode_eind, teken"
+)
+_RESENT_CLAIMS = f"""
+WITH lines AS (
+    SELECT d.unit_seq, d.wet, d.gemeentecode, d.aanbieder, d.referentienummer, d.toewijzing_id,
+           d.periode_begin, d.periode_eind, sign(d.bedrag_cent) AS teken
+    FROM stg_declaratie d JOIN stg_status s USING (unit_seq) WHERE s.status = 'geladen'
+),
+stored AS (
+    SELECT DISTINCT wet, gemeentecode, aanbieder, referentienummer, toewijzing_id,
+           periode_begin, periode_eind, sign(bedrag_cent) AS teken
+    FROM declaratie
+),
+marked AS (
+    SELECT l.unit_seq,
+           st.wet IS NOT NULL
+           OR min(l.unit_seq) OVER (PARTITION BY {", ".join("l." + c for c in _LINE.split(", "))})
+              < l.unit_seq AS bekend
+    FROM lines l LEFT JOIN stored st USING ({_LINE})
+),
+per_unit AS (
+    SELECT unit_seq, count(*) AS n, count(*) FILTER (WHERE bekend) AS bekend
+    FROM marked GROUP BY unit_seq HAVING count(*) FILTER (WHERE bekend) > 0
+)
+UPDATE stg_status SET status = 'quarantaine',
+    reden = 'Declaratie bevat ' || CASE WHEN p.bekend = p.n THEN 'alleen prestaties'
+                                        ELSE p.bekend || ' van de ' || p.n || ' prestaties' END
+            || ' die al eerder zijn gedeclareerd (zelfde ReferentieNummer, toewijzing, periode '
+            || 'en debet/credit van deze aanbieder), onder een andere berichtidentificatie. '
+            || 'De declaratie is niet meegeteld; vraag de aanbieder om een correctie.'
+FROM per_unit p WHERE stg_status.unit_seq = p.unit_seq
+"""
+
 
 def classify_units(con: duckdb.DuckDBPyConnection) -> None:
     """Give every staged unit a status in ``stg_status``: geladen, dubbel or quarantaine."""
@@ -154,6 +195,7 @@ def classify_units(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_CONFLICT.format(bron=_STORED.format(diff=_differences("s", "b"))))
     con.execute(_CONFLICT.format(bron=_SAME_LOAD.format(diff=_differences("a", "b"))))
     con.execute(_UNKNOWN_ALLOCATION)
+    con.execute(_RESENT_CLAIMS)
 
 
 def rejected_units(con: duckdb.DuckDBPyConnection) -> list[Row]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import re
 import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from stuurdata.privacy.bsn import scrub
+from stuurdata.privacy.bsn import safe_code, scrub
 from stuurdata.privacy.keys import bind_key
 from stuurdata.privacy.pseudonym import Pseudonymiser
 from stuurdata.sources.files import count_sources, list_files
@@ -39,6 +40,7 @@ from stuurdata.warehouse.schema import create_all
 from stuurdata.warehouse.staging import Stager, arrow_schema
 
 Progress = Callable[[int, int, str], None]
+_BERICHTTYPE = re.compile(r"[0-9]{3}")
 
 
 @dataclass
@@ -197,15 +199,20 @@ def _persons_loaded(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _quarantine_row(item: Rejection, lading_id: int, bestand: str, sha256: str) -> Row:
+    """The stored form of a rejection: every text scrubbed, a sender only when it is a code.
+
+    Readers already scrub what they quote; this is the last line, so a reader that forgets
+    cannot put a BSN (in any notation) or a spreadsheet formula in the warehouse.
+    """
     return {
         "lading_id": lading_id,
         "bestand": bestand,
-        "positie": item.position,
+        "positie": scrub(item.position),
         "soort": item.kind,
         "melding": scrub(item.message),
-        "afzender": item.afzender,
-        "berichttype": item.berichttype,
-        "bericht_id": item.bericht_id,
+        "afzender": safe_code(item.afzender),
+        "berichttype": item.berichttype if _BERICHTTYPE.fullmatch(item.berichttype or "") else None,
+        "bericht_id": scrub(item.bericht_id) if item.bericht_id else None,
         "sha256": sha256,
     }
 

@@ -16,14 +16,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
-from pathlib import Path
 
 import pyarrow as pa
 
 from stuurdata.privacy.pseudonym import Pseudonymiser
 from stuurdata.privacy.rotation import pseudonymiser_from_key
 from stuurdata.sources.detect import UNKNOWN, detect, read_source
-from stuurdata.sources.files import iter_sources
+from stuurdata.sources.files import Listed, iter_sources
 from stuurdata.sources.records import Rejection, Unit
 from stuurdata.warehouse.staging import BatchBuilder
 
@@ -61,13 +60,23 @@ def _init(key: bytes, known: dict[str, int], allowed: frozenset[str] | None = No
     _state["allowed"] = allowed
 
 
-def _read_chunk(paths: Sequence[Path]) -> ChunkRead:
+def _read_chunk(paths: Sequence[Listed]) -> ChunkRead:
     pseudo: Pseudonymiser = _state["pseudo"]  # type: ignore[assignment]
     known: dict[str, int] = _state["known"]  # type: ignore[assignment]
     allowed: frozenset[str] | None = _state.get("allowed")  # type: ignore[assignment]
     builder = BatchBuilder()
     files: list[FileRead] = []
     for index, source in enumerate(iter_sources(paths)):
+        if source.error is not None:
+            files.append(
+                FileRead(
+                    source.name,
+                    source.sha256,
+                    UNKNOWN,
+                    rejections=[Rejection("bestand", "onleesbaar", source.error)],
+                )
+            )
+            continue
         kind = detect(source)
         read = FileRead(source.name, source.sha256, kind)
         files.append(read)
@@ -84,16 +93,37 @@ def _read_chunk(paths: Sequence[Path]) -> ChunkRead:
                 )
             )
             continue
-        for item in read_source(kind, source, pseudo):
-            if isinstance(item, Unit):
-                builder.add(item, index, source.name)
-                read.units += 1
-            else:
-                read.rejections.append(item)
+        units: list[Unit] = []
+        rejections: list[Rejection] = []
+        try:
+            for item in read_source(kind, source, pseudo):
+                if isinstance(item, Unit):
+                    units.append(item)
+                else:
+                    rejections.append(item)
+        except Exception as exc:  # a reader bug must not abort the other files of the load
+            units, rejections = [], [_crashed(exc)]
+        for unit in units:
+            builder.add(unit, index, source.name)
+        read.units = len(units)
+        read.rejections.extend(rejections)
     return ChunkRead(files, builder.batches(), builder.units)
 
 
-def _chunks(paths: Sequence[Path]) -> Iterator[list[Path]]:
+def _crashed(exc: Exception) -> Rejection:
+    """The whole file to quarantine when its reader failed unexpectedly.
+
+    Only the kind of error is named: an exception's text may quote the file's contents.
+    """
+    return Rejection(
+        "bestand",
+        "onleesbaar",
+        f"Bestand kon niet worden verwerkt door een fout in stuurdata ({type(exc).__name__}); "
+        "meld dit aan de beheerder. De rest van de lading gaat door.",
+    )
+
+
+def _chunks(paths: Sequence[Listed]) -> Iterator[list[Listed]]:
     it = iter(paths)
     while chunk := list(islice(it, _CHUNK)):
         yield chunk
@@ -106,7 +136,7 @@ def default_workers() -> int:
 
 @contextmanager
 def chunk_reader(
-    paths: Sequence[Path],
+    paths: Sequence[Listed],
     key: bytes,
     known: dict[str, int],
     workers: int | None = None,

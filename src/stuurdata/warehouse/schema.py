@@ -13,7 +13,7 @@ TABLES: dict[str, str] = {
         lading_id BIGINT PRIMARY KEY,
         run_id VARCHAR NOT NULL,          -- one call of `inlezen`: all its files commit together
         bron VARCHAR NOT NULL,            -- istandaarden | brp
-        bestand VARCHAR NOT NULL,         -- path as given; zip members as archive.zip!member
+        bestand VARCHAR NOT NULL,         -- sha256[:16] + extension, never the name (zip: a!m)
         sha256 VARCHAR NOT NULL,
         gelezen BIGINT NOT NULL,
         geladen BIGINT NOT NULL,

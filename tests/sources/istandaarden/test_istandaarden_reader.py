@@ -11,6 +11,7 @@ import pytest
 
 from stuurdata.privacy.pseudonym import Pseudonymiser
 from stuurdata.sources.istandaarden import is_istandaarden, read_istandaarden
+from stuurdata.sources.istandaarden.extract import protect
 from stuurdata.sources.records import Rejection, SourceFile, Unit
 from stuurdata.warehouse.schema import columns
 
@@ -247,14 +248,27 @@ def test_wmo317_change_and_new_product_rows():
         ("JW320.xml", "RT321", "0200,9360", 0, "GM0384"),
         ("JW319.xml", "9003", None, 0, "GM0384"),
         ("WMO319.xml", "9003", None, 0, "GM0384"),
-        ("JW325.xml", "765432198", "0200,0611,9339,9340,9341,0200,9307,0200,0200", 3, "GM0384"),
+        # A nine-digit identification may be a BSN: stored as a keyed stand-in.
+        (
+            "JW325.xml",
+            protect("765432198", pseudo()),
+            "0200,0611,9339,9340,9341,0200,9307,0200,0200",
+            3,
+            "GM0384",
+        ),
         ("WMO302.xml", "123456TT", "0200,0200,0200,0200,0200,0200,0200,9332,0200", 2, "GM0384"),
         ("WMO306.xml", "7ae60051-e0f", "8848", 0, "GM0363"),
         ("WMO308.xml", "8a554e87-5a3", None, 0, "GM0363"),
         ("WMO316.xml", "bf385732-a6f", None, 0, "GM0384"),
         ("WMO318.xml", "RT12345", "0200,9350,0200,0200,0200,0200", 2, "GM0384"),
         ("WMO320.xml", "RT321", "0200,9360", 0, "GM0384"),
-        ("WMO325.xml", "765432198", "0200,0611,9339,9340,9341,0200,9307,0200,0200", 3, "GM0384"),
+        (
+            "WMO325.xml",
+            protect("765432198", pseudo()),
+            "0200,0611,9339,9340,9341,0200,9307,0200,0200",
+            3,
+            "GM0384",
+        ),
     ],
 )
 def test_return_messages(name, retour, codes, regels, gemeente):

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from stuurdata.privacy.bsn import is_valid_bsn
+from stuurdata.privacy.bsn import has_bsn_shape, is_valid_bsn
 from stuurdata.privacy.pseudonym import Pseudonymiser
 from stuurdata.sources.istandaarden.catalogue import MessageSpec
-from stuurdata.sources.istandaarden.rows import BUILDERS
+from stuurdata.sources.istandaarden.rows import BUILDERS, plausible_date
 from stuurdata.sources.istandaarden.scan import Scanned, layout_for
 from stuurdata.sources.records import Row
 
@@ -114,8 +114,26 @@ def text(k: Kids, tag: str) -> str | None:
     return (value.strip() or None) if value else None
 
 
-def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
+_BORN = date(1880, 1, 1)
+
+
+def protect(value: str | None, pseudo: Pseudonymiser) -> str | None:
+    """A free-text identifier as stored: itself, or a keyed stand-in when it holds a
+    BSN-shaped number. The same input always gives the same stand-in, so a return message
+    still finds the message it answers and a re-sent message its first copy."""
+    if value is None or not has_bsn_shape(value):
+        return value
+    return "~" + pseudo.kenmerk(value)[:11]
+
+
+def _birth(value: str | None) -> date | None:
+    """A birth date, only ever kept as its month; never quoted in a reason."""
+    if not value:
+        return None
+    born = date.fromisoformat(value)
+    if not _BORN <= born <= date.today():
+        raise ValueError("een geboortedatum is onwaarschijnlijk (voor 1880 of in de toekomst)")
+    return born
 
 
 def read_header(root: Element, spec: MessageSpec) -> Header:
@@ -183,7 +201,10 @@ class Extraction:
         self.t, self.tb = tags(spec)
         self.bericht_id = bericht_id
         self.pseudo = pseudo
-        self.dagtekening = date.fromisoformat(header.dagtekening or "")
+        dagtekening = plausible_date(header.dagtekening)
+        if dagtekening is None:
+            raise ValueError("de dagtekening ontbreekt")
+        self.dagtekening = dagtekening
         gemeente, aanbieder = (
             (header.afzender, header.ontvanger)
             if spec.municipality_sends
@@ -228,6 +249,10 @@ class Extraction:
     def toewijzing_id(self, nummer: str | None) -> str:
         return f"{self.wet}:{self.gemeentecode}:{nummer}"
 
+    def protect(self, value: str | None) -> str | None:
+        """A free-text identifier as stored (see ``protect``)."""
+        return protect(value, self.pseudo)
+
     def _personen(self, scanned: Scanned) -> tuple[list[str], list[Row]]:
         """Pseudonym per scanned client (index-aligned) and one persoon row per person.
 
@@ -249,7 +274,7 @@ class Extraction:
             pid = self.pseudo.persoon(bsn)
             pids.append(pid)
             if pid not in personen:
-                born = _date(client.get("Datum"))
+                born = _birth(client.get("Datum"))
                 personen[pid] = {
                     "persoon_id": pid,
                     "geboortemaand": born.replace(day=1) if born else None,
@@ -271,10 +296,10 @@ class Extraction:
             if code == "325":
                 declaratie = kids(hk[t.DeclaratieIdentificatie])
                 ident = text(declaratie, tb.Identificatie)
-                self.dagtekening_retour = _date(text(declaratie, tb.Dagtekening))
+                self.dagtekening_retour = plausible_date(text(declaratie, tb.Dagtekening))
             else:
                 ident = text(hk, t.IdentificatieRetour)
-                self.dagtekening_retour = _date(text(hk, t.DagtekeningRetour))
+                self.dagtekening_retour = plausible_date(text(hk, t.DagtekeningRetour))
             if code == "320":
                 for antwoord in root.iterchildren(t.Antwoord):
                     self.verzoek_antwoord = text(kids(antwoord), t.VerzoekAntwoord)

@@ -15,6 +15,37 @@ from stuurdata.privacy.bsn import scrub
 
 _CLARK = re.compile(r"\{[^}]*\}")
 _QUOTED_WITH_DIGIT = re.compile(r"'[^']*\d[^']*'")
+_VALUE_AFTER_ELEMENT = re.compile(r"^(Element '[^']*': )'[^']*'")
+_DE_WAARDE = re.compile(r"de waarde '[^']*'")
+# Elements about the person: their values are never quoted in a reason.
+_PERSONAL = frozenset(
+    {
+        "Bsn",
+        "Geboortedatum",
+        "Naam",
+        "Geslachtsnaam",
+        "Partnernaam",
+        "Voornamen",
+        "Voorletters",
+        "Achternaam",
+        "Voorvoegsel",
+        "Adres",
+        "Huis",
+        "Huisnummer",
+        "Huisletter",
+        "HuisnummerToevoeging",
+        "Postcode",
+        "Straatnaam",
+        "Plaatsnaam",
+        "Telefoon",
+        "Telefoonnummer",
+        "Emailadres",
+        "Contact",
+        "Contactgegevens",
+        "Relatie",
+        "Commentaar",
+    }
+)
 
 # (pattern, replacement) applied in order to the namespace-free libxml2 message.
 _XSD_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -99,6 +130,10 @@ def xsd_error(berichtnaam: str, line: int, message: str, path: str | None) -> st
     if path and path.rsplit(":", 1)[-1] == "Bsn":
         # A malformed BSN (8 or 10 digits, spaces) escapes the 9-digit scrubber: hide it.
         text = _QUOTED_WITH_DIGIT.sub("'***'", text)
+    if path and _PERSONAL & {part.rsplit(":", 1)[-1].split("[")[0] for part in path.split("/")}:
+        # A value about the person (birth date, name, address, phone): never quote it.
+        text = _VALUE_AFTER_ELEMENT.sub(r"\1'***'", text)
+        text = _DE_WAARDE.sub("de waarde '***'", text)
     return scrub(
         f"Bericht {berichtnaam} voldoet niet aan het officiële XSD-schema: regel {line}: {text}"
     )

@@ -9,7 +9,14 @@ Order of the checks, each yielding the first applicable rejection kind:
 4. business rules the XSD cannot express       -> ``bedrijfsregel`` (elfproef, date order)
 
 The bytes are parsed exactly once; the same tree is validated and then navigated. The parser
-never resolves entities, loads a DTD or reaches the network. lxml parsers and schema
+reads no external resource at all: a file with a DOCTYPE (which no iWmo/iJw message has) is
+rejected before parsing (a DOCTYPE naming a FIFO or /dev/stdin would otherwise block the
+load), and the parser itself resolves no entities, loads no DTD, reaches no network and has
+a resolver that refuses every request.
+
+Header values of a message that failed its XSD can be anything: only a well-formed sender
+code is kept, and an identification holding a BSN-shaped number is stored as a keyed
+pseudonym (``protect``), in valid messages too. lxml parsers and schema
 validators are not safe to share between threads: use one reader per process (the loader
 parallelises, if at all, with processes).
 """
@@ -18,10 +25,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from lxml import etree
 
-from stuurdata.privacy.bsn import scrub
+from stuurdata.privacy.bsn import safe_code, scrub
 from stuurdata.privacy.pseudonym import Pseudonymiser
 from stuurdata.sources.istandaarden.catalogue import (
     ANY_RELEASE_NAMESPACE,
@@ -34,6 +42,7 @@ from stuurdata.sources.istandaarden.content import fingerprint
 from stuurdata.sources.istandaarden.extract import (
     Extraction,
     Header,
+    protect,
     read_header,
     read_valid_header,
 )
@@ -41,10 +50,31 @@ from stuurdata.sources.istandaarden.meldingen import syntax_error, xsd_error
 from stuurdata.sources.istandaarden.versions import header_values, release_of, unsupported_reason
 from stuurdata.sources.records import Rejection, SourceFile, Unit
 
+
+class _Refuse(etree.Resolver):
+    """Answers every request for an external resource with an empty document."""
+
+    def resolve(self, system_url: str | None, public_id: str | None, context: Any) -> Any:
+        return self.resolve_string("", context)
+
+
 _PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, collect_ids=False
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    dtd_validation=False,
+    attribute_defaults=False,
+    huge_tree=False,
+    collect_ids=False,
 )
+_PARSER.resolvers.add(_Refuse())
 _SNIFF_MAX = 16384
+_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+_DECLARED = re.compile(rb"(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)[\"']")
+# Encodings in which "<!DOCTYPE" is the same bytes as in ASCII, so the check above holds.
+_ENCODINGS = frozenset(
+    {b"utf-8", b"utf8", b"us-ascii", b"ascii", b"iso-8859-1", b"iso-8859-15", b"windows-1252"}
+)
 
 
 def _split(tag: str) -> tuple[str, str]:
@@ -87,13 +117,16 @@ def is_istandaarden(data: bytes) -> bool:
     declared = re.search(re.escape(attribute) + rb"""\s*=\s*["']([^"']+)["']""", attributes)
     return (
         declared is not None
-        and ANY_RELEASE_NAMESPACE.match(declared.group(1).decode(errors="replace")) is not None
+        and ANY_RELEASE_NAMESPACE.match(declared.group(1).decode("utf-8", "replace")) is not None
     )
 
 
-def _bericht_id(spec: MessageSpec, header: Header) -> str | None:
-    if header.berichtcode and header.afzender and header.identificatie:
-        return f"{spec.standaard}:{header.berichtcode}:{header.afzender}:{header.identificatie}"
+def _bericht_id(spec: MessageSpec, header: Header, pseudo: Pseudonymiser) -> str | None:
+    code, afzender = header.berichtcode, safe_code(header.afzender)
+    ident = protect(header.identificatie, pseudo)
+    if code and afzender and ident:
+        code = str(int(code)) if code.isascii() and code.isdigit() else scrub(code)
+        return f"{spec.standaard}:{code}:{afzender}:{ident}"
     return None
 
 
@@ -103,6 +136,25 @@ def read_istandaarden(file: SourceFile, pseudo: Pseudonymiser) -> Iterator[Unit 
 
 
 def _read(file: SourceFile, pseudo: Pseudonymiser) -> Unit | Rejection:
+    if b"<!" in file.data and _DOCTYPE.search(file.data) is not None:
+        return Rejection(
+            position="bestand",
+            kind="onleesbaar",
+            message=(
+                "Bestand bevat een DOCTYPE- of ENTITY-declaratie. iWmo/iJw-berichten hebben "
+                "die nooit; om veiligheidsredenen is het bestand niet gelezen."
+            ),
+        )
+    declared = _DECLARED.match(file.data)
+    if declared is not None and declared.group(1).lower() not in _ENCODINGS:
+        return Rejection(
+            position="regel 1",
+            kind="onleesbaar",
+            message=(
+                "Bericht gebruikt een tekenset die niet wordt gelezen; iWmo/iJw-berichten "
+                "zijn UTF-8."
+            ),
+        )
     try:
         root = etree.fromstring(file.data, _PARSER)
     except etree.XMLSyntaxError as exc:
@@ -141,19 +193,19 @@ def _read(file: SourceFile, pseudo: Pseudonymiser) -> Unit | Rejection:
                 f"Bericht {spec.naam} kon niet tegen het officiële XSD-schema worden"
                 " gecontroleerd (bevat het een DOCTYPE of entiteiten?)."
             ),
-            afzender=header.afzender,
+            afzender=safe_code(header.afzender),
             berichttype=spec.berichttype,
-            bericht_id=_bericht_id(spec, header),
+            bericht_id=_bericht_id(spec, header, pseudo),
         )
     header = read_valid_header(root, spec) if valid else read_header(root, spec)
-    bericht_id = _bericht_id(spec, header)
+    bericht_id = _bericht_id(spec, header, pseudo)
 
     def reject(position: str, kind: str, message: str) -> Rejection:
         return Rejection(
             position=position,
             kind=kind,
             message=message,
-            afzender=header.afzender,
+            afzender=safe_code(header.afzender),
             berichttype=spec.berichttype,
             bericht_id=bericht_id,
         )
@@ -197,9 +249,9 @@ def _read(file: SourceFile, pseudo: Pseudonymiser) -> Unit | Rejection:
             "ontvanger": header.ontvanger,
             "gemeentecode": x.gemeentecode,
             "aanbieder": x.aanbieder,
-            "identificatie": header.identificatie,
+            "identificatie": protect(header.identificatie, pseudo),
             "dagtekening": x.dagtekening,
-            "retour_identificatie": x.retour_identificatie,
+            "retour_identificatie": protect(x.retour_identificatie, pseudo),
             "retourcodes": x.retourcodes,
             "aantal_regels": x.aantal_regels,
             "bestand": file.name,

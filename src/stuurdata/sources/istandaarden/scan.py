@@ -89,7 +89,7 @@ _SPECS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple
             "b:Bedrag",
             "b:DebetCredit",
         ),
-        ("m:DeclaratieNummer", "b:Begindatum", "b:Einddatum"),
+        ("m:DeclaratieNummer", "b:Begindatum", "b:Einddatum", "b:TotaalBedrag", "b:DebetCredit"),
     ),
 }
 _PERSON = ("m:Bsn", "b:Datum", "m:Geslacht")
