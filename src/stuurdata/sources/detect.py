@@ -40,8 +40,8 @@ def detect(file: SourceFile) -> str:
         return "suite"
     if is_gebieden(file.data):
         return "gebieden"
-    if _XML_START.match(file.data):
-        return "istandaarden"
+    if _XML_START.match(file.data) and not is_envelope(file.data):
+        return "istandaarden"  # any other XML: the message reader names what is wrong
     return UNKNOWN
 
 
