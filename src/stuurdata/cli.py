@@ -260,50 +260,6 @@ def indicatoren(
 
 
 @app.command()
-def rapport(
-    uit: Annotated[Path, typer.Option("--uit", help="HTML-bestand voor het rapport.")],
-    pakhuis: Pakhuis = Path("stuurdata.duckdb"),
-    begroting: Annotated[
-        Path | None,
-        typer.Option("--begroting", help="Begroting (CSV per wet, productcategorie en jaar)."),
-    ] = None,
-    doel: DoelOptie = None,
-    gemeente: Annotated[
-        str | None,
-        typer.Option("--gemeente", help="Gemeente (GMxxxx) als het pakhuis een regio bevat."),
-    ] = None,
-) -> None:
-    """Schrijf het rapport voor raad en beleid (één zelfstandig HTML-bestand)."""
-    from stuurdata.pipeline import compute_and_store, publish, write_report
-
-    with (
-        _warehouse(pakhuis) as con,
-        onder_doel(pakhuis, doel, "rapport", bronnen=INDICATOR_BRONNEN, niveau="buurt") as v,
-    ):
-        frame = compute_and_store(con)
-        gemeenten = sorted(frame.loc[frame["niveau"] == "gemeente", "gebiedscode"].unique())
-        if gemeente is not None and gemeente not in gemeenten:
-            raise _fail(f"Gemeente {gemeente} staat niet in het pakhuis ({', '.join(gemeenten)}).")
-        if gemeente is None and len(gemeenten) > 1:
-            console.print(
-                f"Het pakhuis bevat {len(gemeenten)} gemeenten ({', '.join(gemeenten)}); "
-                "kies er een met --gemeente. Nu: de grootste."
-            )
-        path = write_report(
-            con,
-            publish(frame),
-            uit,
-            begroting=begroting,
-            doel=v.doel,
-            indicators=frame,
-            gemeente=gemeente,
-        )
-        v.uitvoer = str(path)
-    log.info("rapport geschreven: %s", path)
-    console.print(f"Rapport: {path}")
-
-
-@app.command()
 def demo(
     map: Annotated[Path, typer.Option("--map", help="Map voor de demo.")] = Path("demo"),
     inwoners: Annotated[int, typer.Option(help="Aantal inwoners.")] = 60_000,
@@ -339,10 +295,11 @@ def demo(
 
 def _register_subapps() -> None:
     """Commands of other layers, each a Typer sub-app in its own module."""
-    from stuurdata import cli_domein, cli_kwaliteit, cli_privacy, cli_prognose
+    from stuurdata import cli_domein, cli_kwaliteit, cli_privacy, cli_prognose, cli_publiceer
 
     cli_privacy.register(app)
     app.add_typer(cli_kwaliteit.app)
+    app.add_typer(cli_publiceer.app)  # publiceer, rapport
     app.add_typer(cli_domein.app, name="domein")
     app.add_typer(cli_prognose.app, name="prognose")
 

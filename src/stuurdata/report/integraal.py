@@ -40,6 +40,8 @@ from stuurdata.sources.cbs import LAAG_INKOMEN, SNAPSHOT_DIR, default_cache
 
 FUNNEL_INDICATOR = "clienten_per_1000_wmo"
 MAX_COMBINATIES = 15
+# The tables and sources the chapter reads: suite exports, CBS tables, care and residents.
+BRONNEN = ("voorziening", "cbs", "toewijzing", "verblijf", "persoon")
 CBS_SYNTHETISCH = (
     "Let op: de CBS-cijfers in deze demo zijn een synthetische momentopname die bij de "
     "gegenereerde gemeente hoort, geen echte CBS-cijfers."

@@ -27,6 +27,8 @@ from stuurdata.report.layout import WETTEN
 from stuurdata.report.model import Block, Card, Chart, Column, Section, Table, TableRow
 
 SUPPRESSED = "."
+# The tables the forecasts read (checked against the purpose).
+BRONNEN = ("toewijzing", "declaratie", "verblijf", "persoon")
 MATEN = {"clienten": "cliënten per maand (gemiddeld)", "kosten": "kosten (euro)"}
 
 
