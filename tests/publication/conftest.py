@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from stuurdata.privacy.purposes import Doel, save_doel
 from stuurdata.privacy.pseudonym import Pseudonymiser
+from stuurdata.privacy.purposes import Doel, save_doel
 from stuurdata.synth import generate
 from stuurdata.warehouse.load import load_sources
 
