@@ -43,10 +43,14 @@ def encode(value: Any) -> Any:
         if _TYPE in value:
             raise TypeError(f"a dict with a {_TYPE!r} key cannot be stored")
         return {str(k): encode(v) for k, v in value.items()}
-    if value is None or isinstance(value, str | int | float | bool):
+    if hasattr(value, "item") and not isinstance(value, str | int | float | bool):
+        value = value.item()  # numpy scalars in chart specs
+    if isinstance(value, float):
+        # Chart data carries what the chart shows; two decimals is more than any chart needs
+        # and keeps long digit runs (which look like identifiers) out of the file.
+        return round(value, 2)
+    if value is None or isinstance(value, str | int | bool):
         return value
-    if hasattr(value, "item"):  # numpy scalars in chart specs
-        return value.item()
     raise TypeError(f"{type(value).__name__} cannot be stored in a publication")
 
 
