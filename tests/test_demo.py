@@ -83,11 +83,7 @@ def test_published_counts_are_protected(demo):
     with (demo_map / CIJFERS).open(encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh, delimiter=";"))
     assert {r["status"] for r in rows} <= {"ok", "afgerond", "onderdrukt"}
-    counts = [
-        r
-        for r in rows
-        if r["maat"].startswith("clienten_") and "per_1000" not in r["maat"]
-    ]
+    counts = [r for r in rows if r["maat"].startswith("clienten_") and "per_1000" not in r["maat"]]
     assert counts
     for row in counts:
         if row["status"] == "onderdrukt":

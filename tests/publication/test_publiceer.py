@@ -19,6 +19,7 @@ from stuurdata.privacy.audit import records
 from stuurdata.privacy.purposes import get_doel
 from stuurdata.publication.contract import COLUMNS, CSV_COLUMNS
 from stuurdata.publication.publish import publiceer
+from stuurdata.publication.store import read_publication
 from stuurdata.report.publicatie import render_publication
 
 pytestmark = pytest.mark.slow
@@ -69,11 +70,27 @@ def test_contract_files(publicatie: Path) -> None:
     assert {"toewijzing", "verblijf", "voorziening", "cbs"} <= set(meta["bronnen"])
 
 
-def test_one_gemeente_only(publicatie: Path, rapport: str) -> None:
+def test_one_gemeente_only(regio: Path, publicatie: Path, rapport: str) -> None:
     cijfers = pd.read_parquet(publicatie / "cijfers.parquet")
     assert {c[2:6] for c in cijfers["gebiedscode"]} == {"9902"}
     for code in re.findall(r"\b(?:GM|WK|BU)\d{4,8}\b", _law_chapters(rapport)):
         assert code[2:6] == "9902", code
+    with duckdb.connect(str(regio), read_only=True) as con:
+        codes = [c for (c,) in con.execute("SELECT gebiedscode FROM gebied").fetchall()]
+    own_wijken = sum(c.startswith("WK9902") for c in codes)
+    assert 0 < own_wijken < sum(c.startswith("WK") for c in codes)
+    integraal = read_publication(publicatie).hoofdstukken["integraal"]
+    wijk_tables = [
+        t
+        for b in integraal.blokken
+        for t in (*b.tabellen, *(g.tabel for g in b.grafieken))
+        if t.eerste_kolom == "Wijk"
+    ]
+    assert wijk_tables
+    for table in wijk_tables:  # the gemeente's own wijken and its total, no others
+        assert len([r for r in table.rijen if not r.totaal]) <= own_wijken + 1, table.titel
+    assert "Prognose per gemeente" not in rapport
+    assert "als het pakhuis meer gemeenten bevat (GM9901, GM9902)" in rapport
 
 
 def test_no_figure_nobody_shows(publicatie: Path) -> None:

@@ -149,6 +149,14 @@ def publiceer(
     )
     if allowed["kwaliteit"]:
         bronnen |= set(reads_of["kwaliteit"])
+    if allowed["prognose"] and len(set(in_data)) > 1:
+        # The forecasts model the whole warehouse as one gemeente: in a region that would
+        # put the other gemeenten's figures under this one's name.
+        allowed["prognose"] = False
+        weggelaten["prognose"] = (
+            "Dit hoofdstuk ontbreekt: de prognose kan nog niet per gemeente worden gemaakt "
+            f"als het pakhuis meer gemeenten bevat ({', '.join(sorted(set(in_data)))})."
+        )
     if allowed["prognose"]:
         from stuurdata.report.prognose import prognose_section
 
