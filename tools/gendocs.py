@@ -19,7 +19,7 @@ from stuurdata.indicators import load_definitions
 ROOT = Path(__file__).resolve().parents[1]
 
 
-COMMANDS = ("demo", "synth", "inlezen", "indicatoren", "rapport")
+COMMANDS = ("demo", "synth", "inlezen", "indicatoren", "publiceer", "rapport")
 _ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
 
 
