@@ -261,3 +261,19 @@ def _found(known: np.ndarray, value: float, decimals: int) -> bool:
     half = 0.5 * 10**-decimals + 1e-9
     lo, hi = np.searchsorted(known, [value - half, value + half])
     return bool(hi > lo)
+
+
+def test_configured_rule_holds_outside_the_publication_too(regio: Path, monkeypatch) -> None:
+    """`domein integraal` and the provider block take the installation's rule, not 10/5."""
+    from stuurdata.analysis.integraal import integraal
+    from stuurdata.analysis.providers import provider_costs, publish_providers
+
+    monkeypatch.setenv("STUURDATA_ONDERDRUK_ONDER", "50")
+    with duckdb.connect(str(regio), read_only=True) as con:
+        result = integraal(con, gemeente="GM9902")
+        providers = publish_providers(provider_costs(con))
+    for frame in (result.combinaties, result.stapeling_wijk):
+        teller = frame["teller"].dropna()
+        assert not teller.empty and ((teller == 0) | (teller >= 50)).all()
+    clients = providers["clienten"].dropna()
+    assert not clients.empty and (clients >= 50).all()

@@ -39,6 +39,19 @@ def installation_rule(doel: Doel | None = None) -> DisclosureRule:
     return rule
 
 
+def configured_rule() -> DisclosureRule:
+    """The settings' rule where no purpose is at hand, never weaker than the CBS default.
+
+    Library functions called without a rule use this, so a configured stricter rule (say
+    50) holds for every output, and a weaker one only where ``installation_rule`` allowed it.
+    """
+    cfg = settings()
+    return DisclosureRule(
+        min_count=max(cfg.onderdruk_onder, CBS_DEFAULT.min_count),
+        round_to=max(cfg.afronden_op, CBS_DEFAULT.round_to),
+    )
+
+
 def describe_rule(rule: DisclosureRule) -> str:
     """The rule in one Dutch phrase, as every output states it."""
     afronding = "niet afgerond" if rule.round_to == 1 else f"afgerond op {rule.round_to}-tallen"

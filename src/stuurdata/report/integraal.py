@@ -21,6 +21,7 @@ from stuurdata.analysis.base import DOMAIN_LABELS, DOMAINS, Periode, has_table
 from stuurdata.analysis.integraal import Integraal, integraal, municipalities
 from stuurdata.analysis.stacking import Stapeling, publish_stacking, stacking
 from stuurdata.privacy.disclosure import DisclosureRule
+from stuurdata.privacy.rule import configured_rule
 from stuurdata.report.format import fmt_number, period_span
 from stuurdata.report.integraal_charts import interval_chart, upset_chart
 from stuurdata.report.integraal_grid import grid_block
@@ -340,7 +341,7 @@ def integraal_section(
     """
     if not _has_provisions(con):
         return None
-    rule = rule or DisclosureRule()
+    rule = rule or configured_rule()
     if indicators is None:
         from stuurdata.indicators import compute_indicators
 

@@ -20,6 +20,7 @@ from stuurdata.forecast import decompose, prognose, year_end
 from stuurdata.forecast.decompose import EFFECTEN, NAMEN
 from stuurdata.forecast.jaar import MONEY_COLUMNS
 from stuurdata.privacy.disclosure import DisclosureRule, protect
+from stuurdata.privacy.rule import configured_rule
 from stuurdata.report.categories import category_name
 from stuurdata.report.charts import HEIGHT, PALETTE, WIDTH, _config
 from stuurdata.report.format import fmt_euro, fmt_number
@@ -205,7 +206,7 @@ def prognose_section(
     rule: DisclosureRule | None = None,
 ) -> Section | None:
     """The chapter "Prognose en budget", or None when there is too little history."""
-    rule = rule or DisclosureRule()
+    rule = rule or configured_rule()
     blocks = []
     jb = year_block(con, begroting, rule)
     if jb:
