@@ -235,7 +235,7 @@ def publish_squares(result: Stapeling, rule: DisclosureRule | None = None) -> pd
 
     Columns: grootte, vierkant, met_voorziening (rounded; empty below the threshold), teller
     (households with 2+ domains, rounded; empty below the threshold), waarde (the share, %,
-    from unrounded counts), status. The share is published only when both the households
+    from the rounded counts), status. The share is published only when both the households
     with 2+ domains and those with exactly one reach the threshold: otherwise a share near
     100% or 0% would tell something about (almost) every household with help in the square.
     Most 100 m squares hold too few households and come out suppressed; that is intended.

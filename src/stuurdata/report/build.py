@@ -44,10 +44,11 @@ from stuurdata.report.model import (
 
 ONTHULLING = "Aantallen zijn afgerond op vijftallen; aantallen onder de 10 worden niet getoond (.)."
 TEKENS = (
-    "Verhoudingsgetallen, wachttijden en kosten per cliënt zijn berekend met de niet-afgeronde "
-    "aantallen; ze worden niet getoond (.) als het aantal eronder te klein is. Door afronding "
-    "tellen wijken niet altijd precies op tot het gemeentetotaal. Een streepje (–) betekent: "
-    "geen gegevens voor dit gebied of deze periode."
+    "Verhoudingsgetallen (per 1.000 inwoners) en kosten per cliënt zijn berekend met de "
+    "afgeronde aantallen die erbij horen, zodat ze niet meer verraden dan die aantallen; "
+    "wachttijden zijn berekend met alle gegevens. Ze worden niet getoond (.) als het aantal "
+    "eronder te klein is. Door afronding tellen wijken niet altijd precies op tot het "
+    "gemeentetotaal. Een streepje (–) betekent: geen gegevens voor dit gebied of deze periode."
 )
 
 KERN = ("clienten", "clienten_per_1000", "instroom", "uitstroom", "actieve_toewijzingen")

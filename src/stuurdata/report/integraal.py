@@ -165,7 +165,7 @@ def stacking_block(
         column(
             "Aandeel met 2 of meer domeinen",
             "Huishoudens met voorzieningen uit twee of meer domeinen, als deel van de "
-            "huishoudens met minstens één voorziening (berekend met niet-afgeronde aantallen).",
+            "huishoudens met minstens één voorziening (berekend met de afgeronde aantallen).",
         ),
     )
 
