@@ -51,6 +51,29 @@ def shield(values: pd.DataFrame, cols: list[str], soort: str, rule: DisclosureRu
     return out
 
 
+def no_lone_hidden_row(safe: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+    """Hide a second category where one alone is hidden beside its law's published total.
+
+    A lone hidden row follows by subtraction (total minus the other categories), so hiding
+    it protects nothing; the smallest other category is hidden with it (the secondary
+    suppression of this small table). ``frame`` holds the unprotected amounts.
+    """
+    out = safe.copy()
+    money = [c for c in MONEY_COLUMNS if c in out.columns]
+    for _wet, rows in out.groupby("wet"):
+        is_cat = rows["productcategorie"].fillna("").astype(str) != ""
+        cats, total = rows[is_cat], rows[~is_cat]
+        hidden = cats["gerealiseerd"].isna() & frame.loc[cats.index, "gerealiseerd"].notna()
+        if hidden.sum() != 1 or total.empty or total["gerealiseerd"].isna().all():
+            continue
+        others = cats[~hidden & cats["gerealiseerd"].notna()]
+        if others.empty:
+            continue
+        smallest = frame.loc[others.index, "gerealiseerd"].abs().idxmin()
+        out.loc[smallest, money] = np.nan
+    return out
+
+
 def _euro(v: float) -> str:
     return SUPPRESSED if pd.isna(v) else fmt_euro(v)
 
@@ -69,7 +92,7 @@ def year_block(
     frame = year_end(con, begroting)
     if frame.empty:
         return None
-    safe = shield(frame, list(MONEY_COLUMNS), "bedrag", rule)
+    safe = no_lone_hidden_row(shield(frame, list(MONEY_COLUMNS), "bedrag", rule), frame)
     has_budget = frame["begroting"].notna().any()
     cols = [
         _col("Gerealiseerd", "Ontvangen declaraties over de maanden van dit jaar tot nu."),
