@@ -111,6 +111,8 @@ def publiceer(
     Raises ``privacy.rule.RegelGeweigerd`` when the configured rule is too weak for the
     purpose and ``publication.scope.ScopeError`` when the gemeente is ambiguous or unknown.
     """
+    from stuurdata.report.build import report_meta  # the report imports publications too
+
     rule = installation_rule(doel)
     definitions = load_definitions()
     # Ibis still writes list lambdas with "->", which DuckDB 2 refuses unless asked.
@@ -129,50 +131,14 @@ def publiceer(
     protected = protect_with_totals(selected, rule, soort)  # the one protection step
     cijfers = from_indicators(protected, definitions)
 
-    bronnen = set(indicator_sources(definitions))
-    chapters: dict[str, Section] = {}
-    weggelaten: dict[str, str] = {}
-    allowed: dict[str, bool] = {}
     reads_of = _chapter_sources()
-    for key, reads in reads_of.items():
-        missing = outside(doel, reads)
-        allowed[key] = not missing
-        if missing:
-            weggelaten[key] = (
-                f"Dit hoofdstuk ontbreekt: het gebruikt de bron(nen) {', '.join(missing)}, en "
-                f"het doel '{doel.naam if doel else ''}' staat die niet toe."
-            )
-    from stuurdata.report.build import report_meta
-
-    meta = report_meta(
-        con, list(cijfers["maat"].unique()), scope.gemeente, rule, kwaliteit=allowed["kwaliteit"]
-    )
-    if allowed["kwaliteit"]:
-        bronnen |= set(reads_of["kwaliteit"])
-    if allowed["prognose"] and len(set(in_data)) > 1:
-        # The forecasts model the whole warehouse as one gemeente: in a region that would
-        # put the other gemeenten's figures under this one's name.
-        allowed["prognose"] = False
-        weggelaten["prognose"] = (
-            "Dit hoofdstuk ontbreekt: de prognose kan nog niet per gemeente worden gemaakt "
-            f"als het pakhuis meer gemeenten bevat ({', '.join(sorted(set(in_data)))})."
-        )
-    if allowed["prognose"]:
-        from stuurdata.report.prognose import prognose_section
-
-        section = prognose_section(con, begroting=begroting, rule=rule)
-        if section is not None:
-            chapters["prognose"] = section
-            bronnen |= set(reads_of["prognose"])
-    if allowed["integraal"]:
-        from stuurdata.report.integraal import integraal_section
-
-        section = integraal_section(
-            con, rule=rule, cbs_cache=cbs_cache, indicators=frame, gemeente=scope.gemeente
-        )
-        if section is not None:
-            chapters["integraal"] = section
-            bronnen |= set(reads_of["integraal"])
+    allowed, weggelaten = _allowed_chapters(doel, reads_of, sorted(set(in_data)))
+    maten = list(cijfers["maat"].unique())
+    meta = report_meta(con, maten, scope.gemeente, rule, kwaliteit="kwaliteit" in allowed)
+    chapters = _chapters(con, allowed, rule, scope, frame, begroting, cbs_cache)
+    read = {"kwaliteit"} | set(chapters)
+    bronnen = set(indicator_sources(definitions))
+    bronnen |= {b for key in read & allowed for b in reads_of[key]}
     regel = describe_rule(rule)
     return Publicatie(
         cijfers=cijfers,
@@ -187,6 +153,59 @@ def publiceer(
         hoofdstukken=chapters,
         weggelaten=weggelaten,
     )
+
+
+def _allowed_chapters(
+    doel: Doel | None, reads_of: dict[str, tuple[str, ...]], gemeenten: list[str]
+) -> tuple[set[str], dict[str, str]]:
+    """The optional chapters the purpose and scope allow, and a reason for each other one."""
+    allowed: set[str] = set()
+    weggelaten: dict[str, str] = {}
+    for key, reads in reads_of.items():
+        missing = outside(doel, reads)
+        if missing:
+            weggelaten[key] = (
+                f"Dit hoofdstuk ontbreekt: het gebruikt de bron(nen) {', '.join(missing)}, en "
+                f"het doel '{doel.naam if doel else ''}' staat die niet toe."
+            )
+        elif key == "prognose" and len(gemeenten) > 1:
+            # The forecasts model the whole warehouse as one gemeente: in a region that
+            # would put the other gemeenten's figures under this one's name.
+            weggelaten[key] = (
+                "Dit hoofdstuk ontbreekt: de prognose kan nog niet per gemeente worden gemaakt "
+                f"als het pakhuis meer gemeenten bevat ({', '.join(gemeenten)})."
+            )
+        else:
+            allowed.add(key)
+    return allowed, weggelaten
+
+
+def _chapters(
+    con: duckdb.DuckDBPyConnection,
+    allowed: set[str],
+    rule: DisclosureRule,
+    scope: Scope,
+    frame: pd.DataFrame,
+    begroting: Path | None,
+    cbs_cache: Path | None,
+) -> dict[str, Section]:
+    """The allowed chapters that are not yet contract rows, under the publication's rule."""
+    chapters: dict[str, Section] = {}
+    if "prognose" in allowed:
+        from stuurdata.report.prognose import prognose_section
+
+        section = prognose_section(con, begroting=begroting, rule=rule)
+        if section is not None:
+            chapters["prognose"] = section
+    if "integraal" in allowed:
+        from stuurdata.report.integraal import integraal_section
+
+        section = integraal_section(
+            con, rule=rule, cbs_cache=cbs_cache, indicators=frame, gemeente=scope.gemeente
+        )
+        if section is not None:
+            chapters["integraal"] = section
+    return chapters
 
 
 def left_out_block(key: str, titel: str, reden: str) -> Section:
