@@ -64,6 +64,7 @@ def test_small_age_group_merges_with_its_neighbour_in_every_period() -> None:
         + _rows("clienten_naar_leeftijd_jeugd", later, "2024")
         + _rows("clienten_per_1000_naar_leeftijd_jeugd", ages)
         + _rows("clienten_naar_geslacht_wmo", {"man": 1840, "vrouw": 2270, "onbekend": 2})
+        + _rows("clienten_naar_huishouden_jeugd", {"alleenstaand": 8, "overig": 120, "paar": 500})
     )
     out = merge_small_groups(frame, 10)
     counts = out[out["indicator"] == "clienten_naar_leeftijd_jeugd"]
@@ -75,6 +76,8 @@ def test_small_age_group_merges_with_its_neighbour_in_every_period() -> None:
     assert rate["waarde"].item() == pytest.approx(1000 * 48 / 480)
     sexes = out[out["indicator"] == "clienten_naar_geslacht_wmo"]
     assert sorted(sexes["categorie"]) == ["man", "vrouw"]  # onbekend only in the total
+    homes = out[out["indicator"] == "clienten_naar_huishouden_jeugd"].set_index("categorie")
+    assert homes["teller"].to_dict() == {"overig": 128, "paar": 500}
 
 
 def test_figures_no_output_shows_are_left_out() -> None:

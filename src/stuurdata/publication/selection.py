@@ -3,9 +3,9 @@
 Only figures an output shows are published: a figure nobody sees still takes part in
 secondary suppression and can drag shown figures into hiding (a clients-per-category table
 per wijk, shown nowhere, hid every wijk's client count). And a tiny group must not hide a big
-one: ``onbekend`` is kept only inside the total, and an age group too small to show in some
-period is merged with its neighbour (``18-22`` and ``23+`` become ``18+``) in every period,
-so the table keeps the same rows over time.
+one: ``onbekend`` is kept only inside the total, an age group too small to show in some
+period is merged with its neighbour (``18-22`` and ``23+`` become ``18+``) and a too-small
+household type joins ``overig``, in every period, so the table keeps the same rows over time.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ AREA_BASES = (
     "kosten",
     "kosten_per_client",
 )
+OVERIG = "overig"
 _LAW = re.compile(r"_(wmo|jeugd)$")
 _GROUP = re.compile(r"^clienten(_per_1000)?_naar_([a-z]+)_(wmo|jeugd)$")
 _AGE = re.compile(r"^(\d+)(?:-(\d+)|\+)$")
@@ -70,7 +71,11 @@ def merge_small_groups(frame: pd.DataFrame, min_count: int) -> pd.DataFrame:
     keys = ids[groups].map(lambda i: _GROUP.match(i).groups()[1:])  # type: ignore[union-attr]
     for groep, wet in sorted(set(keys)):
         counts = parts[parts["indicator"] == f"clienten_naar_{groep}_{wet}"]
-        mapping = _age_merges(counts, min_count) if groep == "leeftijd" else {}
+        mapping = (
+            _age_merges(counts, min_count)
+            if groep == "leeftijd"
+            else _into_overig(counts, min_count)
+        )
         for indicator in (f"clienten_naar_{groep}_{wet}", f"clienten_per_1000_naar_{groep}_{wet}"):
             rows = parts[parts["indicator"] == indicator]
             out.append(_apply(rows, mapping, per_1000="_per_1000_" in indicator))
@@ -107,6 +112,16 @@ def _age_merges(counts: pd.DataFrame, min_count: int) -> dict[str, str]:
             merged = _span(block[0], block[-1])
             mapping.update({label: merged for label in block})
     return mapping
+
+
+def _into_overig(counts: pd.DataFrame, min_count: int) -> dict[str, str]:
+    """Label -> ``overig`` for a category too small in some period (households)."""
+    labels = set(counts["categorie"].astype(str))
+    if OVERIG not in labels:
+        return {}
+    n = pd.to_numeric(counts["n"], errors="coerce").fillna(0)
+    smallest = n.groupby(counts["categorie"].astype(str)).min()
+    return {c: OVERIG for c, v in smallest.items() if v < min_count and c != OVERIG}
 
 
 def _smaller(sizes: list[float], i: int) -> int:
