@@ -41,6 +41,7 @@ def test_a_scripted_new_user_session_runs_without_a_refusal(gemeente, tmp_path):
 
     for args in (
         ["inlezen", str(bronnen / "bronnen")],
+        ["publiceer"],
         ["rapport"],
         ["kwaliteit"],
         ["prognose", "jaar"],
@@ -48,6 +49,9 @@ def test_a_scripted_new_user_session_runs_without_a_refusal(gemeente, tmp_path):
         result = runner.invoke(app, args)
         assert result.exit_code == 0, (args, result.output)
         assert "Geweigerd" not in result.output
+        if args == ["rapport"]:  # renders the fresh publication, does not compute again
+            assert "Uit de publicatie" in result.output
+    assert (gemeente / "publicatie" / "cijfers.csv").exists()
     assert (gemeente / "rapport.html").stat().st_size > 10_000
     # The installation's own store holds the purposes: no store beside the warehouse.
     assert not list(gemeente.glob("*.beheer.sqlite")) and not list(

@@ -17,6 +17,7 @@ import pytest
 from helpers import elfproef_numbers, leaked
 
 pytestmark = pytest.mark.slow
+CIJFERS = "publicatie/cijfers.csv"
 
 
 @pytest.fixture(scope="module")
@@ -58,15 +59,15 @@ def test_demo_prints_report_path_and_summary(demo):
     assert "Cliënten Wmo" in output
     assert "istandaarden" in output  # the load table: read / loaded / quarantined
     assert (demo_map / "rapport.html").stat().st_size > 10_000
-    header = (demo_map / "indicatoren.csv").read_text(encoding="utf-8").splitlines()[0]
-    assert (
-        header
-        == "indicator,versie,niveau,gebiedscode,periodesoort,periode,teller,noemer,waarde,status"
-    )
+    assert "publicatie" in output and "cijfers.csv" in output
+    header = (demo_map / CIJFERS).read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header.startswith("maat;versie;niveau;gebiedscode;gebiedsnaam;periodesoort;periode")
+    assert (demo_map / "publicatie" / "cijfers.parquet").exists()
 
 
 @pytest.mark.parametrize(
-    "name", ["pakhuis.duckdb", "rapport.html", "indicatoren.csv", "pakhuis.log"]
+    "name",
+    ["pakhuis.duckdb", "rapport.html", CIJFERS, "publicatie/publicatie.json", "pakhuis.log"],
 )
 def test_no_bsn_in_what_the_demo_leaves(demo, name):
     demo_map, _ = demo
@@ -79,18 +80,14 @@ def test_no_bsn_in_what_the_demo_leaves(demo, name):
 
 def test_published_counts_are_protected(demo):
     demo_map, _ = demo
-    with (demo_map / "indicatoren.csv").open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
+    with (demo_map / CIJFERS).open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh, delimiter=";"))
     assert {r["status"] for r in rows} <= {"ok", "afgerond", "onderdrukt"}
-    counts = [
-        r
-        for r in rows
-        if r["indicator"].startswith("clienten_") and "per_1000" not in r["indicator"]
-    ]
+    counts = [r for r in rows if r["maat"].startswith("clienten_") and "per_1000" not in r["maat"]]
     assert counts
     for row in counts:
         if row["status"] == "onderdrukt":
             assert row["teller"] == "" and row["waarde"] == ""
         else:
-            teller = float(row["teller"])
+            teller = float(row["teller"].replace(",", "."))
             assert teller >= 10 and teller % 5 == 0, row

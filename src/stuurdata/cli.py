@@ -25,9 +25,6 @@ from stuurdata.cli_guard import GuardedGroup
 from stuurdata.cli_tabel import print_table
 from stuurdata.privacy.pseudonym import KeyError_
 
-# The tables behind the indicators and the report (checked against the purpose's sources).
-INDICATOR_BRONNEN = ("toewijzing", "declaratie", "verblijf")
-
 # The help screens are for Dutch users too.
 help_text.OPTIONS_PANEL_TITLE = "Opties"
 help_text.ARGUMENTS_PANEL_TITLE = "Argumenten"
@@ -321,6 +318,7 @@ def indicatoren(
 ) -> None:
     """Bereken de indicatoren; zonder --intern alleen beschermde (afgeronde) waarden."""
     from stuurdata.pipeline import write_indicators
+    from stuurdata.publication.publish import indicator_sources
 
     activiteit = "export" if uit else "berekenen"
     with (
@@ -329,7 +327,7 @@ def indicatoren(
             pakhuis,
             doel,
             activiteit,
-            bronnen=INDICATOR_BRONNEN,
+            bronnen=indicator_sources(),
             persoonsniveau=intern,
         ) as v,
     ):
@@ -339,53 +337,6 @@ def indicatoren(
     console.print(
         f"{len(frame)} indicatorwaarden berekend" + (f", geschreven naar {uit}." if uit else ".")
     )
-
-
-@app.command()
-def rapport(
-    uit: Annotated[Path, typer.Option("--uit", help="HTML-bestand voor het rapport.")] = Path(
-        "rapport.html"
-    ),
-    *,
-    pakhuis: Pakhuis,
-    begroting: Annotated[
-        Path | None,
-        typer.Option("--begroting", help="Begroting (CSV per wet, productcategorie en jaar)."),
-    ] = None,
-    doel: DoelOptie = None,
-    gemeente: Annotated[
-        str | None,
-        typer.Option("--gemeente", help="Gemeente (GMxxxx) als het pakhuis een regio bevat."),
-    ] = None,
-) -> None:
-    """Schrijf het rapport voor raad en beleid (één zelfstandig HTML-bestand)."""
-    from stuurdata.pipeline import compute_and_store, publish, within_purpose, write_report
-
-    with (
-        _warehouse(pakhuis) as con,
-        onder_doel(pakhuis, doel, "rapport", bronnen=INDICATOR_BRONNEN) as v,
-    ):
-        frame = within_purpose(compute_and_store(con), v.doel)
-        gemeenten = sorted(frame.loc[frame["niveau"] == "gemeente", "gebiedscode"].unique())
-        if gemeente is not None and gemeente not in gemeenten:
-            raise _fail(f"Gemeente {gemeente} staat niet in het pakhuis ({', '.join(gemeenten)}).")
-        if gemeente is None and len(gemeenten) > 1:
-            console.print(
-                f"Het pakhuis bevat {len(gemeenten)} gemeenten ({', '.join(gemeenten)}); "
-                "kies er een met --gemeente. Nu: de grootste."
-            )
-        path = write_report(
-            con,
-            publish(frame),
-            uit,
-            begroting=begroting,
-            doel=v.doel,
-            indicators=frame,
-            gemeente=gemeente,
-        )
-        v.uitvoer = str(path)
-    log.info("rapport geschreven: %s", path)
-    console.print(f"Rapport: {path}")
 
 
 @app.command()
@@ -424,10 +375,11 @@ def demo(
 
 def _register_subapps() -> None:
     """Commands of other layers, each a Typer sub-app in its own module."""
-    from stuurdata import cli_domein, cli_kwaliteit, cli_privacy, cli_prognose
+    from stuurdata import cli_domein, cli_kwaliteit, cli_privacy, cli_prognose, cli_publiceer
 
     cli_privacy.register(app)
     app.add_typer(cli_kwaliteit.app)
+    app.add_typer(cli_publiceer.app)  # publiceer, rapport
     app.add_typer(cli_domein.app, name="domein")
     app.add_typer(cli_prognose.app, name="prognose")
 

@@ -1,4 +1,4 @@
-"""The main job on the embedded default: generate Demostad, load it, compute, report.
+"""The main job on the embedded default: generate Demostad, load, publish, report.
 
 This is what `make demo` runs. Each step is a library call that a notebook user could make
 too; this module only chains them and returns what the CLI prints.
@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from stuurdata.indicators import export_csv
-from stuurdata.pipeline import compute_and_store, publish, write_report
 from stuurdata.privacy.governance import ensure_demo_purpose, verwerking
 from stuurdata.privacy.keys import pseudonymiser
+from stuurdata.publication.contract import as_indicator_frame
+from stuurdata.publication.publish import indicator_sources, publiceer
+from stuurdata.publication.store import CSV, write_publication
+from stuurdata.report.publicatie import render_publication
 from stuurdata.synth import SynthSummary, generate
 from stuurdata.warehouse.load import LoadResult, connect, load_sources
-
-BRONNEN = ("toewijzing", "declaratie", "verblijf")  # what indicators and report read
 
 
 @dataclass
@@ -30,7 +30,7 @@ class DemoResult:
     lading: LoadResult
     pakhuis: Path
     rapport: Path
-    indicatoren: Path
+    indicatoren: Path  # the publication's cijfers.csv
     kerncijfers: dict[str, str]
 
 
@@ -68,33 +68,30 @@ def run_demo(
         )
         v.bronnen = sorted({f.bron for f in lading.bestanden if f.geladen})
         v.personen, v.uitvoer = lading.personen, str(pakhuis)
-    indicatoren, rapport = map / "indicatoren.csv", map / "rapport.html"
+    rapport, publicatie = map / "rapport.html", map / "publicatie"
     begroting = map / "synth" / "begroting.csv"
     con = connect(pakhuis)
     try:
         with verwerking(
-            pakhuis, doel=doel.naam, activiteit="export", bronnen=BRONNEN, niveau="buurt"
+            pakhuis,
+            doel=doel.naam,
+            activiteit="export",
+            bronnen=indicator_sources(),
+            niveau="buurt",
         ) as v:
-            frame = compute_and_store(con)
-            published = publish(frame)
-            export_csv(published, indicatoren)
-            v.uitvoer = str(indicatoren)
-        with verwerking(
-            pakhuis, doel=doel.naam, activiteit="rapport", bronnen=BRONNEN, niveau="buurt"
-        ) as v:
-            write_report(
+            pub = publiceer(
                 con,
-                published,
-                rapport,
-                begroting=begroting if begroting.exists() else None,
                 doel=doel,
+                begroting=begroting if begroting.exists() else None,
                 cbs_cache=map / "synth" / "cbs",
-                indicators=frame,
             )
-            v.uitvoer = str(rapport)
+            write_publication(pub, publicatie)
+            v.bronnen, v.uitvoer = list(pub.bronnen), str(publicatie)
     finally:
         con.close()
-    return DemoResult(synth, lading, pakhuis, rapport, indicatoren, kerncijfers(published))
+    render_publication(pub, rapport)  # from the publication alone, as `rapport --publicatie`
+    published = as_indicator_frame(pub.cijfers)
+    return DemoResult(synth, lading, pakhuis, rapport, publicatie / CSV, kerncijfers(published))
 
 
 def kerncijfers(published: pd.DataFrame) -> dict[str, str]:

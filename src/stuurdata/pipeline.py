@@ -13,7 +13,6 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from stuurdata.config import settings
 from stuurdata.indicators import (
     compute_indicators,
     export_csv,
@@ -23,15 +22,19 @@ from stuurdata.indicators import (
 from stuurdata.privacy.disclosure import DisclosureRule, protect_with_totals
 from stuurdata.privacy.governance import colofon
 from stuurdata.privacy.purposes import Doel
+from stuurdata.privacy.rule import configured_rule, describe_rule, explain_rule
 from stuurdata.report import build_report_data, render_report
 from stuurdata.report.integraal import integraal_section
 from stuurdata.report.prognose import prognose_section
 
 
 def disclosure_rule() -> DisclosureRule:
-    """The installation's rule (CBS convention unless configured otherwise)."""
-    cfg = settings()
-    return DisclosureRule(min_count=cfg.onderdruk_onder, round_to=cfg.afronden_op)
+    """The installation's rule where no purpose is known: never weaker than CBS.
+
+    ``publication.publiceer`` is the way figures leave; it checks the rule against the
+    purpose (``privacy.rule.installation_rule``).
+    """
+    return configured_rule()
 
 
 def compute_and_store(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -103,8 +106,13 @@ def write_report(
         con, rule=rule, cbs_cache=cbs_cache, indicators=indicators, gemeente=gemeente
     )
     data = build_report_data(
-        con, published, load_definitions(), prognose=prognose, integraal=integraal
+        con,
+        published,
+        load_definitions(),
+        prognose=prognose,
+        integraal=integraal,
+        onthulling=explain_rule(rule),
     )
     if doel is not None:
-        data = replace(data, colofon=colofon(doel))
+        data = replace(data, colofon=colofon(doel, regel=describe_rule(rule)))
     return render_report(data, Path(uit))

@@ -26,6 +26,7 @@ from stuurdata.analysis.relapse import relapse
 from stuurdata.analysis.stacking import DEFINITIE as STACKING_DEF
 from stuurdata.analysis.stacking import publish_squares, publish_stacking, stacking
 from stuurdata.privacy.disclosure import DisclosureRule, round_count
+from stuurdata.privacy.rule import configured_rule
 from stuurdata.sources.cbs import (
     LAAG_INKOMEN,
     CbsError,
@@ -105,7 +106,7 @@ def integraal(
     A warehouse may hold a region: the analyses then cover all its municipalities, and the
     peer comparison puts ``gemeente`` (default: the largest) among them.
     """
-    rule = rule or DisclosureRule()
+    rule = rule or configured_rule()
     meldingen: list[str] = []
     gemeenten = municipalities(con)
     gemeente = gemeente or (gemeenten[0] if gemeenten else "")

@@ -46,6 +46,7 @@ import pandas as pd
 from stuurdata.analysis.base import Periode, data_end, last_year
 from stuurdata.analysis.funnel import funnel_mean, overdispersion, pooled_sd
 from stuurdata.privacy.disclosure import DisclosureRule, protect, round_count
+from stuurdata.privacy.rule import configured_rule
 
 WETTEN = ("wmo", "jeugd")
 MIN_CLIENTS = 10  # providers smaller than this do not inform the overdispersion estimate
@@ -297,7 +298,7 @@ def publish_providers(result: Aanbiederskosten, rule: DisclosureRule | None = No
     of a published provider is suppressed, its smallest other category row is suppressed too
     (secondary suppression: otherwise subtraction would give it back).
     """
-    rule = rule or DisclosureRule()
+    rule = rule or configured_rule()
     rows = result.rijen
     frame = pd.DataFrame(
         {

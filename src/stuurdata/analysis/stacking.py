@@ -18,6 +18,7 @@ import pandas as pd
 
 from stuurdata.analysis.base import DOMAINS, Periode, combination, person_domains
 from stuurdata.privacy.disclosure import DisclosureRule, protect
+from stuurdata.privacy.rule import configured_rule
 from stuurdata.sources.vierkant import vierkant_500
 
 DEFINITIE = (
@@ -189,7 +190,7 @@ def publish_stacking(
     result: Stapeling, rule: DisclosureRule | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Disclosure-controlled copies: combinations (counts) and the wijk table (share)."""
-    rule = rule or DisclosureRule()
+    rule = rule or configured_rule()
     c = result.combinaties
     combos = protect(
         pd.DataFrame(
@@ -234,12 +235,12 @@ def publish_squares(result: Stapeling, rule: DisclosureRule | None = None) -> pd
 
     Columns: grootte, vierkant, met_voorziening (rounded; empty below the threshold), teller
     (households with 2+ domains, rounded; empty below the threshold), waarde (the share, %,
-    from unrounded counts), status. The share is published only when both the households
+    from the rounded counts), status. The share is published only when both the households
     with 2+ domains and those with exactly one reach the threshold: otherwise a share near
     100% or 0% would tell something about (almost) every household with help in the square.
     Most 100 m squares hold too few households and come out suppressed; that is intended.
     """
-    rule = rule or DisclosureRule()
+    rule = rule or configured_rule()
     v = result.per_vierkant
     if v.empty:
         return pd.DataFrame(

@@ -2,9 +2,12 @@
 
 CBS convention (the default rule): a figure resting on fewer than ``min_count`` persons is
 suppressed together with everything derived from it; other counts are rounded to a
-multiple of ``round_to``. Rates (per 1,000, shares) and day statistics are computed from
-the *unrounded* counts and are published as computed, because rounding first would make
-small-area rates jump; amounts in euros are never rounded but are suppressed like counts.
+multiple of ``round_to``. Rates (per 1,000, shares, cost per client) are computed again from
+the *rounded* counts they rest on: a rate from unrounded counts, published beside its
+rounded teller and noemer, gives the exact count back (the integers within ±2 of the
+rounded count that reproduce the rate are, in practice, just one). Day statistics
+(medians) do not reveal a count and are published as computed; amounts in euros are never
+rounded but are suppressed like counts.
 
 The input is the long indicator frame (``indicator, teller, noemer, waarde, n, ...``);
 ``n`` is the number of persons behind the figure. Suppressed rows keep their place (so a
@@ -43,6 +46,9 @@ COUNT_COLUMNS: dict[str, tuple[str, ...]] = {
 # An unknown kind: every value is treated as a count (rounding too much is safe, too
 # little is not).
 ONBEKEND = "onbekend"
+# Rates recomputed from their published (rounded) teller and noemer, with their factor.
+RATE_FACTORS: dict[str, float] = {"per_1000": 1000.0, "percentage": 100.0, "bedrag_per_client": 1.0}
+RATE_DECIMALS = 2
 UNKNOWN_COLUMNS = ("teller", "noemer", "waarde")
 VALUE_COLUMNS = ("teller", "noemer", "waarde")
 
@@ -96,6 +102,10 @@ def protect(
             after = round_count(before, rule.round_to)
             changed.loc[rows] = changed.loc[rows] | ~(before.isna() | (before == after))
             out.loc[rows, column] = after
+    teller, noemer = out["teller"], out["noemer"]
+    for kind, factor in RATE_FACTORS.items():
+        rows = (kinds == kind) & ~suppressed & teller.notna() & noemer.gt(0)
+        out.loc[rows, "waarde"] = (factor * teller[rows] / noemer[rows]).round(RATE_DECIMALS)
     rounded_n = round_count(n, rule.round_to)
     changed |= ~suppressed & (rounded_n != n)
 

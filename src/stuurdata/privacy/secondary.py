@@ -51,6 +51,11 @@ TIME_ADDITIVE_KINDS = frozenset({"bedrag"})
 RATE_KINDS = frozenset({"per_1000", "percentage", "bedrag_per_client"})
 REST = "~rest:"
 _CANDIDATES = 4
+# A primary cell's hypercube lets it move over at least this range, so an attacker who
+# knows every published cell exactly still cannot pin it to within ±2 (a protection level,
+# as tau-argus sets one). A cube that cannot is used only when no other fits.
+PROTECTION = 5
+_SHORT = 1e9
 _QUARTER = re.compile(r"^(\d{4})-K([1-4])$")
 _GROUP_ID = re.compile(r"_naar_[a-z]+")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -238,9 +243,22 @@ def _best_cube(table: Table, p: tuple[str, ...]) -> dict[tuple[str, ...], int] |
             cost += table.cost(c)
             if best is not None and cost >= best[0]:
                 break
+        if np.isfinite(cost) and _width(table, cube) < PROTECTION:
+            cost += _SHORT
         if (best is None or cost < best[0]) and np.isfinite(cost) and _movable(table, cube):
             best = (cost, cube)
     return best[1] if best else None
+
+
+def _width(table: Table, cube: dict[tuple[str, ...], int]) -> float:
+    """How far the cube's cells can move together, all staying at or above zero.
+
+    Moving by ``t`` raises the cells of one sign and lowers the others, so the range is
+    the smallest value on the plus side plus the smallest on the minus side.
+    """
+    plus = [abs(table.value(c)) for c, sign in cube.items() if sign > 0]
+    minus = [abs(table.value(c)) for c, sign in cube.items() if sign < 0]
+    return (min(plus) if plus else np.inf) + (min(minus) if minus else np.inf)
 
 
 def protect_table(table: Table, primary: Iterable[tuple[str, ...]]) -> None:
@@ -251,8 +269,8 @@ def protect_table(table: Table, primary: Iterable[tuple[str, ...]]) -> None:
     order = sorted(set(primary), key=lambda c: (-abs(table.value(c)), c))
     table.suppressed |= set(order)
     for p in order:
-        if p in covered:
-            continue
+        if p in covered and table.value(p) >= PROTECTION:
+            continue  # a large cell moved along with another's cube moves far enough
         cube = _best_cube(table, p)
         if cube is None:
             # No hypercube fits: hide the whole slice but its grand total. The hidden cells

@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from stuurdata.privacy.disclosure import DisclosureRule
 from stuurdata.report import meta
 from stuurdata.report.categories import category_name
 from stuurdata.report.charts import (
@@ -43,10 +44,11 @@ from stuurdata.report.model import (
 
 ONTHULLING = "Aantallen zijn afgerond op vijftallen; aantallen onder de 10 worden niet getoond (.)."
 TEKENS = (
-    "Verhoudingsgetallen, wachttijden en kosten per cliënt zijn berekend met de niet-afgeronde "
-    "aantallen; ze worden niet getoond (.) als het aantal eronder te klein is. Door afronding "
-    "tellen wijken niet altijd precies op tot het gemeentetotaal. Een streepje (–) betekent: "
-    "geen gegevens voor dit gebied of deze periode."
+    "Verhoudingsgetallen (per 1.000 inwoners) en kosten per cliënt zijn berekend met de "
+    "afgeronde aantallen die erbij horen, zodat ze niet meer verraden dan die aantallen; "
+    "wachttijden zijn berekend met alle gegevens. Ze worden niet getoond (.) als het aantal "
+    "eronder te klein is. Door afronding tellen wijken niet altijd precies op tot het "
+    "gemeentetotaal. Een streepje (–) betekent: geen gegevens voor dit gebied of deze periode."
 )
 
 KERN = ("clienten", "clienten_per_1000", "instroom", "uitstroom", "actieve_toewijzingen")
@@ -347,8 +349,38 @@ class _Builder:
         return Section(wet, WETTEN[wet], period_label(periode), tuple(blocks))
 
 
-def build_report_data(
+def report_meta(
     con: duckdb.DuckDBPyConnection,
+    indicators: Iterable[str],
+    gemeente: str | None = None,
+    rule: DisclosureRule | None = None,
+    *,
+    kwaliteit: bool = True,
+) -> meta.ReportMeta:
+    """Everything the report needs from the warehouse besides the figures, read once.
+
+    ``publication.publiceer`` calls this and stores the result; the report itself never
+    opens the warehouse. Without ``kwaliteit`` (the purpose does not allow the chain data
+    it reads) the chapter and the labels are left out.
+    """
+    hoofdstuk, labels = None, {}
+    if kwaliteit:
+        hoofdstuk, result = quality_chapter(con, rule)
+        labels = indicator_labels(result, indicators)
+    newest = meta.newest_message(con)
+    return meta.ReportMeta(
+        gemeente=gemeente or meta.message_municipality(con),
+        namen=meta.area_names(con),
+        eind=newest.date() if isinstance(newest, datetime) else newest,
+        brp_geladen=meta.brp_loaded(con),
+        bronnen=tuple(meta.sources(con)),
+        kwaliteit=hoofdstuk,
+        labels=labels,
+    )
+
+
+def build_report_data(
+    source: duckdb.DuckDBPyConnection | meta.ReportMeta,
     published: pd.DataFrame,
     definitions: Mapping[str, Any],
     *,
@@ -356,20 +388,27 @@ def build_report_data(
     now: datetime | None = None,
     prognose: Section | None = None,
     integraal: Section | None = None,
+    onthulling: str = ONTHULLING,
 ) -> ReportData:
     """Assemble the report for the municipality in ``published``.
 
+    ``source`` is the publication's ``ReportMeta`` (names, freshness, load counts, quality
+    chapter); a warehouse connection is still accepted and read for exactly that.
     ``periodesoort`` forces the period type of the headline figures ('kwartaal', 'maand'
     or 'jaar'); by default the newest quarter is used, falling back to months, then years.
-    ``con`` is read for metadata only (names, freshness, load counts). ``prognose`` is
-    the chapter from ``report.prognose.prognose_section``, appended when given.
+    ``prognose`` is the chapter from ``report.prognose.prognose_section``, appended when
+    given; ``onthulling`` states the disclosure rule that was applied.
     """
     frame = Published(published)
-    gemeente = frame.municipality() or meta.message_municipality(con) or "onbekend"
-    names = {**{k: v for k, v in GEMEENTEN.items() if k == gemeente}, **meta.area_names(con)}
+    info = (
+        source
+        if isinstance(source, meta.ReportMeta)
+        else report_meta(source, frame.indicators, frame.municipality())
+    )
+    gemeente = info.gemeente or frame.municipality() or "onbekend"
+    names = {**{k: v for k, v in GEMEENTEN.items() if k == gemeente}, **info.namen}
     naam = names.get(gemeente, gemeente)
-    hoofdstuk, kwaliteit = quality_chapter(con)
-    labels = indicator_labels(kwaliteit, frame.indicators)
+    labels = dict(info.labels or {})
     if "kwaliteitslabel" in published.columns:  # labels set by quality.label_indicators win
         given = published.dropna(subset=["kwaliteitslabel"])
         labels |= {
@@ -378,8 +417,7 @@ def build_report_data(
             if t
         }
     builder = _Builder(frame, definitions, gemeente, names, periodesoort, labels)
-    newest = meta.newest_message(con)
-    builder.data_end = newest.date() if isinstance(newest, datetime) else newest
+    builder.data_end = info.eind
     sections = tuple(s for s in (builder.section(w) for w in (*WETTEN, None)) if s is not None)
     if prognose is not None:  # the chapter "Prognose en budget" (report/prognose.py)
         sections = (*sections, prognose)
@@ -402,15 +440,15 @@ def build_report_data(
         titel=f"Stuurinformatie sociaal domein — gemeente {naam}",
         periode_tekst=periode_tekst,
         gegenereerd=fmt_date(now or datetime.now().replace(second=0, microsecond=0)),
-        nieuwste_bericht=fmt_date(meta.newest_message(con)),
-        brp_geladen=fmt_date(meta.brp_loaded(con)),
-        bronnen=tuple(meta.sources(con)),
+        nieuwste_bericht=fmt_date(info.eind),
+        brp_geladen=fmt_date(info.brp_geladen),
+        bronnen=info.bronnen,
         secties=sections,
         definities=groups,
-        onthulling=ONTHULLING,
+        onthulling=onthulling,
         toelichting_tekens=TEKENS,
-        extra={"kwaliteit": hoofdstuk},
+        extra={"kwaliteit": info.kwaliteit},
     )
 
 
-__all__ = ["ReportData", "build_report_data"]
+__all__ = ["ReportData", "build_report_data", "report_meta"]

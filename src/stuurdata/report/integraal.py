@@ -11,15 +11,17 @@ shown as "."); this module only lays the figures out, each with its Dutch defini
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from stuurdata.analysis.base import DOMAIN_LABELS, DOMAINS, Periode, has_table
-from stuurdata.analysis.integraal import Integraal, integraal
+from stuurdata.analysis.integraal import Integraal, integraal, municipalities
 from stuurdata.analysis.stacking import Stapeling, publish_stacking, stacking
 from stuurdata.privacy.disclosure import DisclosureRule
+from stuurdata.privacy.rule import configured_rule
 from stuurdata.report.format import fmt_number, period_span
 from stuurdata.report.integraal_charts import interval_chart, upset_chart
 from stuurdata.report.integraal_grid import grid_block
@@ -40,6 +42,8 @@ from stuurdata.sources.cbs import LAAG_INKOMEN, SNAPSHOT_DIR, default_cache
 
 FUNNEL_INDICATOR = "clienten_per_1000_wmo"
 MAX_COMBINATIES = 15
+# The tables and sources the chapter reads: suite exports, CBS tables, care and residents.
+BRONNEN = ("voorziening", "cbs", "toewijzing", "verblijf", "persoon")
 CBS_SYNTHETISCH = (
     "Let op: de CBS-cijfers in deze demo zijn een synthetische momentopname die bij de "
     "gegenereerde gemeente hoort, geen echte CBS-cijfers."
@@ -66,7 +70,10 @@ def _gemeente_row(
     the total is taken from the unrounded counts and protected here.
     """
     internal = stacking(con, periode)
-    total = internal.per_wijk.groupby("eenheid", as_index=False)[
+    per_wijk = internal.per_wijk
+    if len(municipalities(con)) > 1:  # a region: only this gemeente's wijken make its total
+        per_wijk = per_wijk[per_wijk["wijkcode"].astype(str).str[2:6] == gm[2:6]]
+    total = per_wijk.groupby("eenheid", as_index=False)[
         ["met_voorziening", "twee_of_meer", "totaal"]
     ].sum()
     total["wijkcode"] = gm
@@ -146,6 +153,9 @@ def stacking_block(
     wijk = result.stapeling_wijk
     wijk = wijk[wijk["indicator"] == "stapeling_huishoudens"]
     tot = totaal[totaal["indicator"] == "stapeling_huishoudens"]
+    gm = str(tot["gebiedscode"].iloc[0]) if not tot.empty else ""
+    if len(result.gemeenten) > 1 and gm:  # a region: the gemeente's own wijken only
+        wijk = wijk[wijk["gebiedscode"].astype(str).str[2:6] == gm[2:6]]
     wcols = (
         column(
             "Huishoudens met een voorziening",
@@ -155,7 +165,7 @@ def stacking_block(
         column(
             "Aandeel met 2 of meer domeinen",
             "Huishoudens met voorzieningen uit twee of meer domeinen, als deel van de "
-            "huishoudens met minstens één voorziening (berekend met niet-afgeronde aantallen).",
+            "huishoudens met minstens één voorziening (berekend met de afgeronde aantallen).",
         ),
     )
 
@@ -331,7 +341,7 @@ def integraal_section(
     """
     if not _has_provisions(con):
         return None
-    rule = rule or DisclosureRule()
+    rule = rule or configured_rule()
     if indicators is None:
         from stuurdata.indicators import compute_indicators
 
@@ -346,6 +356,10 @@ def integraal_section(
     )
     names = area_names(con)
     gm = gemeente or _gemeente(con)
+    if len(result.gemeenten) > 1 and not result.trechter_wijk.empty:
+        # wijken are shown for the gemeente the report is about, never for its neighbours
+        own = result.trechter_wijk["eenheid"].astype(str).str[2:6] == gm[2:6]
+        result = replace(result, trechter_wijk=result.trechter_wijk[own])
     blocks: list[Block | None] = [
         stacking_block(result, _gemeente_row(con, result.periode, gm, rule), names, rule),
         grid_block(result, rule),

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 import duckdb
 
+from stuurdata.privacy.disclosure import DisclosureRule
 from stuurdata.quality import Kwaliteit, run_monitor, scorecard
 from stuurdata.quality.labels import label_for, quality_labels
 from stuurdata.report.aanbieders import AanbiedersBlok, provider_block
@@ -22,6 +23,9 @@ from stuurdata.report.format import fmt_date
 from stuurdata.report.model import Column, Table, TableRow
 
 MAX_AANBIEDERS = 15
+
+# The tables the chain monitor and the provider block read (checked against the purpose).
+BRONNEN = ("bericht", "verzoek", "toewijzing", "levering", "declaratie")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,11 +110,13 @@ def build_quality_chapter(kwaliteit: Kwaliteit) -> KwaliteitHoofdstuk:
     )
 
 
-def quality_chapter(con: duckdb.DuckDBPyConnection) -> tuple[KwaliteitHoofdstuk, Kwaliteit]:
-    """Run the monitor on the warehouse and build the chapter."""
+def quality_chapter(
+    con: duckdb.DuckDBPyConnection, rule: DisclosureRule | None = None
+) -> tuple[KwaliteitHoofdstuk, Kwaliteit]:
+    """Run the monitor on the warehouse and build the chapter (providers under ``rule``)."""
     result = run_monitor(con)
     chapter = build_quality_chapter(result)
-    return replace(chapter, aanbieders=provider_block(con)), result
+    return replace(chapter, aanbieders=provider_block(con, rule)), result
 
 
 def indicator_labels(kwaliteit: Kwaliteit, indicators: Iterable[str]) -> dict[str, str]:

@@ -100,3 +100,21 @@ def sources(con: duckdb.DuckDBPyConnection) -> list[SourceSummary]:
         )
         for bron, files, read, loaded, quarantined, duplicate, last in rows
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportMeta:
+    """What the report knows besides the figures; read from a publication, not the warehouse.
+
+    ``gemeente`` is the scope's gemeente, ``eind`` the end of the data (newest message).
+    ``kwaliteit`` is the finished chapter "Datakwaliteit van de keten", ``labels`` the
+    quality labels per indicator id.
+    """
+
+    gemeente: str | None
+    namen: dict[str, str]
+    eind: date | None
+    brp_geladen: datetime | None
+    bronnen: tuple[SourceSummary, ...]
+    kwaliteit: object | None = None
+    labels: dict[str, str] | None = None

@@ -20,6 +20,7 @@ from stuurdata.forecast import decompose, prognose, year_end
 from stuurdata.forecast.decompose import EFFECTEN, NAMEN
 from stuurdata.forecast.jaar import MONEY_COLUMNS
 from stuurdata.privacy.disclosure import DisclosureRule, protect
+from stuurdata.privacy.rule import configured_rule
 from stuurdata.report.categories import category_name
 from stuurdata.report.charts import HEIGHT, PALETTE, WIDTH, _config
 from stuurdata.report.format import fmt_euro, fmt_number
@@ -27,6 +28,8 @@ from stuurdata.report.layout import WETTEN
 from stuurdata.report.model import Block, Card, Chart, Column, Section, Table, TableRow
 
 SUPPRESSED = "."
+# The tables the forecasts read (checked against the purpose).
+BRONNEN = ("toewijzing", "declaratie", "verblijf", "persoon")
 MATEN = {"clienten": "cliënten per maand (gemiddeld)", "kosten": "kosten (euro)"}
 
 
@@ -48,6 +51,29 @@ def shield(values: pd.DataFrame, cols: list[str], soort: str, rule: DisclosureRu
     return out
 
 
+def no_lone_hidden_row(safe: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+    """Hide a second category where one alone is hidden beside its law's published total.
+
+    A lone hidden row follows by subtraction (total minus the other categories), so hiding
+    it protects nothing; the smallest other category is hidden with it (the secondary
+    suppression of this small table). ``frame`` holds the unprotected amounts.
+    """
+    out = safe.copy()
+    money = [c for c in MONEY_COLUMNS if c in out.columns]
+    for _wet, rows in out.groupby("wet"):
+        is_cat = rows["productcategorie"].fillna("").astype(str) != ""
+        cats, total = rows[is_cat], rows[~is_cat]
+        hidden = cats["gerealiseerd"].isna() & frame.loc[cats.index, "gerealiseerd"].notna()
+        if hidden.sum() != 1 or total.empty or total["gerealiseerd"].isna().all():
+            continue
+        others = cats[~hidden & cats["gerealiseerd"].notna()]
+        if others.empty:
+            continue
+        smallest = frame.loc[others.index, "gerealiseerd"].abs().idxmin()
+        out.loc[smallest, money] = np.nan
+    return out
+
+
 def _euro(v: float) -> str:
     return SUPPRESSED if pd.isna(v) else fmt_euro(v)
 
@@ -66,7 +92,7 @@ def year_block(
     frame = year_end(con, begroting)
     if frame.empty:
         return None
-    safe = shield(frame, list(MONEY_COLUMNS), "bedrag", rule)
+    safe = no_lone_hidden_row(shield(frame, list(MONEY_COLUMNS), "bedrag", rule), frame)
     has_budget = frame["begroting"].notna().any()
     cols = [
         _col("Gerealiseerd", "Ontvangen declaraties over de maanden van dit jaar tot nu."),
@@ -203,7 +229,7 @@ def prognose_section(
     rule: DisclosureRule | None = None,
 ) -> Section | None:
     """The chapter "Prognose en budget", or None when there is too little history."""
-    rule = rule or DisclosureRule()
+    rule = rule or configured_rule()
     blocks = []
     jb = year_block(con, begroting, rule)
     if jb:

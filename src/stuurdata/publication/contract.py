@@ -1,0 +1,131 @@
+"""The publication's long contract: one row per published figure, named columns.
+
+Every output reads this table (the report, CLI exports, later the dashboard), so a figure is
+computed once and shown the same everywhere. The indicator frame of ``compute_indicators``
+maps onto it one to one (``indicator`` becomes ``maat``); ``ondergrens``/``bovengrens`` hold
+an interval where a figure has one (forecasts), ``bronnen`` the canonical tables the figure
+was computed from, ``ladingen`` the load runs (lineage).
+
+The CSV is for Excel users in the Netherlands: ``;`` as separator, decimal comma, UTF-8 with
+BOM, and the names of areas and categories beside their codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from stuurdata.report.categories import category_name
+
+COLUMNS = [
+    "maat",
+    "versie",
+    "niveau",
+    "gebiedscode",
+    "periodesoort",
+    "periode",
+    "categorie",
+    "teller",
+    "noemer",
+    "waarde",
+    "n",
+    "ondergrens",
+    "bovengrens",
+    "eenheid",
+    "status",
+    "bronnen",
+    "ladingen",
+]
+CSV_COLUMNS = [
+    "maat",
+    "versie",
+    "niveau",
+    "gebiedscode",
+    "gebiedsnaam",
+    "periodesoort",
+    "periode",
+    "categorie",
+    "categorienaam",
+    "teller",
+    "noemer",
+    "waarde",
+    "n",
+    "ondergrens",
+    "bovengrens",
+    "eenheid",
+    "status",
+    "bronnen",
+]
+NUMERIC = ("teller", "noemer", "waarde", "ondergrens", "bovengrens")
+
+
+def from_indicators(protected: pd.DataFrame, definitions: Mapping[str, Any]) -> pd.DataFrame:
+    """The contract rows of a protected indicator frame (``status`` set by ``privacy``)."""
+    if "status" not in protected.columns:
+        raise ValueError("Alleen beveiligde cijfers horen in een publicatie (eerst beschermen).")
+    out = protected.rename(columns={"indicator": "maat"}).copy()
+    out["categorie"] = out["categorie"].fillna("").astype("str")
+    out["eenheid"] = out["maat"].map(lambda m: _attr(definitions.get(m), "eenheid")).fillna("")
+    out["bronnen"] = out["maat"].map(lambda m: ",".join(_attr(definitions.get(m), "bronnen") or ()))
+    for column in ("ondergrens", "bovengrens"):
+        out[column] = float("nan")
+    if "ladingen" not in out.columns:
+        out["ladingen"] = ""
+    out["ladingen"] = out["ladingen"].map(_lineage)
+    out["n"] = pd.to_numeric(out["n"], errors="coerce").astype("Int64")
+    out["versie"] = pd.to_numeric(out["versie"], errors="coerce").astype("Int64")
+    for column in NUMERIC:
+        out[column] = pd.to_numeric(out[column], errors="coerce").astype("float64")
+    for column in ("maat", "niveau", "gebiedscode", "periodesoort", "periode", "status"):
+        out[column] = out[column].astype("str")
+    return out[COLUMNS].reset_index(drop=True)
+
+
+def as_indicator_frame(cijfers: pd.DataFrame) -> pd.DataFrame:
+    """The contract read back in the indicator frame's names (for the report's lookups)."""
+    return cijfers.rename(columns={"maat": "indicator"})
+
+
+def _attr(obj: Any, name: str) -> Any:
+    if obj is None:
+        return None
+    return obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
+
+
+def _lineage(value: Any) -> str:
+    """Load runs as one comma-separated string (stored lists become text in CSV too)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, str):
+        return value
+    try:
+        return ",".join(str(v) for v in value)
+    except TypeError:
+        return str(value)
+
+
+def write_csv(cijfers: pd.DataFrame, path: Path, names: Mapping[str, str]) -> None:
+    """The Excel-friendly CSV: ``;``, decimal comma, UTF-8 with BOM, names beside codes."""
+    out = cijfers.copy()
+    out["gebiedsnaam"] = out["gebiedscode"].map(lambda c: names.get(str(c), "")).fillna("")
+    out["categorienaam"] = [
+        _category_label(str(m), str(c)) for m, c in zip(out["maat"], out["categorie"], strict=True)
+    ]
+    out[CSV_COLUMNS].to_csv(
+        path,
+        sep=";",
+        decimal=",",
+        index=False,
+        encoding="utf-8-sig",
+    )
+
+
+def _category_label(maat: str, categorie: str) -> str:
+    if not categorie:
+        return ""
+    if "_per_categorie_" in maat:
+        return category_name(maat.rsplit("_", 1)[-1], categorie)
+    return categorie  # groups (age, sex, household) are their own names

@@ -1,0 +1,111 @@
+"""A publication on disk: ``cijfers.parquet``, ``cijfers.csv`` and ``publicatie.json``.
+
+The folder is the unit a reader gets: the figures in both formats and, in
+``publicatie.json``, when it was made, under which purpose and scope, with which rule,
+software and definition versions, from which sources, plus what the report shows besides
+the figures. Writing again into the same folder replaces it; ``versie`` counts the
+publications made into it, and the previous metadata is kept in ``eerder`` so the history
+of a folder stays readable.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from stuurdata.privacy.disclosure import DisclosureRule
+from stuurdata.privacy.rule import describe_rule
+from stuurdata.publication.chapters import decode, encode
+from stuurdata.publication.contract import write_csv
+from stuurdata.publication.publish import Publicatie
+from stuurdata.publication.scope import Scope
+
+PARQUET = "cijfers.parquet"
+CSV = "cijfers.csv"
+META = "publicatie.json"
+FORMAT = 1
+
+
+class PublicatieOnleesbaar(ValueError):
+    """The folder holds no (readable) publication; the message is Dutch."""
+
+
+def write_publication(pub: Publicatie, folder: Path) -> Path:
+    """Write the publication into ``folder`` (created) and return the folder."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    previous = _read_meta(folder) if (folder / META).exists() else None
+    names = {**pub.meta.namen}
+    pub.cijfers.to_parquet(folder / PARQUET, index=False)
+    write_csv(pub.cijfers, folder / CSV, names)
+    history = []
+    if previous is not None:
+        history = [*previous.pop("eerder", []), {k: previous[k] for k in _SUMMARY if k in previous}]
+    meta: dict[str, Any] = {
+        "formaat": FORMAT,
+        "versie": len(history) + 1,
+        "gemaakt": pub.gemaakt.isoformat(),
+        "doel": pub.doel,
+        "scope": pub.scope.to_dict(),
+        "regel": {
+            "onderdruk_onder": pub.regel.min_count,
+            "afronden_op": pub.regel.round_to,
+            "tekst": describe_rule(pub.regel),
+        },
+        "software": pub.software,
+        "definities": pub.definities,
+        "bronnen": list(pub.bronnen),
+        "colofon": pub.colofon,
+        "cijfers": len(pub.cijfers),
+        "rapport": encode(pub.meta),
+        "hoofdstukken": {k: encode(v) for k, v in pub.hoofdstukken.items()},
+        "weggelaten": pub.weggelaten,
+        "eerder": history,
+    }
+    (folder / META).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    return folder
+
+
+_SUMMARY = ("versie", "gemaakt", "doel", "scope", "regel", "software", "cijfers")
+
+
+def _read_meta(folder: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((folder / META).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise PublicatieOnleesbaar(
+            f"Map {folder} bevat geen leesbare publicatie ({META}): {exc}"
+        ) from None
+    if not isinstance(data, dict) or data.get("formaat") != FORMAT:
+        raise PublicatieOnleesbaar(f"{folder / META} is geen publicatie van deze versie.")
+    return data
+
+
+def read_publication(folder: Path) -> Publicatie:
+    """The publication in ``folder``, as written by ``write_publication``."""
+    folder = Path(folder)
+    if not (folder / META).exists() or not (folder / PARQUET).exists():
+        raise PublicatieOnleesbaar(
+            f"Map {folder} bevat geen publicatie; maak er een met 'stuurdata publiceer'."
+        )
+    meta = _read_meta(folder)
+    cijfers = pd.read_parquet(folder / PARQUET)
+    regel = meta["regel"]
+    return Publicatie(
+        cijfers=cijfers,
+        scope=Scope.from_dict(meta["scope"]),
+        regel=DisclosureRule(int(regel["onderdruk_onder"]), int(regel["afronden_op"])),
+        doel=meta.get("doel"),
+        colofon=meta.get("colofon", ""),
+        gemaakt=datetime.fromisoformat(meta["gemaakt"]),
+        bronnen=tuple(meta.get("bronnen", ())),
+        definities={str(k): int(v) for k, v in meta.get("definities", {}).items()},
+        meta=decode(meta["rapport"]),
+        hoofdstukken={k: decode(v) for k, v in meta.get("hoofdstukken", {}).items()},
+        weggelaten=dict(meta.get("weggelaten", {})),
+        software=str(meta.get("software", "")),
+    )

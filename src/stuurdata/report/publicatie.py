@@ -1,0 +1,58 @@
+"""The report from a publication: no warehouse, no disclosure step, just presentation.
+
+Every figure comes from the publication's contract (or its stored chapters), so the report
+shows what the CSV and Parquet of the same publication hold, and it states the rule that
+was applied to them. A chapter the purpose did not allow is shown as one line saying why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from stuurdata.indicators import load_definitions
+from stuurdata.privacy.rule import explain_rule
+from stuurdata.report.build import build_report_data
+from stuurdata.report.model import ReportData, Section
+from stuurdata.report.render import render_report
+
+if TYPE_CHECKING:
+    from stuurdata.publication.publish import Publicatie
+
+
+def publication_report_data(
+    pub: Publicatie, *, periodesoort: str | None = None, now: datetime | None = None
+) -> ReportData:
+    """``ReportData`` for the publication's gemeente, from the publication alone."""
+    from stuurdata.publication.contract import as_indicator_frame
+    from stuurdata.publication.publish import TITELS as titles
+    from stuurdata.publication.publish import left_out_block
+
+    def chapter(key: str) -> Section | None:
+        if key in pub.weggelaten:
+            return left_out_block(key, titles[key], pub.weggelaten[key])
+        return pub.hoofdstukken.get(key)
+
+    data = build_report_data(
+        pub.meta,
+        as_indicator_frame(pub.cijfers),
+        load_definitions(),
+        periodesoort=periodesoort,
+        now=now,
+        prognose=chapter("prognose"),
+        integraal=chapter("integraal"),
+        onthulling=explain_rule(pub.regel),
+    )
+    if "kwaliteit" in pub.weggelaten:
+        kwaliteit = left_out_block("kwaliteit", titles["kwaliteit"], pub.weggelaten["kwaliteit"])
+        data = replace(data, secties=(*data.secties, kwaliteit))
+    if pub.colofon:
+        data = replace(data, colofon=pub.colofon)
+    return data
+
+
+def render_publication(pub: Publicatie, uit: Path, *, now: datetime | None = None) -> Path:
+    """Write the report of ``pub`` to ``uit`` (one self-contained HTML file)."""
+    return render_report(publication_report_data(pub, now=now), Path(uit))
