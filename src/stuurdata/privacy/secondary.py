@@ -414,18 +414,23 @@ def _group_mask(work: pd.DataFrame, hidden: pd.Series) -> pd.Series:
 def _linked_rates(work: pd.DataFrame, hidden: pd.Series) -> pd.Series:
     """Rates whose teller or noemer equals, cell for cell, the count of a table that is hidden.
 
-    The link is found from the values (every common cell equal), not from names, so a new
-    rate indicator is covered without a code change.
+    The link is found from the values (every common cell equal), so a new rate indicator is
+    covered without a code change; and from the names for a rate per 1,000 and its count
+    (``clienten_per_1000_wmo`` and ``clienten_wmo``), whose tellers differ by the clients
+    without an address in the area but would still give the hidden count away closely.
     """
     keys = ["niveau", "gebiedscode", "periodesoort", "periode", "categorie"]
     out = pd.Series(False, index=work.index)
     base = work[work["_soort"].isin(ADDITIVE_KINDS)].assign(_verborgen=hidden)
     base = base[[*keys, "indicator", "teller", "_verborgen"]].rename(columns={"teller": "_basis"})
-    for _rate_id, rate in work[work["_soort"].isin(RATE_KINDS)].groupby("indicator"):
+    for rate_id, rate in work[work["_soort"].isin(RATE_KINDS)].groupby("indicator"):
         flat = rate.reset_index()
-        for _base_id, b in base.groupby("indicator"):
+        for base_id, b in base.groupby("indicator"):
             joined = flat.merge(b.drop(columns="indicator"), on=keys)
             if joined.empty or not joined["_verborgen"].any():
+                continue
+            if str(rate_id).replace("_per_1000", "") == base_id:
+                out.loc[joined.loc[joined["_verborgen"], "index"].to_numpy()] = True
                 continue
             right = joined["_basis"].to_numpy(dtype="float64")
             for column in ("teller", "noemer"):

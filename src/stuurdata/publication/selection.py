@@ -144,6 +144,7 @@ def _apply(rows: pd.DataFrame, mapping: dict[str, str], *, per_1000: bool) -> pd
         noemer=("noemer", lambda s: s.sum(min_count=1)),
         n=("n", "sum"),
         ladingen=("ladingen", "first"),
+        **({"volledig": ("volledig", "all")} if "volledig" in rows.columns else {}),
     )
     if per_1000:
         summed["waarde"] = 1000 * summed["teller"] / summed["noemer"]
