@@ -18,7 +18,7 @@ from stuurdata.cli_doel import DoelOptie, Pakhuis, doelgebonden
 from stuurdata.cli_tabel import print_table
 from stuurdata.forecast import Scenario, prognose, year_end
 from stuurdata.forecast.basis import load_basis
-from stuurdata.forecast.jaar import MONEY_COLUMNS
+from stuurdata.forecast.jaar import MONEY_COLUMNS, late_claimers
 from stuurdata.forecast.meerjarig import run_backtest, summarise
 from stuurdata.pipeline import disclosure_rule
 from stuurdata.report.format import fmt_euro, fmt_number
@@ -86,6 +86,15 @@ def jaar(
             _euro(r.verschil),
         )
     print_table(console, table)
+    late = late_claimers(con)
+    if not late.empty:
+        console.print("\nNog niet gedeclareerd (aanbieders met de grootste openstaande maanden):")
+        for r in late.itertuples():
+            amount = round(r.nog_verwacht, -3)
+            console.print(
+                f"  {r.wet}: aanbieder {r.aanbieder}, {r.open_maanden} maand(en) open, "
+                f"naar verwachting ongeveer {_euro(amount)}"
+            )
 
 
 @app.command()

@@ -3,11 +3,12 @@
 Three parts, each with its own uncertainty:
 
 1. ``gerealiseerd``: claims received so far for service months of this year;
-2. ``nog_verwacht``: claims still to come for those months (chain-ladder on the claim
-   triangle, Bornhuetter-Ferguson for the newest months; Mack's standard error);
-3. ``rest_jaar``: the months still to come, at the recent completed monthly level scaled
-   by the change in active allocations since then; its error is the month-to-month spread
-   of completed months plus the uncertainty of the level itself.
+2. ``nog_verwacht``: claims still to come for those months, per provider: months it has not
+   declared yet at its cost per active allocation, and late lines of declared months by
+   chain-ladder (``forecast.completion``);
+3. ``rest_jaar``: the months after the data, each provider at its current run rate (cost per
+   active allocation times its active allocations now); its error is the month-to-month
+   spread plus the uncertainty of the level itself.
 
 The year-end total gets normal 80% and 95% intervals (the parts are added, variances
 too). A budget file (``begroting.csv``, see ``read_budget``) adds the difference.
@@ -15,7 +16,6 @@ too). A budget file (``begroting.csv``, see ``read_budget``) adds the difference
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -23,13 +23,8 @@ import numpy as np
 import pandas as pd
 
 from stuurdata.forecast import series
-from stuurdata.forecast.basis import month_list
-from stuurdata.forecast.chainladder import project, triangle_from_lags
+from stuurdata.forecast.completion import complete, late_providers
 from stuurdata.forecast.models import Z80, Z95
-
-MAX_LAG = 12
-NIVEAU_MAANDEN = 3
-"""Completed months averaged for the monthly level of the rest of the year."""
 
 # The euro columns of a year-end projection (all pass disclosure control before they leave).
 MONEY_COLUMNS = (
@@ -42,6 +37,7 @@ MONEY_COLUMNS = (
     "lo95",
     "hi95",
     "verschil",
+    "se_nog",
 )
 
 
@@ -70,19 +66,18 @@ def read_budget(path: Path) -> pd.DataFrame:
     return frame[["jaar", "wet", "productcategorie", "bedrag"]]
 
 
-def _active(con: duckdb.DuckDBPyConnection, months: list[date]) -> pd.DataFrame:
-    """Active allocations on the last day of each month, per law and category."""
-    return con.execute(
-        """
-        WITH m AS (SELECT CAST(unnest(?) AS DATE) AS maand)
-        SELECT m.maand, t.wet, coalesce(t.productcategorie, '00') AS productcategorie,
-               count(*) AS actief
-        FROM m JOIN toewijzing t ON t.ingangsdatum < m.maand + INTERVAL 1 MONTH
-         AND (t.einddatum IS NULL OR t.einddatum >= m.maand + INTERVAL 1 MONTH - INTERVAL 1 DAY)
-        GROUP BY ALL
-        """,
-        [months],
+def late_claimers(con: duckdb.DuckDBPyConnection, top: int = 5) -> pd.DataFrame:
+    """The providers that have not yet declared months of this year, largest amount first
+    (``completion.late_providers``): the names behind "nog verwacht"."""
+    valuation = series.valuation_month(con)
+    if valuation is None:
+        return pd.DataFrame()
+    persons = con.execute(
+        "SELECT wet, aanbieder, count(DISTINCT persoon_id) AS n FROM declaratie "
+        "WHERE year(periode_begin) = ? GROUP BY ALL",
+        [valuation.year],
     ).df()
+    return late_providers(complete(con, valuation, valuation.year), persons, top)
 
 
 def year_end(
@@ -92,18 +87,16 @@ def year_end(
 
     Columns: jaar, wet, productcategorie ('' = the whole law), gerealiseerd, nog_verwacht,
     rest_jaar, jaartotaal, lo80, hi80, lo95, hi95, begroting (NaN without one), verschil,
-    n (distinct persons with a claim this year, for disclosure control).
+    se_nog (standard error of nog_verwacht alone: what the backtest checks), n (distinct
+    persons with a claim this year, for disclosure control).
     """
     valuation = series.valuation_month(con)
-    first = series.first_month(con)
-    if valuation is None or first is None:
+    if valuation is None:
         return pd.DataFrame()
     jaar = jaar or valuation.year
-    months = month_list(pd.Timestamp(first).date().replace(day=1), valuation)
-    index = {m: i for i, m in enumerate(months)}
-    lags = series.claim_lags(con)
-    lags["rij"] = lags["dienstmaand"].map(lambda d: index.get(pd.Timestamp(d).date(), -1))
-    active = _active(con, months)
+    per_provider = complete(con, valuation, jaar)
+    if per_provider.empty:
+        return pd.DataFrame()
     persons = dict(
         con.execute(
             "SELECT wet || ':' || coalesce(productcategorie, '00'), count(DISTINCT persoon_id) "
@@ -111,53 +104,38 @@ def year_end(
             [jaar],
         ).fetchall()
     )
-    in_year = np.array([m.year == jaar for m in months])
     rest = 12 - valuation.month if valuation.year == jaar else 0
-    rows = []
-    for (wet, cat), part in lags.groupby(["wet", "productcategorie"]):
-        tri = triangle_from_lags(
-            part["rij"].to_numpy(),
-            part["vertraging"].to_numpy(),
-            part["bedrag"].to_numpy(),
-            len(months),
-            MAX_LAG,
-        )
-        cl = project(tri)
-        prior = _prior(cl.ultimate, cl.ontwikkeld)
-        res = project(tri, prior)
-        done = np.flatnonzero(res.ontwikkeld >= 0.5)
-        recent = done[-NIVEAU_MAANDEN:]
-        level = float(res.ultimate[recent].mean()) if len(recent) else 0.0
-        spread = float(np.std(res.ultimate[done[-12:]], ddof=1)) if len(done) > 2 else level * 0.2
-        act = active[(active["wet"] == wet) & (active["productcategorie"] == cat)]
-        act_by = dict(
-            zip(act["maand"].map(lambda d: pd.Timestamp(d).date()), act["actief"], strict=True)
-        )
-        base = np.mean([act_by.get(months[i], 0) for i in recent]) if len(recent) else 0
-        now = act_by.get(valuation, 0)
-        ratio = now / base if base > 0 else 1.0
-        rest_mean = level * ratio * rest
-        rest_var = rest * spread**2 + (rest * spread / np.sqrt(max(len(recent), 1))) ** 2
-        sel = in_year
-        scale = res.se_totaal / max(float(np.sqrt((res.se**2).sum())), 1e-9)
-        reserve_var = float((res.se[sel] ** 2).sum()) * scale**2
-        rows.append(
-            {
-                "jaar": jaar,
-                "wet": wet,
-                "productcategorie": cat,
-                "gerealiseerd": float(res.gezien[sel].sum()),
-                "nog_verwacht": float(res.reserve[sel].sum()),
-                "rest_jaar": rest_mean,
-                "var": reserve_var + rest_var,
-                "n": persons.get(f"{wet}:{cat}", 0),
-            }
-        )
+    p = per_provider
+    # The months after the data: each provider at its current run rate; the spread from
+    # month to month is independent, the uncertainty of the level is shared by all months.
+    p["rest_jaar"] = rest * p["per_maand"]
+    p["rest_var"] = (
+        rest * (p["per_maand"] * p["cv"]) ** 2
+        + (rest * p["per_maand"] * p["cv"]) ** 2 / p["niveau_n"]
+    )
+    grouped = p.groupby(["wet", "productcategorie"], as_index=False)[
+        ["ontvangen", "nog_verwacht", "var", "rest_jaar", "rest_var"]
+    ].sum()
+    rows = [
+        {
+            "jaar": jaar,
+            "wet": r.wet,
+            "productcategorie": r.productcategorie,
+            "gerealiseerd": r.ontvangen,
+            "nog_verwacht": r.nog_verwacht,
+            "rest_jaar": r.rest_jaar,
+            "var": r.var + r.rest_var,
+            "se_nog": float(np.sqrt(r.var)),
+            "n": persons.get(f"{r.wet}:{r.productcategorie}", 0),
+        }
+        for r in grouped.itertuples()
+    ]
     out = pd.DataFrame(rows)
     if out.empty:
         return out
+    out["var_nog"] = out.pop("se_nog") ** 2
     totals = out.groupby("wet", as_index=False)[
-        ["gerealiseerd", "nog_verwacht", "rest_jaar", "var", "n"]
+        ["gerealiseerd", "nog_verwacht", "rest_jaar", "var", "var_nog", "n"]
     ].sum()
     totals["jaar"], totals["productcategorie"] = jaar, ""
     law_persons = dict(
@@ -171,6 +149,7 @@ def year_end(
     out = pd.concat([out, totals], ignore_index=True)
     out["jaartotaal"] = out["gerealiseerd"] + out["nog_verwacht"] + out["rest_jaar"]
     sd = np.sqrt(out.pop("var"))
+    out["se_nog"] = np.sqrt(out.pop("var_nog"))
     out["lo80"], out["hi80"] = out["jaartotaal"] - Z80 * sd, out["jaartotaal"] + Z80 * sd
     out["lo95"], out["hi95"] = out["jaartotaal"] - Z95 * sd, out["jaartotaal"] + Z95 * sd
     out["begroting"] = np.nan
@@ -205,15 +184,7 @@ def year_end(
         "hi95",
         "begroting",
         "verschil",
+        "se_nog",
         "n",
     ]
     return out[cols].sort_values(["wet", "productcategorie"]).reset_index(drop=True)
-
-
-def _prior(ultimate: np.ndarray, developed: np.ndarray) -> np.ndarray:
-    """Expected ultimate per row: the mean of the previous three well-developed rows."""
-    prior = np.zeros_like(ultimate)
-    for i in range(len(ultimate)):
-        ok = [j for j in range(i) if developed[j] >= 0.5][-NIVEAU_MAANDEN:]
-        prior[i] = float(np.mean(ultimate[ok])) if ok else ultimate[i]
-    return prior
