@@ -90,8 +90,10 @@ MODELS: dict[str, RegisterEntry] = {
         lawful_basis=_BASIS,
         source_data="Declaraties (iWmo/iJw 323) en lopende toewijzingen uit het pakhuis, "
         "gepseudonimiseerd en per maand opgeteld; de begroting van de gemeente.",
-        methods_and_models="Chain-ladder op de ontwikkeldriehoek van declaraties met de "
-        "standaardfout van Mack; Bornhuetter-Ferguson voor de nieuwste maanden.",
+        methods_and_models="Per aanbieder: maanden die nog niet gedeclareerd zijn tegen de "
+        "kosten per lopende toewijzing van de aanbieder; late regels van gedeclareerde maanden "
+        "met chain-ladder en de standaardfout van Mack. Op gegenereerde gemeenten gemiddeld "
+        "binnen 2% van wat nog kwam (zie de modelkaart).",
         human_intervention=_MENS,
         risk_management=_RISICO,
         url="docs/modelkaart.md#1-jaarprognose-prognose-jaar",
