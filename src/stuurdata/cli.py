@@ -418,9 +418,10 @@ def demo(
 
 def _register_subapps() -> None:
     """Commands of other layers, each a Typer sub-app in its own module."""
-    from stuurdata import cli_domein, cli_kwaliteit, cli_privacy, cli_prognose
+    from stuurdata import cli_domein, cli_kwaliteit, cli_privacy, cli_prognose, cli_web
 
     cli_privacy.register(app)
+    cli_web.register(app)  # web, gebruiker
     app.add_typer(cli_kwaliteit.app)
     app.add_typer(cli_domein.app, name="domein")
     app.add_typer(cli_prognose.app, name="prognose")

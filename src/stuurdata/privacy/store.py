@@ -1,4 +1,4 @@
-"""The operational store: purposes, projects and the audit log, through SQLAlchemy.
+"""The operational store: purposes, projects, users and the audit log, through SQLAlchemy.
 
 Why a separate store and not the DuckDB warehouse: the warehouse is rebuilt, copied and
 handed to analysts; the register of purposes and the audit log must outlive it and, in a
@@ -61,6 +61,17 @@ project_table = Table(
     Column("doelen", JSON, nullable=False),
     Column("stappen", JSON, nullable=False),
     Column("waarden", JSON, nullable=False),
+    Column("aangemaakt", String(40), nullable=False),
+)
+
+# Dashboard accounts (``web/users.py``): argon2 hashes only, never a password.
+gebruiker_table = Table(
+    "gebruiker",
+    metadata,
+    Column("naam", String(100), primary_key=True),
+    Column("rol", String(40), nullable=False),
+    Column("wachtwoord_hash", Text, nullable=False),
+    Column("actief", Boolean, nullable=False),
     Column("aangemaakt", String(40), nullable=False),
 )
 

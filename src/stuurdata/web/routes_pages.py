@@ -1,0 +1,166 @@
+"""The pages for everyone who steers: Overzicht, Verkenner, Definities, Verantwoording,
+Downloads. Each route is a few lines over ``figures`` and runs inside ``bekijk``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from stuurdata.indicators.registry import Definition
+from stuurdata.report.format import fmt_date, period_label
+from stuurdata.web import figures
+from stuurdata.web.app import render
+from stuurdata.web.context import Geweigerd, bekijk, signed_in, state_of
+from stuurdata.web.export import filename, to_csv
+from stuurdata.web.users import Gebruiker
+
+router = APIRouter()
+
+
+def user_of(request: Request) -> Gebruiker:
+    """Dependency: the signed-in user (kept on the request for error pages)."""
+    user = signed_in(request)
+    request.state.user = user
+    return user
+
+
+User = Annotated[Gebruiker, Depends(user_of)]
+
+
+def definition(request: Request, maat: str) -> Definition:
+    found = state_of(request).definitions.get(maat)
+    if found is None:
+        raise Geweigerd(f"Onbekende indicator {maat!r}.")
+    return found
+
+
+@router.get("/", name="overzicht")
+def overzicht(request: Request, user: User) -> Response:
+    state = state_of(request)
+    with bekijk(request, "overzicht", user) as v:
+        pub = state.publication()
+        result = figures.overview(pub, state.definitions)
+        v.personen = result.personen if result else None
+        v.bronnen = [b.bron for b in pub.bronnen]
+    return render(request, "overzicht.html", user, actief="overzicht", titel="Overzicht", o=result)
+
+
+@router.get("/verkenner", name="verkenner")
+def verkenner(
+    request: Request,
+    user: User,
+    maat: Annotated[str, Query(max_length=100)] = "clienten_wmo",
+    niveau: Annotated[str, Query(max_length=20)] = "gemeente",
+    periodesoort: Annotated[str, Query(max_length=20)] = "kwartaal",
+    periode: Annotated[str | None, Query(max_length=20)] = None,
+) -> Response:
+    state = state_of(request)
+    d = definition(request, maat)
+    niveaus = [n for n in state.levels(user) if n in d.niveaus]
+    if niveau not in niveaus:
+        niveau = niveaus[0] if niveaus else "gemeente"
+    if periodesoort not in d.periodes:
+        periodesoort = d.periodes[0]
+    with bekijk(
+        request,
+        "verkenner",
+        user,
+        niveau=niveau,
+        toelichting=f"{maat} {niveau} {periodesoort} {periode or ''}".strip(),
+    ) as v:
+        result = figures.explore(state.publication(), d, niveau, periodesoort, periode)
+        v.personen = result.personen
+    return render(
+        request,
+        "verkenner.html",
+        user,
+        actief="verkenner",
+        titel=f"Verkenner: {d.naam}",
+        e=result,
+        definities=sorted(state.definitions.values(), key=lambda x: (x.wet, x.naam)),
+        niveaus=niveaus,
+        periode_label=period_label,
+    )
+
+
+@router.get("/definities", name="definities")
+def definities(request: Request, user: User) -> Response:
+    state = state_of(request)
+    with bekijk(request, "definities", user):
+        defs = sorted(state.definitions.values(), key=lambda x: (x.wet, x.naam))
+    return render(
+        request, "definities.html", user, actief="verantwoording", titel="Definities", defs=defs
+    )
+
+
+@router.get("/verantwoording", name="verantwoording")
+def verantwoording(request: Request, user: User) -> Response:
+    from stuurdata.privacy.purposes import list_doelen
+
+    state = state_of(request)
+    cfg = state.config
+    with bekijk(request, "verantwoording", user):
+        pub = state.publication()
+        doelen = list_doelen(cfg.pakhuis, url=cfg.store_url)
+    return render(
+        request,
+        "verantwoording.html",
+        user,
+        actief="verantwoording",
+        titel="Verantwoording",
+        doelen=doelen,
+        bronnen=pub.bronnen,
+        defs=sorted(state.definitions.values(), key=lambda x: (x.wet, x.naam)),
+        gebruikt=pub.definities,
+        eind=fmt_date(pub.eind),
+    )
+
+
+@router.get("/downloads", name="downloads")
+def downloads(request: Request, user: User) -> Response:
+    state = state_of(request)
+    with bekijk(request, "downloads", user):
+        defs = sorted(state.definitions.values(), key=lambda x: (x.wet, x.naam))
+    return render(
+        request,
+        "downloads.html",
+        user,
+        actief="downloads",
+        titel="Downloads",
+        defs=defs,
+        niveaus=state.levels(user),
+    )
+
+
+@router.get("/downloads/cijfers.csv", name="download_csv")
+def download_csv(
+    request: Request,
+    user: User,
+    maat: Annotated[str, Query(max_length=100)],
+    niveau: Annotated[str, Query(max_length=20)] = "gemeente",
+    periodesoort: Annotated[str, Query(max_length=20)] = "kwartaal",
+) -> Response:
+    state = state_of(request)
+    d = definition(request, maat)
+    with bekijk(
+        request,
+        "download_csv",
+        user,
+        activiteit="export",
+        niveau=niveau,
+        toelichting=f"{maat} {niveau} {periodesoort}",
+    ) as v:
+        pub = state.publication()
+        c = pub.cijfers
+        rows = c[(c["maat"] == d.id) & (c["niveau"] == niveau) & (c["periodesoort"] == periodesoort)]
+        ns = rows["n"].dropna()
+        v.personen = int(ns.max()) if not ns.empty else None
+        body = to_csv(pub, rows)
+    name = filename(d.id, niveau, periodesoort)
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
