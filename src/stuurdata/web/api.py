@@ -130,9 +130,14 @@ def create_api(state: WebState) -> FastAPI:
         version="1",
         docs_url=None,
         redoc_url=None,
-        openapi_url="/openapi.json",
+        openapi_url=None,  # served below, behind the sign-in like every other route
     )
     api.state.web = state
+
+    @api.get("/openapi.json", name="api_openapi", include_in_schema=False)
+    def openapi(request: Request, user: User) -> JSONResponse:
+        with bekijk(request, "api_openapi", user):
+            return JSONResponse(api.openapi())
 
     @api.exception_handler(NietIngelogd)
     async def _unauthorized(_r: Request, _e: NietIngelogd) -> Response:

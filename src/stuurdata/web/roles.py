@@ -50,6 +50,7 @@ TOEGANG: dict[str, frozenset[str]] = {
     "gebruikers": ALLEEN_BEHEER,
     "gebruiker_nieuw": ALLEEN_BEHEER,
     "auditlog": ALLEEN_BEHEER,
+    "api_openapi": IEDEREEN,
     "api_ik": IEDEREEN,
     "api_indicatoren": IEDEREEN,
     "api_cijfers": IEDEREEN,

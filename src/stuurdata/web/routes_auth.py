@@ -52,7 +52,7 @@ def login_form(request: Request) -> Response:
         return _login_page(request)
 
 
-@router.post("/inloggen")
+@router.post("/inloggen", name="inloggen_verzenden")
 def login(
     request: Request,
     naam: Annotated[str, Form(max_length=100)] = "",
