@@ -391,6 +391,7 @@ def demo(
     sleutel: Sleutel = None,
 ) -> None:
     """Genereer Demostad, lees alles in, bereken de indicatoren en schrijf het rapport."""
+    from stuurdata.cli_web import dashboard_hint
     from stuurdata.demo import run_demo
 
     _setup_log(map / "pakhuis.duckdb")
@@ -413,6 +414,7 @@ def demo(
         console.print(f"  {label}: {value}")
     console.print(f"\nIndicatoren: {result.indicatoren}")
     console.print(f"Rapport: [bold]{result.rapport}[/]")
+    console.print(dashboard_hint(result.pakhuis))
     log.info("demo klaar: %s", result.rapport)
 
 

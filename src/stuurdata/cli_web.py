@@ -139,3 +139,13 @@ def register(main: typer.Typer) -> None:
     """Add ``web`` and ``gebruiker`` to the main CLI."""
     main.registered_commands.extend(app.registered_commands)
     main.add_typer(gebruiker_app, name="gebruiker")
+
+
+def dashboard_hint(pakhuis: Path) -> str:
+    """What `make demo` prints last: how to open the dashboard on this warehouse."""
+    return (
+        "\nDashboard: maak een account en start de server:\n"
+        f"  stuurdata gebruiker nieuw --naam anna --rol beleidsmedewerker --pakhuis {pakhuis}\n"
+        f"  stuurdata web --pakhuis {pakhuis}\n"
+        "  en open http://127.0.0.1:8000/ in de browser."
+    )
