@@ -30,7 +30,11 @@ URLS: dict[str, tuple[str, str]] = {
     "api_overzicht": ("GET", "/api/overzicht"),
     "api_verantwoording": ("GET", "/api/verantwoording"),
 }
-OPEN = {"inloggen", "inloggen_verzenden", "uitloggen"}  # the only routes that answer without a session
+OPEN = {
+    "inloggen",
+    "inloggen_verzenden",
+    "uitloggen",
+}  # the only routes that answer without a session
 
 
 def _route_names(routes) -> set[str]:
@@ -209,7 +213,7 @@ def test_a_refused_view_is_audited(app_client, warehouse):
 
 def test_overview_shows_key_figures_per_law_with_definitions(signed_in):
     page = signed_in.get("/").text
-    assert "<h2 id=\"wet-wmo\">Wmo</h2>" in page and "<h2 id=\"wet-jeugd\">Jeugdwet</h2>" in page
+    assert '<h2 id="wet-wmo">Wmo</h2>' in page and '<h2 id="wet-jeugd">Jeugdwet</h2>' in page
     assert "Cliënten Wmo" in page and "<summary>Definitie" in page
     assert 'role="img"' in page  # the chart, with the table beside it
     assert "Tabel bij de grafiek" in page

@@ -191,9 +191,7 @@ def create_api(state: WebState) -> FastAPI:
             rows = figures.select_rows(state.publication(), maat, niveau, periodesoort, periode)
             ns = rows["n"].dropna()
             v.personen = int(ns.max()) if not ns.empty else None
-            return [
-                Cijfer(**{c: _clean(r[c]) for c in COLUMNS}) for r in rows.to_dict("records")
-            ]
+            return [Cijfer(**{c: _clean(r[c]) for c in COLUMNS}) for r in rows.to_dict("records")]
 
     @api.get("/overzicht", name="api_overzicht", response_model=Overzicht, responses=_ERRORS)
     def overzicht(request: Request, user: User) -> Overzicht:

@@ -197,7 +197,9 @@ def overview(
                         shown_now, None if status_before == ONDERDRUKT else before
                     ),
                     vorig_jaar=fmt_value(year, status_year, d.soort) if vorig_jaar else MISSING,
-                    verschil_jaar=fmt_change(shown_now, None if status_year == ONDERDRUKT else year),
+                    verschil_jaar=fmt_change(
+                        shown_now, None if status_year == ONDERDRUKT else year
+                    ),
                     n=n,
                 )
             )

@@ -20,7 +20,7 @@ ROL_UITLEG = {
     BELEIDSMEDEWERKER: "gepubliceerde cijfers tot op buurt, verantwoording",
     CONTROLLER: "gepubliceerde cijfers tot op buurt, kosten en verantwoording",
     CONTRACTMANAGER: "gepubliceerde cijfers tot op buurt (later: detail per aanbieder)",
-    ANALIST: "gepubliceerde cijfers tot op buurt (later: interne waarden als het doel dat toestaat)",
+    ANALIST: "cijfers tot op buurt (later: interne waarden als het doel dat toelaat)",
     BEHEERDER: "gebruikers, doelen en het auditlog, en de gepubliceerde cijfers",
 }
 

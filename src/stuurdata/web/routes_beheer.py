@@ -19,7 +19,9 @@ router = APIRouter(prefix="/beheer")
 GETOOND = 200  # newest audit records on the page
 
 
-def _users_page(request: Request, user: User, melding: str = "", status_code: int = 200) -> Response:
+def _users_page(
+    request: Request, user: User, melding: str = "", status_code: int = 200
+) -> Response:
     cfg = state_of(request).config
     return render(
         request,

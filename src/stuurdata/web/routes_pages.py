@@ -154,7 +154,9 @@ def download_csv(
     ) as v:
         pub = state.publication()
         c = pub.cijfers
-        rows = c[(c["maat"] == d.id) & (c["niveau"] == niveau) & (c["periodesoort"] == periodesoort)]
+        rows = c[
+            (c["maat"] == d.id) & (c["niveau"] == niveau) & (c["periodesoort"] == periodesoort)
+        ]
         ns = rows["n"].dropna()
         v.personen = int(ns.max()) if not ns.empty else None
         body = to_csv(pub, rows)
