@@ -54,6 +54,7 @@ def write(folder: Path, gemaakt: str, rows: list[dict]) -> Path:
             "__type__": "stuurdata.report.meta:ReportMeta",
             "gemeente": "GM9901",
             "namen": {"GM9901": "Demostad", "WK990101": "Centrum"},
+            "labels": {"clienten_wmo": "betrouwbaar"},
             "eind": {"__type__": "date", "v": "2026-10-31"},
             "bronnen": {
                 "__type__": "tuple",
@@ -125,6 +126,7 @@ def test_only_complete_periods_count_and_changes_use_published_values(tmp_path):
     assert clients.verschil_vorige == fmt_change(200, 190) == "+5,3%"
     assert clients.verschil_jaar == "+11,1%"
     assert result.personen == 200
+    assert clients.kwaliteit == "betrouwbaar"
 
 
 def test_a_suppressed_area_shows_a_dot_and_is_left_out_of_the_chart(tmp_path):

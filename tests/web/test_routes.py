@@ -68,11 +68,15 @@ def test_without_a_session_nothing_is_shown(app_client, route):
         assert response.headers["location"] == "/inloggen"
 
 
-def test_unknown_page_without_session_shows_no_data(app_client):
-    response = app_client.get("/bestaat-niet")
-    assert response.status_code == 404
-    assert "Inloggen" not in response.text or "Uitloggen" not in response.text
-    assert "Cliënten" not in response.text
+def test_unknown_page_without_session_asks_to_sign_in_first(app_client):
+    response = app_client.get("/bestaat-niet", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/inloggen"
+    assert app_client.get("/api/bestaat-niet").status_code == 401
+
+
+def test_unknown_page_with_session_is_not_found_in_dutch(signed_in):
+    response = signed_in.get("/bestaat-niet")
+    assert response.status_code == 404 and "Pagina niet gevonden" in response.text
 
 
 @pytest.mark.parametrize("rol", ROLLEN)
@@ -183,10 +187,13 @@ def test_beheerder_adds_a_user_with_the_token(app_client, warehouse):
     assert get_user(warehouse, "bert").rol == "raadslid"
 
 
-def test_sign_out_ends_the_session(signed_in):
+def test_sign_out_ends_the_session_also_for_a_copied_cookie(signed_in):
+    copied = signed_in.cookies.get("stuurdata_sessie")
     token = csrf_of(signed_in.get("/").text)
     response = signed_in.post("/uitloggen", data={"csrf": token}, follow_redirects=False)
     assert response.status_code == 303
+    assert signed_in.get("/api/ik").status_code == 401
+    signed_in.cookies.set("stuurdata_sessie", copied)
     assert signed_in.get("/api/ik").status_code == 401
 
 

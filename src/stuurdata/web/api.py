@@ -147,6 +147,14 @@ def create_api(state: WebState) -> FastAPI:
     async def _refused(_r: Request, exc: Geweigerd) -> Response:
         return JSONResponse({"detail": str(exc)}, status_code=403)
 
+    @api.exception_handler(404)
+    async def _not_found(request: Request, _e: Exception) -> Response:
+        try:
+            signed_in(request)
+        except NietIngelogd:
+            return JSONResponse({"detail": "Niet ingelogd."}, status_code=401)
+        return JSONResponse({"detail": "Niet gevonden."}, status_code=404)
+
     @api.exception_handler(GeenPublicatie)
     async def _missing(_r: Request, exc: GeenPublicatie) -> Response:
         return JSONResponse({"detail": str(exc)}, status_code=503)

@@ -17,7 +17,14 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
-from stuurdata.web.context import Geweigerd, NietIngelogd, WebConfig, WebState, state_of
+from stuurdata.web.context import (
+    Geweigerd,
+    NietIngelogd,
+    WebConfig,
+    WebState,
+    signed_in,
+    state_of,
+)
 from stuurdata.web.publicatie import GeenPublicatie
 from stuurdata.web.roles import allowed
 from stuurdata.web.users import Gebruiker
@@ -131,12 +138,18 @@ def create_app(config: WebConfig) -> FastAPI:
 
     @app.exception_handler(404)
     async def _not_found(request: Request, _exc: Exception) -> Response:
+        try:
+            user = signed_in(request)  # without a session, not even "not found"
+        except NietIngelogd:
+            if request.url.path.startswith("/api/"):
+                return JSONResponse({"detail": "Niet ingelogd."}, status_code=401)
+            return RedirectResponse("/inloggen", status_code=303)
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": "Niet gevonden."}, status_code=404)
         return render(
             request,
             "fout.html",
-            getattr(request.state, "user", None),
+            user,
             status_code=404,
             titel="Pagina niet gevonden",
             melding="Deze pagina bestaat niet. Kies een onderdeel in het menu.",

@@ -51,6 +51,8 @@ class WebState:
     config: WebConfig
     signer: Signer
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    # Sessions ended by signing out (their token), so a copied cookie dies with them.
+    uitgelogd: set[str] = field(default_factory=set)
     _pub: WebPublicatie | None = None
     _pub_stamp: tuple[str, float] | None = None
 
@@ -99,7 +101,7 @@ def signed_in(request: Request) -> Gebruiker:
     """The user of a valid session whose account is still active; else ``NietIngelogd``."""
     state = state_of(request)
     data = state.signer.unsign(request.cookies.get(SESSIE))
-    if data is None or not isinstance(data.get("n"), str):
+    if data is None or not isinstance(data.get("n"), str) or data.get("c") in state.uitgelogd:
         raise NietIngelogd()
     user = get_user(state.config.pakhuis, data["n"], url=state.config.store_url)
     if user is None:

@@ -98,6 +98,7 @@ class KeyFigure:
     vorig_jaar: str
     verschil_jaar: str
     n: float | None
+    kwaliteit: str = ""  # the chain-quality label of the publication, when it has one
 
 
 @dataclass
@@ -201,6 +202,7 @@ def overview(
                         shown_now, None if status_year == ONDERDRUKT else year
                     ),
                     n=n,
+                    kwaliteit=pub.labels.get(maat, ""),
                 )
             )
         if figures:

@@ -128,6 +128,7 @@ def logout(request: Request, csrf: Annotated[str, Form(max_length=200)] = "") ->
         toelichting="uitgelogd",
         url=cfg.store_url,
     )
+    state_of(request).uitgelogd.add(request.state.csrf)
     response = RedirectResponse("/inloggen", status_code=303)
     response.delete_cookie(SESSIE, path="/")
     return response
