@@ -20,6 +20,7 @@ URLS: dict[str, tuple[str, str]] = {
     "verantwoording": ("GET", "/verantwoording"),
     "downloads": ("GET", "/downloads"),
     "download_csv": ("GET", "/downloads/cijfers.csv?maat=clienten_wmo&niveau=gemeente"),
+    "download_parquet": ("GET", "/downloads/cijfers.parquet?maat=clienten_wmo&niveau=wijk"),
     "gebruikers": ("GET", "/beheer/gebruikers"),
     "gebruiker_nieuw": ("POST", "/beheer/gebruikers"),
     "auditlog": ("GET", "/beheer/audit"),
@@ -92,7 +93,7 @@ def test_access_matrix_every_role_every_route(app_client, rol):
         else:
             response = app_client.get(path)
             expected = 200 if allowed(rol, route) else 403
-        if rol == RAADSLID and route in ("verkenner", "api_cijfers") and "wijk" in path:
+        if rol == RAADSLID and route in ("verkenner", "api_cijfers", "download_parquet"):
             expected = 200  # wijk is the raadslid's finest level
         assert response.status_code == expected, (rol, route, response.text[:300])
 
@@ -240,6 +241,20 @@ def test_csv_download_is_excel_friendly(signed_in):
     assert any(re.search(r";\d+,\d+;", line) for line in lines[1:])  # decimal comma
 
 
+def test_parquet_download_holds_the_published_rows(signed_in):
+    import io
+
+    import pandas as pd
+
+    response = signed_in.get("/downloads/cijfers.parquet?maat=clienten_wmo&niveau=wijk")
+    assert response.status_code == 200
+    frame = pd.read_parquet(io.BytesIO(response.content))
+    assert set(frame["niveau"]) == {"wijk"} and "gebiedsnaam" in frame.columns
+    shown = frame[frame["status"] != "onderdrukt"]
+    assert (shown["teller"] % 5 == 0).all()
+    assert frame.loc[frame["status"] == "onderdrukt", "teller"].isna().all()
+
+
 def test_api_returns_published_rows_and_openapi(signed_in):
     rows = signed_in.get("/api/cijfers?maat=clienten_wmo&niveau=wijk").json()
     assert rows and {r["niveau"] for r in rows} == {"wijk"}
@@ -274,3 +289,15 @@ def test_no_bsn_in_any_page(app_client, input_bsns):
     dotted = {f"{b[:4]}.{b[4:6]}.{b[6:]}" for b in input_bsns}
     assert not {b for b in input_bsns if b in text}
     assert not {b for b in dotted if b in text}
+
+
+def test_a_background_request_does_not_spoil_the_login_form(app_client):
+    token = csrf_of(app_client.get("/inloggen").text)
+    assert app_client.get("/favicon.ico", follow_redirects=False).status_code == 303
+    app_client.get("/inloggen")  # a second tab
+    response = app_client.post(
+        "/inloggen",
+        data={"naam": "analist", "wachtwoord": "correct paard batterij niet", "csrf": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303

@@ -47,6 +47,7 @@ TOEGANG: dict[str, frozenset[str]] = {
     "verantwoording": IEDEREEN,
     "downloads": IEDEREEN,
     "download_csv": IEDEREEN,
+    "download_parquet": IEDEREEN,
     "gebruikers": ALLEEN_BEHEER,
     "gebruiker_nieuw": ALLEEN_BEHEER,
     "auditlog": ALLEEN_BEHEER,

@@ -33,8 +33,13 @@ def _cookie(response: Response, request: Request, name: str, value: str) -> None
 
 
 def _login_page(request: Request, melding: str = "", status_code: int = 200) -> Response:
-    """The form with a fresh pre-session CSRF token (signed cookie + hidden field)."""
-    token = new_token()
+    """The form with the pre-session CSRF token (signed cookie + hidden field).
+
+    A still valid token is kept, so a second tab or a background request that lands here
+    (a browser asking for /favicon.ico) does not invalidate the form already shown.
+    """
+    pre = state_of(request).signer.unsign(request.cookies.get(VOORSESSIE), max_age=3600)
+    token = str(pre["c"]) if pre and pre.get("c") else new_token()
     request.state.csrf = token
     response = render(
         request, "inloggen.html", None, melding=melding, status_code=status_code, titel="Inloggen"
