@@ -121,6 +121,23 @@ def test_sign_in_explore_and_axe_finds_no_violations(page):
     assert found == {path: [] for path in PAGES}
 
 
+def test_analist_annotates_a_figure_and_sees_it_in_the_overview(page):
+    page.goto("/")
+    page.click("form.uitloggen button")
+    page.wait_for_url("**/inloggen")
+    page.fill("#naam", "analist")
+    page.fill("#wachtwoord", WACHTWOORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/")
+    page.goto("/verkenner?maat=clienten_wmo&niveau=gemeente&periodesoort=kwartaal")
+    page.fill("#notitie-tekst", "Nieuwe toegang via het sociaal wijkteam")
+    page.click("text=Notitie toevoegen")
+    page.wait_for_selector("text=Nieuwe toegang via het sociaal wijkteam")
+    assert _axe(page) == []
+    page.goto("/")
+    assert page.locator("text=Nieuwe toegang via het sociaal wijkteam").count() == 1
+
+
 def test_explorer_updates_in_place_with_htmx(page):
     page.goto("/verkenner?maat=clienten_wmo&niveau=gemeente&periodesoort=kwartaal")
     page.select_option("#niveau", "wijk")

@@ -21,6 +21,7 @@ URLS: dict[str, tuple[str, str]] = {
     "downloads": ("GET", "/downloads"),
     "download_csv": ("GET", "/downloads/cijfers.csv?maat=clienten_wmo&niveau=gemeente"),
     "download_parquet": ("GET", "/downloads/cijfers.parquet?maat=clienten_wmo&niveau=wijk"),
+    "notitie_nieuw": ("POST", "/verkenner/notitie"),
     "gebruikers": ("GET", "/beheer/gebruikers"),
     "gebruiker_nieuw": ("POST", "/beheer/gebruikers"),
     "auditlog": ("GET", "/beheer/audit"),
@@ -31,11 +32,19 @@ URLS: dict[str, tuple[str, str]] = {
     "api_overzicht": ("GET", "/api/overzicht"),
     "api_verantwoording": ("GET", "/api/verantwoording"),
 }
-OPEN = {
-    "inloggen",
-    "inloggen_verzenden",
-    "uitloggen",
-}  # the only routes that answer without a session
+# The only routes that answer without a session.
+OPEN = {"inloggen", "inloggen_verzenden", "uitloggen"}
+# Per form route, an invalid form: an allowed role gets the form back with a message (400).
+INVALID = {
+    "gebruiker_nieuw": {"naam": "x", "rol": "raadslid", "wachtwoord": "kort"},
+    "notitie_nieuw": {
+        "maat": "clienten_wmo",
+        "periodesoort": "kwartaal",
+        "gebiedscode": "GM9901",
+        "periode": "2026-K1",
+        "tekst": " ",
+    },
+}
 
 
 def _route_names(routes) -> set[str]:
@@ -85,10 +94,8 @@ def test_access_matrix_every_role_every_route(app_client, rol):
     assert login(app_client, rol) == 303
     token = csrf_of(app_client.get("/downloads").text)
     for route, (method, path) in sorted(URLS.items()):
-        if method == "POST":  # an invalid account: allowed roles get the form back (400)
-            response = app_client.post(
-                path, data={"naam": "x", "rol": "raadslid", "wachtwoord": "kort", "csrf": token}
-            )
+        if method == "POST":  # an invalid form: allowed roles get the form back (400)
+            response = app_client.post(path, data={**INVALID[route], "csrf": token})
             expected = 400 if allowed(rol, route) else 403
         else:
             response = app_client.get(path)

@@ -1,4 +1,4 @@
-"""The operational store: purposes, projects, users and the audit log, through SQLAlchemy.
+"""The operational store: purposes, projects and the audit log, through SQLAlchemy.
 
 Why a separate store and not the DuckDB warehouse: the warehouse is rebuilt, copied and
 handed to analysts; the register of purposes and the audit log must outlive it and, in a
@@ -73,6 +73,20 @@ gebruiker_table = Table(
     Column("wachtwoord_hash", Text, nullable=False),
     Column("actief", Boolean, nullable=False),
     Column("aangemaakt", String(40), nullable=False),
+)
+
+# "Het verhaal achter de cijfers": notes on indicator x area x period (``web/notes.py``).
+annotatie_table = Table(
+    "annotatie",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("maat", String(100), nullable=False),
+    Column("gebiedscode", String(20), nullable=False),
+    Column("periode", String(20), nullable=False),
+    Column("tekst", Text, nullable=False),
+    Column("auteur", String(100), nullable=False),
+    Column("rol", String(40), nullable=False),
+    Column("tijdstip", String(40), nullable=False),
 )
 
 audit_table = Table(

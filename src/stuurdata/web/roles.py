@@ -17,7 +17,7 @@ ROLLEN = (RAADSLID, BELEIDSMEDEWERKER, CONTROLLER, CONTRACTMANAGER, ANALIST, BEH
 
 ROL_UITLEG = {
     RAADSLID: "gepubliceerde cijfers van gemeente en wijken",
-    BELEIDSMEDEWERKER: "gepubliceerde cijfers tot op buurt, verantwoording",
+    BELEIDSMEDEWERKER: "gepubliceerde cijfers tot op buurt, verantwoording, notities",
     CONTROLLER: "gepubliceerde cijfers tot op buurt, kosten en verantwoording",
     CONTRACTMANAGER: "gepubliceerde cijfers tot op buurt (later: detail per aanbieder)",
     ANALIST: "cijfers tot op buurt (later: interne waarden als het doel dat toelaat)",
@@ -48,6 +48,7 @@ TOEGANG: dict[str, frozenset[str]] = {
     "downloads": IEDEREEN,
     "download_csv": IEDEREEN,
     "download_parquet": IEDEREEN,
+    "notitie_nieuw": frozenset({BELEIDSMEDEWERKER, ANALIST}),
     "gebruikers": ALLEEN_BEHEER,
     "gebruiker_nieuw": ALLEEN_BEHEER,
     "auditlog": ALLEEN_BEHEER,

@@ -3,11 +3,12 @@ Downloads. Each route is a few lines over ``figures`` and runs inside ``bekijk``
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 import pandas as pd
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
 
 from stuurdata.indicators.registry import Definition
 from stuurdata.report.format import fmt_date, period_label
@@ -15,7 +16,10 @@ from stuurdata.web import figures
 from stuurdata.web.app import render
 from stuurdata.web.context import Geweigerd, bekijk, signed_in, state_of
 from stuurdata.web.export import filename, to_csv, to_parquet
+from stuurdata.web.notes import NotitieOngeldig, add_note, notes_for
 from stuurdata.web.publicatie import WebPublicatie
+from stuurdata.web.roles import allowed
+from stuurdata.web.security import same_token
 from stuurdata.web.users import Gebruiker
 
 router = APIRouter()
@@ -46,7 +50,22 @@ def overzicht(request: Request, user: User) -> Response:
         result = figures.overview(pub, state.definitions)
         v.personen = result.personen if result else None
         v.bronnen = [b.bron for b in pub.bronnen]
-    return render(request, "overzicht.html", user, actief="overzicht", titel="Overzicht", o=result)
+    notities = {}
+    if result is not None and pub.gemeente:
+        cfg = state.config
+        for block in result.blokken:
+            for f in block.figures:
+                found = notes_for(cfg.pakhuis, f.maat, gebieden={pub.gemeente}, url=cfg.store_url)
+                notities[f.maat] = [n for n in found if n.periode == result.periode]
+    return render(
+        request,
+        "overzicht.html",
+        user,
+        actief="overzicht",
+        titel="Overzicht",
+        o=result,
+        notities=notities,
+    )
 
 
 @router.get("/verkenner", name="verkenner")
@@ -74,6 +93,22 @@ def verkenner(
     ) as v:
         result = figures.explore(state.publication(), d, niveau, periodesoort, periode)
         v.personen = result.personen
+    return explorer_page(request, user, result, niveaus)
+
+
+def explorer_page(
+    request: Request,
+    user: Gebruiker,
+    result: figures.Exploration,
+    niveaus: Sequence[str],
+    melding: str = "",
+    status_code: int = 200,
+) -> Response:
+    """The explorer with the notes on what it shows (and the form, for who may write)."""
+    state = state_of(request)
+    cfg = state.config
+    d = result.definitie
+    gebieden = sorted(set(result.frame["gebiedscode"]))
     return render(
         request,
         "verkenner.html",
@@ -84,7 +119,62 @@ def verkenner(
         definities=sorted(state.definitions.values(), key=lambda x: (x.wet, x.naam)),
         niveaus=niveaus,
         periode_label=period_label,
+        notities=notes_for(cfg.pakhuis, d.id, gebieden=set(gebieden), url=cfg.store_url),
+        mag_notitie=allowed(user.rol, "notitie_nieuw"),
+        gebieden=[(code, state.publication().naam(code)) for code in gebieden],
+        periodes=sorted(set(result.frame["periode"]), reverse=True),
+        melding=melding,
+        status_code=status_code,
     )
+
+
+NIVEAU_VAN = {"GM": "gemeente", "WK": "wijk", "BU": "buurt"}
+
+
+@router.post("/verkenner/notitie", name="notitie_nieuw")
+def notitie_nieuw(
+    request: Request,
+    user: User,
+    maat: Annotated[str, Form(max_length=100)],
+    periodesoort: Annotated[str, Form(max_length=20)],
+    gebiedscode: Annotated[str, Form(max_length=20)],
+    periode: Annotated[str, Form(max_length=20)],
+    tekst: Annotated[str, Form(max_length=5000)] = "",
+    csrf: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Keep a note on a figure (beleidsmedewerker, analist), then show the explorer again."""
+    if not same_token(csrf, request.state.csrf):
+        raise Geweigerd("Het formulier is verlopen of niet van deze site. Probeer het opnieuw.")
+    state = state_of(request)
+    cfg = state.config
+    d = definition(request, maat)
+    niveau = NIVEAU_VAN.get(gebiedscode[:2], "onbekend")
+    back = f"/verkenner?maat={d.id}&niveau={niveau}&periodesoort={periodesoort}&periode={periode}"
+    with bekijk(
+        request,
+        "notitie_nieuw",
+        user,
+        niveau=niveau,
+        toelichting=f"notitie bij {d.id} {gebiedscode} {periode}",
+    ):
+        try:
+            add_note(
+                cfg.pakhuis,
+                maat=d.id,
+                gebiedscode=gebiedscode,
+                periode=periode,
+                tekst=tekst,
+                auteur=user.naam,
+                rol=user.rol,
+                url=cfg.store_url,
+            )
+        except NotitieOngeldig as exc:
+            if periodesoort not in d.periodes:
+                periodesoort = d.periodes[0]
+            result = figures.explore(state.publication(), d, niveau, periodesoort, periode)
+            niveaus = [n for n in state.levels(user) if n in d.niveaus]
+            return explorer_page(request, user, result, niveaus, str(exc), status_code=400)
+    return RedirectResponse(back, status_code=303)
 
 
 @router.get("/definities", name="definities")
