@@ -54,6 +54,14 @@ def web(
             help="Sessiecookie alleen over https (standaard: aan, behalve op 127.0.0.1).",
         ),
     ] = None,
+    proxy_kop: Annotated[
+        str | None,
+        typer.Option(
+            "--proxy-kop",
+            help="Aanmelden via een vertrouwde reverse proxy die de gebruikersnaam in deze "
+            "kop meegeeft (bv. X-Remote-User); alleen achter die proxy gebruiken.",
+        ),
+    ] = None,
     doel: DoelOptie = None,
 ) -> None:
     """Start het dashboard in de browser: cijfers uit de nieuwste publicatie, na inloggen."""
@@ -75,7 +83,13 @@ def web(
         except DoelGeweigerd as refused:
             raise _fail(str(refused)) from None
     secure = https_cookie if https_cookie is not None else host not in LOKAAL
-    config = WebConfig(pakhuis=pakhuis, publicatie=publicatie, doel=doel, secure_cookies=secure)
+    config = WebConfig(
+        pakhuis=pakhuis,
+        publicatie=publicatie,
+        doel=doel,
+        secure_cookies=secure,
+        proxy_kop=proxy_kop,
+    )
     application = create_app(config)
     shown = f"[{host}]" if ":" in host else host
     console.print(f"Dashboard met de publicatie in {folder}.")

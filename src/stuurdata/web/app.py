@@ -88,6 +88,7 @@ def render(
             "menu": menu,
             "csrf": getattr(request.state, "csrf", ""),
             "pub": pub,
+            "proxy": bool(state.config.proxy_kop),
             **context,
         },
         status_code=status_code,
@@ -115,6 +116,16 @@ def create_app(config: WebConfig) -> FastAPI:
 
     @app.exception_handler(NietIngelogd)
     async def _login(request: Request, _exc: NietIngelogd) -> Response:
+        if config.proxy_kop:  # the proxy signs in; without its header nobody is known
+            return render(
+                request,
+                "fout.html",
+                None,
+                status_code=401,
+                titel="Niet aangemeld",
+                melding="Meld u aan via de inlogvoorziening van de gemeente. Heeft u nog geen "
+                "account in stuurdata, vraag dan de beheerder.",
+            )
         return RedirectResponse("/inloggen", status_code=303)
 
     @app.exception_handler(Geweigerd)
@@ -143,7 +154,7 @@ def create_app(config: WebConfig) -> FastAPI:
         except NietIngelogd:
             if request.url.path.startswith("/api/"):
                 return JSONResponse({"detail": "Niet ingelogd."}, status_code=401)
-            return RedirectResponse("/inloggen", status_code=303)
+            return await _login(request, NietIngelogd())
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": "Niet gevonden."}, status_code=404)
         return render(

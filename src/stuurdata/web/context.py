@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from fastapi import Request
@@ -44,6 +45,9 @@ class WebConfig:
     doel: str | None = None
     secure_cookies: bool = True
     store_url: str | None = None
+    # Trusted reverse-proxy mode: the proxy signs users in and passes the name in this
+    # header (e.g. ``X-Remote-User``). Only safe when nobody reaches the app but the proxy.
+    proxy_kop: str | None = None
 
 
 @dataclass
@@ -100,6 +104,8 @@ def state_of(request: Request) -> WebState:
 def signed_in(request: Request) -> Gebruiker:
     """The user of a valid session whose account is still active; else ``NietIngelogd``."""
     state = state_of(request)
+    if state.config.proxy_kop:
+        return _from_proxy(request, state, state.config.proxy_kop)
     data = state.signer.unsign(request.cookies.get(SESSIE))
     if data is None or not isinstance(data.get("n"), str) or data.get("c") in state.uitgelogd:
         raise NietIngelogd()
@@ -107,6 +113,20 @@ def signed_in(request: Request) -> Gebruiker:
     if user is None:
         raise NietIngelogd()
     request.state.csrf = str(data.get("c", ""))
+    return user
+
+
+def _from_proxy(request: Request, state: WebState, header: str) -> Gebruiker:
+    """The account named by the proxy's header; its role still comes from the store.
+
+    Forms get a CSRF token derived from the user and the day under the server's secret, as
+    there is no session cookie to carry one.
+    """
+    naam = request.headers.get(header, "").strip().lower()
+    user = get_user(state.config.pakhuis, naam, url=state.config.store_url) if naam else None
+    if user is None:
+        raise NietIngelogd()
+    request.state.csrf = state.signer.mac(f"csrf:{user.naam}:{date.today().isoformat()}")
     return user
 
 

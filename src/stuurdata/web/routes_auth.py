@@ -50,6 +50,8 @@ def _login_page(request: Request, melding: str = "", status_code: int = 200) -> 
 
 @router.get("/inloggen", name="inloggen")
 def login_form(request: Request) -> Response:
+    if state_of(request).config.proxy_kop:  # no own form: the proxy signs users in
+        return RedirectResponse("/", status_code=303)
     try:
         signed_in(request)
         return RedirectResponse("/", status_code=303)
@@ -66,6 +68,8 @@ def login(
 ) -> Response:
     state = state_of(request)
     cfg = state.config
+    if cfg.proxy_kop:
+        raise Geweigerd("Aanmelden gaat via de inlogvoorziening van de gemeente.")
     pre = state.signer.unsign(request.cookies.get(VOORSESSIE), max_age=3600)
     if pre is None or not same_token(csrf, pre.get("c")):
         return _login_page(

@@ -65,6 +65,10 @@ class Signer:
     def _mac(self, body: bytes) -> str:
         return base64.urlsafe_b64encode(hmac.new(self._key, body, "sha256").digest()).decode()
 
+    def mac(self, text: str) -> str:
+        """A keyed digest of ``text`` (unguessable without the secret)."""
+        return self._mac(text.encode())
+
     def sign(self, payload: dict[str, Any]) -> str:
         data = {**payload, "t": int(self._clock())}
         body = base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode())
