@@ -22,6 +22,7 @@ URLS: dict[str, tuple[str, str]] = {
     "download_csv": ("GET", "/downloads/cijfers.csv?maat=clienten_wmo&niveau=gemeente"),
     "download_parquet": ("GET", "/downloads/cijfers.parquet?maat=clienten_wmo&niveau=wijk"),
     "notitie_nieuw": ("POST", "/verkenner/notitie"),
+    "grafiek_svg": ("GET", "/verkenner/grafiek.svg?maat=clienten_wmo&niveau=gemeente"),
     "gebruikers": ("GET", "/beheer/gebruikers"),
     "gebruiker_nieuw": ("POST", "/beheer/gebruikers"),
     "auditlog": ("GET", "/beheer/audit"),
@@ -260,6 +261,17 @@ def test_parquet_download_holds_the_published_rows(signed_in):
     shown = frame[frame["status"] != "onderdrukt"]
     assert (shown["teller"] % 5 == 0).all()
     assert frame.loc[frame["status"] == "onderdrukt", "teller"].isna().all()
+
+
+def test_chart_download_is_an_svg_file(signed_in):
+    response = signed_in.get("/verkenner/grafiek.svg?maat=kosten_wmo&niveau=wijk")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("image/svg+xml")
+    assert response.content.startswith(b"<?xml") and b"<svg" in response.content
+    assert (
+        'filename="stuurdata_kosten_wmo_wijk_kwartaal.svg"'
+        in (response.headers["content-disposition"])
+    )
 
 
 def test_api_returns_published_rows_and_openapi(signed_in):

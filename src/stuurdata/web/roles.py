@@ -48,6 +48,7 @@ TOEGANG: dict[str, frozenset[str]] = {
     "downloads": IEDEREEN,
     "download_csv": IEDEREEN,
     "download_parquet": IEDEREEN,
+    "grafiek_svg": IEDEREEN,
     "notitie_nieuw": frozenset({BELEIDSMEDEWERKER, ANALIST}),
     "gebruikers": ALLEEN_BEHEER,
     "gebruiker_nieuw": ALLEEN_BEHEER,

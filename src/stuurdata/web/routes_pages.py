@@ -288,3 +288,38 @@ def download_parquet(
         media_type="application/vnd.apache.parquet",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+@router.get("/verkenner/grafiek.svg", name="grafiek_svg")
+def grafiek_svg(
+    request: Request,
+    user: User,
+    maat: Maat,
+    niveau: Niveau = "gemeente",
+    periodesoort: Soort = "kwartaal",
+    periode: Annotated[str | None, Query(max_length=20)] = None,
+) -> Response:
+    """The explorer's chart as an SVG file (for a memo or a presentation)."""
+    state = state_of(request)
+    d = definition(request, maat)
+    if periodesoort not in d.periodes:
+        periodesoort = d.periodes[0]
+    with bekijk(
+        request,
+        "grafiek_svg",
+        user,
+        activiteit="export",
+        niveau=niveau,
+        toelichting=f"{maat} {niveau} {periodesoort} {periode or ''}".strip(),
+    ) as v:
+        result = figures.explore(state.publication(), d, niveau, periodesoort, periode)
+        v.personen = result.personen
+    if not result.svg:
+        raise Geweigerd("Voor deze keuze is er geen grafiek; download de tabel.")
+    name = filename(maat, niveau, periodesoort).removesuffix(".csv") + ".svg"
+    body = '<?xml version="1.0" encoding="UTF-8"?>\n' + result.svg
+    return Response(
+        body.encode("utf-8"),
+        media_type="image/svg+xml",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
