@@ -79,8 +79,10 @@ def web(
         # TEMPORARY until `stuurdata publiceer` is merged: publish through the pipeline.
         console.print("Nog geen publicatie naast het pakhuis; die wordt nu gemaakt (tijdelijk).")
         try:
-            folder = build_temporary(pakhuis, doel=doel)
+            folder = build_temporary(pakhuis, doel=doel or _temporary_purpose(pakhuis))
         except DoelGeweigerd as refused:
+            if refused.hint:
+                err.print(refused.hint, soft_wrap=True)
             raise _fail(str(refused)) from None
     secure = https_cookie if https_cookie is not None else host not in LOKAAL
     config = WebConfig(
@@ -95,6 +97,20 @@ def web(
     console.print(f"Dashboard met de publicatie in {folder}.")
     console.print(f"Open [bold]http://{shown}:{poort}/[/] en log in. Stoppen: Ctrl+C.")
     uvicorn.run(application, host=host, port=poort, log_level="warning", access_log=False)
+
+
+def _temporary_purpose(pakhuis: Path) -> str | None:
+    """TEMPORARY (with ``build_temporary``): the installation's purpose, else the demo's
+    when this store has it, so the dashboard opens on `make demo` without options."""
+    from stuurdata.config import default_doel
+    from stuurdata.privacy.governance import DEMO_DOEL
+    from stuurdata.privacy.purposes import get_doel
+    from stuurdata.privacy.store import store_exists
+
+    named = default_doel()
+    if named or not store_exists(pakhuis):
+        return named
+    return DEMO_DOEL if get_doel(pakhuis, DEMO_DOEL) else None
 
 
 @gebruiker_app.command("nieuw")
