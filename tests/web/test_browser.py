@@ -28,6 +28,8 @@ PAGES = [
     "/verkenner?maat=clienten_wmo&niveau=wijk&periodesoort=kwartaal",
     "/verkenner?maat=clienten_per_categorie_jeugd&niveau=gemeente&periodesoort=jaar",
     "/definities",
+    "/gebieden",
+    "/gebied/WK990101",
     "/verantwoording",
     "/downloads",
     "/beheer/gebruikers",

@@ -17,6 +17,8 @@ URLS: dict[str, tuple[str, str]] = {
     "overzicht": ("GET", "/"),
     "verkenner": ("GET", "/verkenner?maat=clienten_wmo&niveau=wijk&periodesoort=kwartaal"),
     "definities": ("GET", "/definities"),
+    "gebieden": ("GET", "/gebieden"),
+    "wijkprofiel": ("GET", "/gebied/WK990101"),
     "verantwoording": ("GET", "/verantwoording"),
     "downloads": ("GET", "/downloads"),
     "download_csv": ("GET", "/downloads/cijfers.csv?maat=clienten_wmo&niveau=gemeente"),
@@ -233,6 +235,31 @@ def test_overview_shows_key_figures_per_law_with_definitions(signed_in):
     assert "Cliënten Wmo" in page and "<summary>Definitie" in page
     assert 'role="img"' in page  # the chart, with the table beside it
     assert "Tabel bij de grafiek" in page
+
+
+def test_wijkprofiel_shows_every_law_with_the_gemeente_beside_it(app_client, warehouse):
+    from stuurdata.web.publicatie import newest
+
+    assert login(app_client, RAADSLID) == 303
+    listing = app_client.get("/gebieden").text
+    assert "/gebied/WK990101" in listing and "/gebied/BU" not in listing  # no buurt
+    assert app_client.get("/gebied/BU99010101").status_code == 403
+    page = app_client.get("/gebied/WK990101").text
+    assert 'id="wet-wmo"' in page and 'id="wet-jeugd"' in page and ">Gemeente</th>" in page
+    pub = newest(warehouse)
+    c = pub.cijfers
+    [periode] = set(re.findall(r"<caption>Kerncijfers Wmo, (.*?)</caption>", page))
+    row = c[
+        (c["maat"] == "clienten_wmo")
+        & (c["gebiedscode"] == "WK990101")
+        & (c["periodesoort"] == "kwartaal")
+        & (c["categorie"] == "")
+    ]
+    quarters = {f"{int(q[-1])}e kwartaal {q[:4]}": q for q in row["periode"]}
+    value = row.loc[row["periode"] == quarters[periode]].iloc[0]
+    expected = "." if value["status"] == "onderdrukt" else f"{value['waarde']:.0f}"
+    assert f'<td class="getal">{expected}</td>' in page
+    assert app_client.get("/gebied/WK999999").status_code == 403
 
 
 def test_csv_download_is_excel_friendly(signed_in):

@@ -42,6 +42,7 @@ CSP = (
 MENU = (
     ("overzicht", "/", "Overzicht"),
     ("verkenner", "/verkenner", "Verkenner"),
+    ("gebieden", "/gebieden", "Wijken"),
     ("verantwoording", "/verantwoording", "Verantwoording"),
     ("downloads", "/downloads", "Downloads"),
     ("gebruikers", "/beheer/gebruikers", "Gebruikers"),

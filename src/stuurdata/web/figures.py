@@ -8,6 +8,7 @@ figure shows as "." and its change as "–", never as a number recovered from ot
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -99,6 +100,7 @@ class KeyFigure:
     verschil_jaar: str
     n: float | None
     kwaliteit: str = ""  # the chain-quality label of the publication, when it has one
+    gemeente: str = ""  # the gemeente's value in the same period (context in a Wijkprofiel)
 
 
 @dataclass
@@ -144,25 +146,31 @@ def _value_at(rows: pd.DataFrame, periode: str | None) -> tuple[float | None, st
     return _usable(row["waarde"]), str(row["status"]), _usable(row["n"])
 
 
-def gemeente_rows(pub: WebPublicatie, maat: str, soort: str) -> pd.DataFrame:
-    """The series of one measure for the publication's gemeente (no categories)."""
+NIVEAU_VAN = {"GM": "gemeente", "WK": "wijk", "BU": "buurt"}
+
+
+def area_rows(pub: WebPublicatie, maat: str, soort: str, code: str | None = None) -> pd.DataFrame:
+    """The series of one measure for one area (default: the publication's gemeente)."""
+    code = code or pub.gemeente
     c = pub.cijfers
-    rows = c[
-        (c["maat"] == maat)
-        & (c["niveau"] == "gemeente")
-        & (c["periodesoort"] == soort)
-        & (c["categorie"] == "")
-    ]
-    if pub.gemeente:
-        rows = rows[rows["gebiedscode"] == pub.gemeente]
-    return rows
+    rows = c[(c["maat"] == maat) & (c["periodesoort"] == soort) & (c["categorie"] == "")]
+    if code:
+        return rows[rows["gebiedscode"] == code]
+    return rows[rows["niveau"] == "gemeente"]
 
 
 def overview(
-    pub: WebPublicatie, definitions: dict[str, Definition], soort: str = "kwartaal"
+    pub: WebPublicatie,
+    definitions: dict[str, Definition],
+    soort: str = "kwartaal",
+    code: str | None = None,
 ) -> Overview | None:
     """Key figures per law for the newest complete period, against the previous period and
-    the same period a year earlier; None when the publication has no complete period."""
+    the same period a year earlier; None when the publication has no complete period.
+
+    ``code`` is the area (default the gemeente): the Wijkprofiel is the same overview for
+    one wijk or buurt, with the gemeente's value beside each figure for context.
+    """
     periods = complete_periods(pub, soort)
     if not periods:
         return None
@@ -178,10 +186,11 @@ def overview(
             d = definitions.get(maat)
             if d is None:
                 continue
-            rows = gemeente_rows(pub, maat, soort)
+            rows = area_rows(pub, maat, soort, code)
             if rows.empty:
                 continue
             now, status, n = _value_at(rows, periode)
+            gm_value, gm_status, _ = _value_at(area_rows(pub, maat, soort), periode)
             before, status_before, _ = _value_at(rows, vorige)
             year, status_year, _ = _value_at(rows, vorig_jaar)
             shown_now = None if status == ONDERDRUKT else now
@@ -203,18 +212,19 @@ def overview(
                     ),
                     n=n,
                     kwaliteit=pub.labels.get(maat, ""),
+                    gemeente=fmt_value(gm_value, gm_status, d.soort),
                 )
             )
         if figures:
             block = LawBlock(wet, titel, figures)
-            _add_trend(block, pub, definitions, soort, periods)
+            _add_trend(block, pub, definitions, soort, periods, code)
             blokken.append(block)
     return Overview(
         periode=periode,
         periode_label=period_label(periode),
         vorige=period_label(vorige) if vorige else None,
         vorig_jaar=period_label(vorig_jaar) if vorig_jaar else None,
-        gemeente=pub.naam(pub.gemeente or ""),
+        gemeente=pub.naam(code or pub.gemeente or ""),
         blokken=blokken,
     )
 
@@ -225,13 +235,14 @@ def _add_trend(
     definitions: dict[str, Definition],
     soort: str,
     periods: list[str],
+    code: str | None = None,
 ) -> None:
     """The number of clients over the last eight complete periods: chart and table."""
     maat = f"clienten_{block.wet}"
     d = definitions.get(maat)
     if d is None:
         return
-    rows = gemeente_rows(pub, maat, soort)
+    rows = area_rows(pub, maat, soort, code)
     shown = periods[-8:]
     block.trend_maat = maat
     series = []
@@ -247,6 +258,22 @@ def _add_trend(
     )
 
 
+_INNER_ARIA = re.compile(
+    r'\s(?:role="graphics-[^"]*"|aria-roledescription="[^"]*"|aria-label="[^"]*")'
+)
+
+
+def _one_image(svg: str) -> str:
+    """One labelled image: the marks inside lose their own roles and labels.
+
+    Vega labels each mark for screen readers; a mark without a value (a suppressed figure)
+    gets an empty label, which fails WCAG. The table beside every chart carries the values,
+    so the chart is one image with one label.
+    """
+    head, sep, body = svg.partition(">")
+    return head + sep + _INNER_ARIA.sub("", body)
+
+
 def line_svg(points: list[tuple[str, float | None]], d: Definition, prefix: str, label: str) -> str:
     """A line chart as inline SVG (no JavaScript; the table beside it is the alternative)."""
     from stuurdata.report.charts import Point, line_chart, to_svg
@@ -257,7 +284,7 @@ def line_svg(points: list[tuple[str, float | None]], d: Definition, prefix: str,
         CHART_SOORT[d.soort],
         d.eenheid,
     )
-    return to_svg(spec, prefix, label)
+    return _one_image(to_svg(spec, prefix, label))
 
 
 def bar_svg(points: list[tuple[str, float | None]], d: Definition, prefix: str, label: str) -> str:
@@ -268,7 +295,7 @@ def bar_svg(points: list[tuple[str, float | None]], d: Definition, prefix: str, 
     if not kept:
         return ""
     spec = category_bar_chart(kept, CHART_SOORT[d.soort], d.eenheid)
-    return to_svg(spec, prefix, label)
+    return _one_image(to_svg(spec, prefix, label))
 
 
 @dataclass
@@ -284,6 +311,7 @@ class Exploration:
     rijen: list[list[str]]
     svg: str
     frame: pd.DataFrame  # the published rows shown (for downloads and the API)
+    codes: list[str] = field(default_factory=list)  # the area code of each row
 
     @property
     def personen(self) -> int | None:
@@ -354,4 +382,21 @@ def explore(
             svg = line_svg(points[-24:], d, "verkenner", label)
         else:
             svg = bar_svg(points, d, "verkenner", label)
-    return Exploration(d, niveau, periodesoort, periode, periods, kolommen, rijen, svg, frame)
+    codes = [str(c) for c in frame["gebiedscode"]]
+    return Exploration(
+        d, niveau, periodesoort, periode, periods, kolommen, rijen, svg, frame, codes
+    )
+
+
+def areas(pub: WebPublicatie, niveaus: tuple[str, ...]) -> dict[str, list[tuple[str, str]]]:
+    """Per level (wijk, buurt) the areas of the gemeente in the publication: (code, name)."""
+    c = pub.cijfers
+    out: dict[str, list[tuple[str, str]]] = {}
+    for niveau in ("wijk", "buurt"):
+        if niveau not in niveaus:
+            continue
+        codes = c.loc[c["niveau"] == niveau, "gebiedscode"].unique()
+        if pub.gemeente:
+            codes = [x for x in codes if x[2:6] == pub.gemeente[2:6]]
+        out[niveau] = sorted(((str(x), pub.naam(str(x))) for x in codes), key=lambda a: a[1])
+    return out

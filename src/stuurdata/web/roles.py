@@ -44,6 +44,8 @@ TOEGANG: dict[str, frozenset[str]] = {
     "overzicht": IEDEREEN,
     "verkenner": IEDEREEN,
     "definities": IEDEREEN,
+    "gebieden": IEDEREEN,
+    "wijkprofiel": IEDEREEN,
     "verantwoording": IEDEREEN,
     "downloads": IEDEREEN,
     "download_csv": IEDEREEN,

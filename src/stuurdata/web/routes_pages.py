@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Annotated
 
 import pandas as pd
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from stuurdata.indicators.registry import Definition
@@ -128,7 +128,7 @@ def explorer_page(
     )
 
 
-NIVEAU_VAN = {"GM": "gemeente", "WK": "wijk", "BU": "buurt"}
+NIVEAU_VAN = figures.NIVEAU_VAN
 
 
 @router.post("/verkenner/notitie", name="notitie_nieuw")
@@ -322,4 +322,40 @@ def grafiek_svg(
         body.encode("utf-8"),
         media_type="image/svg+xml",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/gebieden", name="gebieden")
+def gebieden(request: Request, user: User) -> Response:
+    """The wijken and buurten this user may open a profile of."""
+    state = state_of(request)
+    with bekijk(request, "gebieden", user):
+        lijst = figures.areas(state.publication(), state.levels(user))
+    return render(
+        request, "gebieden.html", user, actief="gebieden", titel="Wijken en buurten", lijst=lijst
+    )
+
+
+@router.get("/gebied/{code}", name="wijkprofiel")
+def wijkprofiel(
+    request: Request, user: User, code: Annotated[str, Path(pattern=r"^(WK|BU)\d{6,8}$")]
+) -> Response:
+    """One wijk or buurt: every law's key figures, with the gemeente beside them."""
+    state = state_of(request)
+    niveau = NIVEAU_VAN[code[:2]]
+    with bekijk(request, "wijkprofiel", user, niveau=niveau, toelichting=code) as v:
+        pub = state.publication()
+        if code not in set(pub.cijfers["gebiedscode"]):
+            raise Geweigerd(f"Gebied {code} staat niet in de publicatie.")
+        result = figures.overview(pub, state.definitions, code=code)
+        v.personen = result.personen if result else None
+    return render(
+        request,
+        "wijkprofiel.html",
+        user,
+        actief="gebieden",
+        titel=f"Wijkprofiel {pub.naam(code)}",
+        o=result,
+        code=code,
+        niveau=niveau,
     )
