@@ -9,11 +9,12 @@ role, purpose, route, number of persons behind what was shown), also for a refus
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from fastapi import Request
 
@@ -26,6 +27,9 @@ from stuurdata.web.publicatie import WebPublicatie, find_publication, load_publi
 from stuurdata.web.roles import allowed, levels_for
 from stuurdata.web.security import SESSIE, LoginThrottle, Signer, secret_for
 from stuurdata.web.users import Gebruiker, get_user
+
+T = TypeVar("T")
+MEMO_MAX = 500
 
 
 class NietIngelogd(Exception):
@@ -59,6 +63,7 @@ class WebState:
     uitgelogd: set[str] = field(default_factory=set)
     _pub: WebPublicatie | None = None
     _pub_stamp: tuple[str, float] | None = None
+    _memo: dict[tuple[object, ...], object] = field(default_factory=dict)
 
     @classmethod
     def create(cls, config: WebConfig) -> WebState:
@@ -75,7 +80,17 @@ class WebState:
         if self._pub is None or stamp != self._pub_stamp:
             self._pub = load_publication(folder)
             self._pub_stamp = stamp
+            self._memo = {}
         return self._pub
+
+    def memo(self, key: tuple[object, ...], make: Callable[[], T]) -> T:
+        """``make()`` once per publication: pages and charts depend on nothing else."""
+        self.publication()
+        if key not in self._memo:
+            if len(self._memo) >= MEMO_MAX:  # bounded: start over rather than grow
+                self._memo = {}
+            self._memo[key] = make()
+        return self._memo[key]  # type: ignore[return-value]
 
     def doel(self) -> str | None:
         """The purpose views run under: ``--doel``, the installation's, else the publication's."""

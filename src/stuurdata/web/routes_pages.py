@@ -47,7 +47,7 @@ def overzicht(request: Request, user: User) -> Response:
     state = state_of(request)
     with bekijk(request, "overzicht", user) as v:
         pub = state.publication()
-        result = figures.overview(pub, state.definitions)
+        result = state.memo(("overzicht",), lambda: figures.overview(pub, state.definitions))
         v.personen = result.personen if result else None
         v.bronnen = [b.bron for b in pub.bronnen]
     notities = {}
@@ -91,7 +91,10 @@ def verkenner(
         niveau=niveau,
         toelichting=f"{maat} {niveau} {periodesoort} {periode or ''}".strip(),
     ) as v:
-        result = figures.explore(state.publication(), d, niveau, periodesoort, periode)
+        result = state.memo(
+            ("verkenner", d.id, niveau, periodesoort, periode),
+            lambda: figures.explore(state.publication(), d, niveau, periodesoort, periode),
+        )
         v.personen = result.personen
     return explorer_page(request, user, result, niveaus)
 
@@ -347,7 +350,9 @@ def wijkprofiel(
         pub = state.publication()
         if code not in set(pub.cijfers["gebiedscode"]):
             raise Geweigerd(f"Gebied {code} staat niet in de publicatie.")
-        result = figures.overview(pub, state.definitions, code=code)
+        result = state.memo(
+            ("wijkprofiel", code), lambda: figures.overview(pub, state.definitions, code=code)
+        )
         v.personen = result.personen if result else None
     return render(
         request,
