@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 import uuid
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -140,7 +141,8 @@ def append(
 
 
 def _write_anchor(path: Path, volgnummer: int, digest: str) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
+    # One temporary file per writer: the dashboard appends from several threads at once.
+    tmp = path.with_suffix(f"{path.suffix}.{os.getpid()}-{threading.get_ident()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
         json.dump({"volgnummer": volgnummer, "hash": digest}, fh)
