@@ -347,3 +347,29 @@ def test_a_background_request_does_not_spoil_the_login_form(app_client):
         follow_redirects=False,
     )
     assert response.status_code == 303
+
+
+def test_a_bsn_typed_into_a_url_reaches_neither_page_nor_log(signed_in, warehouse, input_bsns):
+    bsn = sorted(input_bsns)[1]
+    before = len(audit.records(warehouse))
+    urls = [
+        f"/verkenner?maat=clienten_wmo&niveau=wijk&periode={bsn}",
+        f"/verkenner?maat={bsn}",
+        f"/downloads/cijfers.csv?maat=clienten_wmo&niveau={bsn}",
+        f"/downloads/cijfers.csv?maat=clienten_wmo&periodesoort={bsn}",
+        f"/verkenner/grafiek.svg?maat=clienten_wmo&periode={bsn}",
+        f"/api/cijfers?maat=clienten_wmo&niveau={bsn}",
+        f"/gebied/{bsn}",
+    ]
+    for url in urls:
+        response = signed_in.get(url)
+        assert bsn not in response.text, url
+    token = csrf_of(signed_in.get("/verkenner").text)
+    form = {"maat": "clienten_wmo", "periodesoort": "kwartaal", "tekst": "x", "csrf": token}
+    response = signed_in.post(
+        "/verkenner/notitie", data={**form, "gebiedscode": f"WK{bsn}", "periode": "2026-K1"}
+    )
+    assert response.status_code == 403 and bsn not in response.text
+    logged = audit.records(warehouse)[before:]
+    assert logged  # the views themselves were logged ...
+    assert not [r for r in logged if bsn in repr(r)]  # ... without what was typed

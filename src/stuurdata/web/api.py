@@ -10,6 +10,7 @@ import math
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
@@ -147,6 +148,13 @@ def create_api(state: WebState) -> FastAPI:
     async def _refused(_r: Request, exc: Geweigerd) -> Response:
         return JSONResponse({"detail": str(exc)}, status_code=403)
 
+    @api.exception_handler(RequestValidationError)
+    async def _invalid(_r: Request, exc: RequestValidationError) -> Response:
+        from stuurdata.web.app import invalid_fields
+
+        fields = ", ".join(invalid_fields(exc))
+        return JSONResponse({"detail": f"Ongeldige invoer: {fields}."}, status_code=422)
+
     @api.exception_handler(404)
     async def _not_found(request: Request, _e: Exception) -> Response:
         try:
@@ -194,7 +202,7 @@ def create_api(state: WebState) -> FastAPI:
         periode: Annotated[str | None, Query(max_length=20)] = None,
     ) -> list[Cijfer]:
         if maat not in state.definitions:
-            raise Geweigerd(f"Onbekende indicator {maat!r}.")
+            raise Geweigerd("Onbekende indicator; zie /api/indicatoren.")
         with bekijk(request, "api_cijfers", user, niveau=niveau) as v:
             rows = figures.select_rows(state.publication(), maat, niveau, periodesoort, periode)
             ns = rows["n"].dropna()

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -96,6 +97,12 @@ def render(
     )
 
 
+def invalid_fields(exc: RequestValidationError) -> list[str]:
+    """The names of the fields that failed validation, never their values."""
+    names = [str(e.get("loc", ("", "?"))[-1]) for e in exc.errors()]
+    return sorted(set(names)) or ["de invoer"]
+
+
 def create_app(config: WebConfig) -> FastAPI:
     """The dashboard for one warehouse (its newest publication) and its management store."""
     from stuurdata.web import api, routes_auth, routes_beheer, routes_pages
@@ -134,6 +141,18 @@ def create_app(config: WebConfig) -> FastAPI:
         user = getattr(request.state, "user", None)
         return render(
             request, "fout.html", user, status_code=403, titel="Geen toegang", melding=str(exc)
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        # Never echo the input: it is whatever someone typed, a BSN included.
+        return render(
+            request,
+            "fout.html",
+            getattr(request.state, "user", None),
+            status_code=400,
+            titel="Deze keuze bestaat niet",
+            melding=f"Controleer {', '.join(invalid_fields(exc))} en kies opnieuw in het menu.",
         )
 
     @app.exception_handler(GeenPublicatie)

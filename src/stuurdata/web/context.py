@@ -24,7 +24,7 @@ from stuurdata.privacy import audit
 from stuurdata.privacy.governance import DoelGeweigerd, Verwerking, verwerking
 from stuurdata.privacy.purposes import get_doel
 from stuurdata.web.publicatie import WebPublicatie, find_publication, load_publication
-from stuurdata.web.roles import allowed, levels_for
+from stuurdata.web.roles import NIVEAUS, allowed, levels_for
 from stuurdata.web.security import SESSIE, LoginThrottle, Signer, secret_for
 from stuurdata.web.users import Gebruiker, get_user
 
@@ -159,6 +159,8 @@ def bekijk(
     state = state_of(request)
     cfg = state.config
     path = request.url.path
+    if niveau not in NIVEAUS:  # refused before anything typed in a URL reaches the log
+        raise Geweigerd("Onbekend niveau: kies gemeente, wijk of buurt.")
     if not allowed(user.rol, route):
         audit.append(
             cfg.pakhuis,

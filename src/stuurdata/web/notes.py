@@ -41,6 +41,14 @@ class Notitie:
     tijdstip: str
 
 
+def valid_area(code: str) -> bool:
+    return bool(_GEBIED.match(code))
+
+
+def valid_period(periode: str) -> bool:
+    return bool(_PERIODE.match(periode))
+
+
 def check_text(tekst: str) -> str:
     """The note's text, stripped, or ``NotitieOngeldig`` in Dutch."""
     tekst = tekst.strip()
@@ -69,9 +77,9 @@ def add_note(
     url: str | None = None,
 ) -> Notitie:
     """Keep one note (the caller checks role and purpose)."""
-    if not _GEBIED.match(gebiedscode):
+    if not valid_area(gebiedscode):
         raise NotitieOngeldig(f"Onbekende gebiedscode {gebiedscode!r}.")
-    if not _PERIODE.match(periode):
+    if not valid_period(periode):
         raise NotitieOngeldig(f"Onbekende periode {periode!r}.")
     row = {
         "maat": maat,

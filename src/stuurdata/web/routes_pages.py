@@ -16,7 +16,7 @@ from stuurdata.web import figures
 from stuurdata.web.app import render
 from stuurdata.web.context import Geweigerd, bekijk, signed_in, state_of
 from stuurdata.web.export import filename, to_csv, to_parquet
-from stuurdata.web.notes import NotitieOngeldig, add_note, notes_for
+from stuurdata.web.notes import NotitieOngeldig, add_note, notes_for, valid_area, valid_period
 from stuurdata.web.publicatie import WebPublicatie
 from stuurdata.web.roles import allowed
 from stuurdata.web.security import same_token
@@ -35,10 +35,22 @@ def user_of(request: Request) -> Gebruiker:
 User = Annotated[Gebruiker, Depends(user_of)]
 
 
+def period_or_none(periode: str | None) -> str | None:
+    """A period as typed in a URL, only when it looks like one (anything else is dropped
+    before it could reach a page or the audit log)."""
+    return periode if periode and valid_period(periode) else None
+
+
+def checked_soort(d: Definition, periodesoort: str) -> str:
+    if periodesoort not in d.periodes:
+        raise Geweigerd(f"Kies als periode: {', '.join(d.periodes)}.")
+    return periodesoort
+
+
 def definition(request: Request, maat: str) -> Definition:
     found = state_of(request).definitions.get(maat)
     if found is None:
-        raise Geweigerd(f"Onbekende indicator {maat!r}.")
+        raise Geweigerd("Onbekende indicator: kies er een in de Verkenner.")
     return found
 
 
@@ -79,6 +91,7 @@ def verkenner(
 ) -> Response:
     state = state_of(request)
     d = definition(request, maat)
+    periode = period_or_none(periode)
     niveaus = [n for n in state.levels(user) if n in d.niveaus]
     if niveau not in niveaus:
         niveau = niveaus[0] if niveaus else "gemeente"
@@ -151,7 +164,10 @@ def notitie_nieuw(
     state = state_of(request)
     cfg = state.config
     d = definition(request, maat)
-    niveau = NIVEAU_VAN.get(gebiedscode[:2], "onbekend")
+    periodesoort = checked_soort(d, periodesoort)
+    if not (valid_area(gebiedscode) and valid_period(periode)):
+        raise Geweigerd("Kies een gebied en een periode uit de lijst.")
+    niveau = NIVEAU_VAN[gebiedscode[:2]]
     back = f"/verkenner?maat={d.id}&niveau={niveau}&periodesoort={periodesoort}&periode={periode}"
     with bekijk(
         request,
@@ -172,8 +188,6 @@ def notitie_nieuw(
                 url=cfg.store_url,
             )
         except NotitieOngeldig as exc:
-            if periodesoort not in d.periodes:
-                periodesoort = d.periodes[0]
             result = figures.explore(state.publication(), d, niveau, periodesoort, periode)
             niveaus = [n for n in state.levels(user) if n in d.niveaus]
             return explorer_page(request, user, result, niveaus, str(exc), status_code=400)
@@ -235,6 +249,7 @@ def _download_rows(
     """The published rows of one table, as an audited export under the purpose."""
     state = state_of(request)
     d = definition(request, maat)
+    periodesoort = checked_soort(d, periodesoort)
     with bekijk(
         request,
         route,
@@ -305,8 +320,8 @@ def grafiek_svg(
     """The explorer's chart as an SVG file (for a memo or a presentation)."""
     state = state_of(request)
     d = definition(request, maat)
-    if periodesoort not in d.periodes:
-        periodesoort = d.periodes[0]
+    periodesoort = checked_soort(d, periodesoort)
+    periode = period_or_none(periode)
     with bekijk(
         request,
         "grafiek_svg",
