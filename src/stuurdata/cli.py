@@ -414,7 +414,7 @@ def demo(
         console.print(f"  {label}: {value}")
     console.print(f"\nIndicatoren: {result.indicatoren}")
     console.print(f"Rapport: [bold]{result.rapport}[/]")
-    console.print(dashboard_hint(result.pakhuis))
+    console.print(dashboard_hint(result.pakhuis), soft_wrap=True, markup=False)
     log.info("demo klaar: %s", result.rapport)
 
 
