@@ -348,6 +348,7 @@ def demo(
     sleutel: Sleutel = None,
 ) -> None:
     """Genereer Demostad, lees alles in, bereken de indicatoren en schrijf het rapport."""
+    from stuurdata.cli_web import dashboard_hint
     from stuurdata.demo import run_demo
 
     _setup_log(map / "pakhuis.duckdb")
@@ -370,14 +371,23 @@ def demo(
         console.print(f"  {label}: {value}")
     console.print(f"\nIndicatoren: {result.indicatoren}")
     console.print(f"Rapport: [bold]{result.rapport}[/]")
+    console.print(dashboard_hint(result.pakhuis), soft_wrap=True, markup=False)
     log.info("demo klaar: %s", result.rapport)
 
 
 def _register_subapps() -> None:
     """Commands of other layers, each a Typer sub-app in its own module."""
-    from stuurdata import cli_domein, cli_kwaliteit, cli_privacy, cli_prognose, cli_publiceer
+    from stuurdata import (
+        cli_domein,
+        cli_kwaliteit,
+        cli_privacy,
+        cli_prognose,
+        cli_publiceer,
+        cli_web,
+    )
 
     cli_privacy.register(app)
+    cli_web.register(app)  # web, gebruiker
     app.add_typer(cli_kwaliteit.app)
     app.add_typer(cli_publiceer.app)  # publiceer, rapport
     app.add_typer(cli_domein.app, name="domein")

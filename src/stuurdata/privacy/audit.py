@@ -35,6 +35,7 @@ import contextlib
 import hashlib
 import json
 import os
+import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -275,7 +276,8 @@ def _write_anchor(
         data["volgend"] = {"volgnummer": volgend[0], "hash": volgend[1]}
     if afwijkingen:
         data["afwijkingen"] = list(afwijkingen)
-    tmp = path.with_suffix(path.suffix + ".tmp")
+    # One temporary file per writer: the dashboard appends from several threads at once.
+    tmp = path.with_suffix(f"{path.suffix}.{os.getpid()}-{threading.get_ident()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
         json.dump(data, fh, ensure_ascii=False)

@@ -68,6 +68,31 @@ project_table = Table(
     Column("aangemaakt", String(40), nullable=False),
 )
 
+# Dashboard accounts (``web/users.py``): argon2 hashes only, never a password.
+gebruiker_table = Table(
+    "gebruiker",
+    metadata,
+    Column("naam", String(100), primary_key=True),
+    Column("rol", String(40), nullable=False),
+    Column("wachtwoord_hash", Text, nullable=False),
+    Column("actief", Boolean, nullable=False),
+    Column("aangemaakt", String(40), nullable=False),
+)
+
+# "Het verhaal achter de cijfers": notes on indicator x area x period (``web/notes.py``).
+annotatie_table = Table(
+    "annotatie",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("maat", String(100), nullable=False),
+    Column("gebiedscode", String(20), nullable=False),
+    Column("periode", String(20), nullable=False),
+    Column("tekst", Text, nullable=False),
+    Column("auteur", String(100), nullable=False),
+    Column("rol", String(40), nullable=False),
+    Column("tijdstip", String(40), nullable=False),
+)
+
 audit_table = Table(
     "audit",
     metadata,

@@ -1,0 +1,402 @@
+"""What the pages show, computed from a publication alone: key figures, series, tables.
+
+Pure functions over ``WebPublicatie.cijfers`` (already protected): nothing here opens the
+warehouse or protects anything again. Values are formatted the Dutch way; a suppressed
+figure shows as "." and its change as "–", never as a number recovered from others.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pandas as pd
+
+from stuurdata.indicators.registry import Definition
+from stuurdata.report.format import (
+    MISSING,
+    SUPPRESSED,
+    fmt_euro,
+    fmt_number,
+    parse_period,
+    period_label,
+)
+from stuurdata.web.publicatie import WebPublicatie
+
+WETTEN = {"wmo": "Wmo", "jeugd": "Jeugdwet"}
+# The key figures of the overview, per law (the id is ``{stam}_{wet}``).
+KERN = (
+    "clienten",
+    "clienten_per_1000",
+    "instroom",
+    "uitstroom",
+    "kosten",
+    "kosten_per_client",
+    "wachttijd_verzoek_toewijzing_mediaan",
+)
+PERIODESOORTEN = ("maand", "kwartaal", "jaar")
+SLACK = timedelta(days=8)  # a period counts as complete this long after the data ends
+CHART_SOORT = {
+    "aantal": "aantal",
+    "per_1000": "ratio",
+    "dagen": "dagen",
+    "bedrag": "euro",
+    "bedrag_per_client": "euro",
+}
+ONDERDRUKT = "onderdrukt"
+
+
+def fmt_value(value: float | None, status: str, soort: str) -> str:
+    """One published value as text: "." when suppressed, "–" when absent."""
+    if status == ONDERDRUKT:
+        return SUPPRESSED
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    if soort in ("bedrag", "bedrag_per_client"):
+        return fmt_euro(value)
+    return fmt_number(value, 1 if soort == "per_1000" else 0)
+
+
+def fmt_change(now: float | None, before: float | None) -> str:
+    """Relative change in percent with sign; "–" when either side is missing or zero."""
+    if now is None or before is None or math.isnan(now) or math.isnan(before) or before == 0:
+        return MISSING
+    change = (now - before) / abs(before) * 100
+    return ("+" if change > 0 else "") + fmt_number(change, 1) + "%"
+
+
+def complete_periods(pub: WebPublicatie, soort: str) -> list[str]:
+    """The periods of ``soort`` in the publication that ended before the data did, oldest first."""
+    periods = pub.cijfers.loc[pub.cijfers["periodesoort"] == soort, "periode"].unique()
+    ordered = sorted(periods, key=lambda p: parse_period(p)[0])
+    if pub.eind is None:
+        return ordered
+    return [p for p in ordered if parse_period(p)[1] <= pub.eind + SLACK]
+
+
+def _usable(value: Any) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+@dataclass
+class KeyFigure:
+    """One key figure of the overview, with its comparisons, formatted."""
+
+    maat: str
+    naam: str
+    definitie: str
+    eenheid: str
+    versie: int
+    waarde: str
+    vorige: str
+    verschil_vorige: str
+    vorig_jaar: str
+    verschil_jaar: str
+    n: float | None
+    kwaliteit: str = ""  # the chain-quality label of the publication, when it has one
+    gemeente: str = ""  # the gemeente's value in the same period (context in a Wijkprofiel)
+
+
+@dataclass
+class LawBlock:
+    wet: str
+    titel: str
+    figures: list[KeyFigure]
+    trend_maat: str | None = None
+    trend: list[tuple[str, str]] = field(default_factory=list)  # (period label, value)
+    trend_svg: str = ""
+
+
+@dataclass
+class Overview:
+    periode: str
+    periode_label: str
+    vorige: str | None
+    vorig_jaar: str | None
+    gemeente: str
+    blokken: list[LawBlock]
+
+    @property
+    def personen(self) -> int | None:
+        """The largest number of persons behind one figure shown (for the audit log)."""
+        ns = [f.n for b in self.blokken for f in b.figures if f.n is not None]
+        return int(max(ns)) if ns else None
+
+
+def _same_period_last_year(periode: str) -> str:
+    if "-" in periode:
+        year, rest = periode.split("-", 1)
+        return f"{int(year) - 1}-{rest}"
+    return str(int(periode) - 1)
+
+
+def _value_at(rows: pd.DataFrame, periode: str | None) -> tuple[float | None, str, float | None]:
+    if periode is None:
+        return None, "", None
+    hit = rows[rows["periode"] == periode]
+    if hit.empty:
+        return None, "", None
+    row = hit.iloc[0]
+    return _usable(row["waarde"]), str(row["status"]), _usable(row["n"])
+
+
+NIVEAU_VAN = {"GM": "gemeente", "WK": "wijk", "BU": "buurt"}
+
+
+def area_rows(pub: WebPublicatie, maat: str, soort: str, code: str | None = None) -> pd.DataFrame:
+    """The series of one measure for one area (default: the publication's gemeente)."""
+    code = code or pub.gemeente
+    c = pub.cijfers
+    rows = c[(c["maat"] == maat) & (c["periodesoort"] == soort) & (c["categorie"] == "")]
+    if code:
+        return rows[rows["gebiedscode"] == code]
+    return rows[rows["niveau"] == "gemeente"]
+
+
+def overview(
+    pub: WebPublicatie,
+    definitions: dict[str, Definition],
+    soort: str = "kwartaal",
+    code: str | None = None,
+) -> Overview | None:
+    """Key figures per law for the newest complete period, against the previous period and
+    the same period a year earlier; None when the publication has no complete period.
+
+    ``code`` is the area (default the gemeente): the Wijkprofiel is the same overview for
+    one wijk or buurt, with the gemeente's value beside each figure for context.
+    """
+    periods = complete_periods(pub, soort)
+    if not periods:
+        return None
+    periode = periods[-1]
+    vorige = periods[-2] if len(periods) > 1 else None
+    last_year = _same_period_last_year(periode)
+    vorig_jaar = last_year if last_year in periods else None
+    blokken = []
+    for wet, titel in WETTEN.items():
+        figures = []
+        for stam in KERN:
+            maat = f"{stam}_{wet}"
+            d = definitions.get(maat)
+            if d is None:
+                continue
+            rows = area_rows(pub, maat, soort, code)
+            if rows.empty:
+                continue
+            now, status, n = _value_at(rows, periode)
+            gm_value, gm_status, _ = _value_at(area_rows(pub, maat, soort), periode)
+            before, status_before, _ = _value_at(rows, vorige)
+            year, status_year, _ = _value_at(rows, vorig_jaar)
+            shown_now = None if status == ONDERDRUKT else now
+            figures.append(
+                KeyFigure(
+                    maat=maat,
+                    naam=d.naam,
+                    definitie=d.definitie,
+                    eenheid=d.eenheid,
+                    versie=d.versie,
+                    waarde=fmt_value(now, status, d.soort),
+                    vorige=fmt_value(before, status_before, d.soort) if vorige else MISSING,
+                    verschil_vorige=fmt_change(
+                        shown_now, None if status_before == ONDERDRUKT else before
+                    ),
+                    vorig_jaar=fmt_value(year, status_year, d.soort) if vorig_jaar else MISSING,
+                    verschil_jaar=fmt_change(
+                        shown_now, None if status_year == ONDERDRUKT else year
+                    ),
+                    n=n,
+                    kwaliteit=pub.labels.get(maat, ""),
+                    gemeente=fmt_value(gm_value, gm_status, d.soort),
+                )
+            )
+        if figures:
+            block = LawBlock(wet, titel, figures)
+            _add_trend(block, pub, definitions, soort, periods, code)
+            blokken.append(block)
+    return Overview(
+        periode=periode,
+        periode_label=period_label(periode),
+        vorige=period_label(vorige) if vorige else None,
+        vorig_jaar=period_label(vorig_jaar) if vorig_jaar else None,
+        gemeente=pub.naam(code or pub.gemeente or ""),
+        blokken=blokken,
+    )
+
+
+def _add_trend(
+    block: LawBlock,
+    pub: WebPublicatie,
+    definitions: dict[str, Definition],
+    soort: str,
+    periods: list[str],
+    code: str | None = None,
+) -> None:
+    """The number of clients over the last eight complete periods: chart and table."""
+    maat = f"clienten_{block.wet}"
+    d = definitions.get(maat)
+    if d is None:
+        return
+    rows = area_rows(pub, maat, soort, code)
+    shown = periods[-8:]
+    block.trend_maat = maat
+    series = []
+    for periode in shown:
+        value, status, _ = _value_at(rows, periode)
+        series.append((periode, None if status == ONDERDRUKT else value, status))
+    block.trend = [(period_label(p, short=True), fmt_value(v, s, d.soort)) for p, v, s in series]
+    block.trend_svg = line_svg(
+        [(period_label(p, short=True), v) for p, v, _ in series],
+        d,
+        f"trend-{block.wet}",
+        f"Verloop van {d.naam.lower()} per {soort}",
+    )
+
+
+_INNER_ARIA = re.compile(
+    r'\s(?:role="graphics-[^"]*"|aria-roledescription="[^"]*"|aria-label="[^"]*")'
+)
+
+
+def _one_image(svg: str) -> str:
+    """One labelled image: the marks inside lose their own roles and labels.
+
+    Vega labels each mark for screen readers; a mark without a value (a suppressed figure)
+    gets an empty label, which fails WCAG. The table beside every chart carries the values,
+    so the chart is one image with one label.
+    """
+    head, sep, body = svg.partition(">")
+    return head + sep + _INNER_ARIA.sub("", body)
+
+
+def line_svg(points: list[tuple[str, float | None]], d: Definition, prefix: str, label: str) -> str:
+    """A line chart as inline SVG (no JavaScript; the table beside it is the alternative)."""
+    from stuurdata.report.charts import Point, line_chart, to_svg
+
+    spec = line_chart(
+        [Point(x, d.naam, v) for x, v in points],
+        [x for x, _ in points],
+        CHART_SOORT[d.soort],
+        d.eenheid,
+    )
+    return _one_image(to_svg(spec, prefix, label))
+
+
+def bar_svg(points: list[tuple[str, float | None]], d: Definition, prefix: str, label: str) -> str:
+    """Horizontal bars per area as inline SVG (suppressed areas are left out)."""
+    from stuurdata.report.charts import Point, category_bar_chart, to_svg
+
+    kept = [Point(x, d.naam, v) for x, v in points if v is not None]
+    if not kept:
+        return ""
+    spec = category_bar_chart(kept, CHART_SOORT[d.soort], d.eenheid)
+    return _one_image(to_svg(spec, prefix, label))
+
+
+@dataclass
+class Exploration:
+    """The explorer's answer: a table (the accessible form), a chart and the rows behind it."""
+
+    definitie: Definition
+    niveau: str
+    periodesoort: str
+    periode: str | None
+    periodes: list[str]
+    kolommen: list[str]
+    rijen: list[list[str]]
+    svg: str
+    frame: pd.DataFrame  # the published rows shown (for downloads and the API)
+    codes: list[str] = field(default_factory=list)  # the area code of each row
+
+    @property
+    def personen(self) -> int | None:
+        ns = self.frame["n"].dropna()
+        return int(ns.max()) if not ns.empty else None
+
+
+def select_rows(
+    pub: WebPublicatie, maat: str, niveau: str, periodesoort: str, periode: str | None
+) -> pd.DataFrame:
+    """The published rows of one measure at one level (one period below gemeente level)."""
+    c = pub.cijfers
+    rows = c[(c["maat"] == maat) & (c["niveau"] == niveau) & (c["periodesoort"] == periodesoort)]
+    complete = set(complete_periods(pub, periodesoort))
+    rows = rows[rows["periode"].isin(complete)]
+    if pub.gemeente:  # a region's publication: the areas of the shown gemeente
+        rows = rows[rows["gebiedscode"].str[2:6] == pub.gemeente[2:6]]
+    if niveau != "gemeente" and periode is not None:
+        rows = rows[rows["periode"] == periode]
+    return rows.sort_values(["periode", "gebiedscode", "categorie"]).reset_index(drop=True)
+
+
+def explore(
+    pub: WebPublicatie,
+    d: Definition,
+    niveau: str,
+    periodesoort: str,
+    periode: str | None = None,
+) -> Exploration:
+    """One measure at one level: over time for the gemeente, per area for wijk and buurt."""
+    periods = complete_periods(pub, periodesoort)
+    if niveau != "gemeente" and (periode is None or periode not in periods):
+        periode = periods[-1] if periods else None
+    frame = select_rows(pub, d.id, niveau, periodesoort, periode)
+    has_cat = bool((frame["categorie"] != "").any())
+    kolommen = ["Periode" if niveau == "gemeente" else "Gebied"]
+    kolommen += ["Categorie"] if has_cat else []
+    kolommen += [f"Waarde ({d.eenheid})", "Teller", "Noemer", "Status"]
+    rijen = []
+    for row in frame.itertuples(index=False):
+        first = (
+            period_label(str(row.periode))
+            if niveau == "gemeente"
+            else f"{pub.naam(str(row.gebiedscode))} ({row.gebiedscode})"
+        )
+        cells = [first] + ([str(row.categorie)] if has_cat else [])
+        status = str(row.status)
+        cells += [
+            fmt_value(_usable(row.waarde), status, d.soort),
+            fmt_value(_usable(row.teller), status, "aantal"),
+            fmt_value(_usable(row.noemer), status, "aantal"),
+            status or MISSING,
+        ]
+        rijen.append(cells)
+    svg = ""
+    if not has_cat and not frame.empty:
+        points = [
+            (
+                period_label(str(r.periode), short=True)
+                if niveau == "gemeente"
+                else pub.naam(str(r.gebiedscode)),
+                None if str(r.status) == ONDERDRUKT else _usable(r.waarde),
+            )
+            for r in frame.itertuples(index=False)
+        ]
+        label = f"{d.naam} per {niveau}" + (f", {period_label(periode)}" if periode else "")
+        if niveau == "gemeente":
+            svg = line_svg(points[-24:], d, "verkenner", label)
+        else:
+            svg = bar_svg(points, d, "verkenner", label)
+    codes = [str(c) for c in frame["gebiedscode"]]
+    return Exploration(
+        d, niveau, periodesoort, periode, periods, kolommen, rijen, svg, frame, codes
+    )
+
+
+def areas(pub: WebPublicatie, niveaus: tuple[str, ...]) -> dict[str, list[tuple[str, str]]]:
+    """Per level (wijk, buurt) the areas of the gemeente in the publication: (code, name)."""
+    c = pub.cijfers
+    out: dict[str, list[tuple[str, str]]] = {}
+    for niveau in ("wijk", "buurt"):
+        if niveau not in niveaus:
+            continue
+        codes = c.loc[c["niveau"] == niveau, "gebiedscode"].unique()
+        if pub.gemeente:
+            codes = [x for x in codes if x[2:6] == pub.gemeente[2:6]]
+        out[niveau] = sorted(((str(x), pub.naam(str(x))) for x in codes), key=lambda a: a[1])
+    return out
