@@ -418,12 +418,13 @@ def demo(
 
 def _register_subapps() -> None:
     """Commands of other layers, each a Typer sub-app in its own module."""
-    from stuurdata import cli_domein, cli_kwaliteit, cli_privacy, cli_prognose
+    from stuurdata import cli_domein, cli_export, cli_kwaliteit, cli_privacy, cli_prognose
 
     cli_privacy.register(app)
     app.add_typer(cli_kwaliteit.app)
     app.add_typer(cli_domein.app, name="domein")
     app.add_typer(cli_prognose.app, name="prognose")
+    app.add_typer(cli_export.app, name="export")
 
 
 _register_subapps()
