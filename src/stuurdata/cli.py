@@ -21,7 +21,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from stuurdata.cli_doel import DoelOptie, Pakhuis, onder_doel
+from stuurdata.cli_export import Motor
 from stuurdata.cli_tabel import print_table
+from stuurdata.engine import SparkError
 from stuurdata.privacy.pseudonym import KeyError_
 
 # The tables behind the indicators and the report (checked against the purpose's sources).
@@ -312,6 +314,7 @@ def indicatoren(
         ),
     ] = False,
     doel: DoelOptie = None,
+    motor: Motor = "duckdb",
 ) -> None:
     """Bereken de indicatoren; zonder --intern alleen beschermde (afgeronde) waarden."""
     from stuurdata.pipeline import write_indicators
@@ -327,7 +330,10 @@ def indicatoren(
             persoonsniveau=intern,
         ) as v,
     ):
-        frame = write_indicators(con, uit, intern=intern, doel=v.doel)
+        try:
+            frame = write_indicators(con, uit, intern=intern, doel=v.doel, motor=motor)
+        except SparkError as exc:
+            raise _fail(str(exc)) from None
         v.uitvoer = str(uit) if uit else None
     log.info("indicatoren: %d waarden (intern=%s)", len(frame), intern)
     console.print(

@@ -6,13 +6,24 @@ A thin front end over ``stuurdata.exchange``; the work and its rules are documen
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import duckdb
 import typer
 from rich.console import Console
 
 from stuurdata.cli_doel import DoelOptie, Pakhuis, onder_doel
+
+# The engine option of the commands that compute (see stuurdata.engine and docs/schaal.md).
+Motor = Annotated[
+    Literal["duckdb", "spark"],
+    typer.Option(
+        "--motor",
+        help="Rekenmotor: duckdb (in het pakhuis) of spark (Spark Connect: de server uit "
+        "STUURDATA_SPARK, anders een eigen Sail-server voor deze opdracht).",
+        envvar="STUURDATA_MOTOR",
+    ),
+]
 
 # Every canonical table with persons in it: an export is person-level, pseudonymised data.
 EXPORT_BRONNEN = (

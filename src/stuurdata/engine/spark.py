@@ -27,7 +27,8 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from stuurdata.engine import HelperMaker
+from stuurdata.engine import SparkError
+from stuurdata.engine.base import HelperMaker
 from stuurdata.exchange.parquet import exported_columns, read_manifest, table_files
 from stuurdata.warehouse.schema import TABLES
 
@@ -44,10 +45,6 @@ _SPARK_TYPES = {
     "DATE": "DATE",
     "TIMESTAMP": "TIMESTAMP_NTZ",
 }
-
-
-class SparkError(RuntimeError):
-    """Spark could not be started or reached (message in Dutch)."""
 
 
 def spark_schema(table: str) -> str:

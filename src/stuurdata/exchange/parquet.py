@@ -253,16 +253,19 @@ def verify_export(uit: Path) -> list[str]:
     problems: list[str] = []
     for table, spec in manifest["tabellen"].items():
         for code, part in spec["partities"].items():
-            rows = 0
+            rows, damaged = 0, False
             for f in part["bestanden"]:
                 path = Path(uit) / f["pad"]
                 if not path.is_file():
                     problems.append(f"{f['pad']}: bestand ontbreekt")
+                    damaged = True
                     continue
                 if _sha256(path) != f["sha256"]:
                     problems.append(f"{f['pad']}: controlegetal klopt niet")
+                    damaged = True
+                    continue
                 rows += pq.read_metadata(path).num_rows
-            if rows != part["rijen"]:
+            if not damaged and rows != part["rijen"]:
                 problems.append(
                     f"{table}, {PARTITION} {code}: {rows} rijen, manifest zegt {part['rijen']}"
                 )

@@ -50,7 +50,7 @@ import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
 
-from stuurdata.engine import Engine, as_engine
+from stuurdata.engine.base import Engine, as_engine
 from stuurdata.indicators.families import FAMILIES, Context, person_areas
 from stuurdata.indicators.periods import calendar_table
 from stuurdata.indicators.registry import Definition, load_definitions
