@@ -58,6 +58,7 @@ def spark_session(url: str | None = None) -> Iterator[SparkSession]:
     from pyspark.sql import SparkSession
 
     url = url if url is not None else os.environ.get(ENV_SPARK) or None
+    own = url is None or url == "local"
     with ExitStack() as stack:
         if url is None:
             url = stack.enter_context(_sail())
@@ -65,6 +66,8 @@ def spark_session(url: str | None = None) -> Iterator[SparkSession]:
             url = "local[*]"
         try:
             session = SparkSession.builder.remote(url).getOrCreate()
+            if own:  # on a small machine 200 shuffle partitions cost more than they share
+                session.conf.set("spark.sql.shuffle.partitions", str(2 * (os.cpu_count() or 1)))
         except Exception as exc:
             raise SparkError(f"Spark op {url} is niet bereikbaar: {exc}") from None
         try:
@@ -76,6 +79,7 @@ def spark_session(url: str | None = None) -> Iterator[SparkSession]:
 @contextmanager
 def _sail() -> Iterator[str]:
     """Start a Sail Spark Connect server on a free local port; yield its sc:// address."""
+    os.environ.setdefault("RUST_LOG", "warn")  # Sail logs every session at INFO otherwise
     try:
         from pysail.spark import SparkConnectServer
     except ImportError:
