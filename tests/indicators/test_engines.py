@@ -46,7 +46,7 @@ def test_every_indicator_is_the_same_on_sail(warehouse_file, computed):
 
 @pytest.mark.slow
 @pytest.mark.spark_jvm
-@pytest.mark.skipif(shutil.which("java") is None, reason="Java 17 ontbreekt (openjdk-17-jre-headless)")
+@pytest.mark.skipif(shutil.which("java") is None, reason="Java 17 ontbreekt (openjdk-17-jre)")
 def test_every_indicator_is_the_same_on_apache_spark(warehouse_file, computed):
     spark, _ = _on_spark(warehouse_file, "local")
     _assert_same(computed, spark)
