@@ -134,6 +134,8 @@ def read_manifest(uit: Path) -> dict[str, Any]:
 
 def _previous(uit: Path) -> dict[str, Any] | None:
     """The manifest to compare with, or None for a full export (refusing foreign folders)."""
+    if uit.exists() and not uit.is_dir():
+        raise ExportError(f"{uit} is een bestand; geef een map op voor de export.")
     if not uit.exists() or not any(uit.iterdir()):
         return None
     manifest = read_manifest(uit)
