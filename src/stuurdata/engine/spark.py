@@ -79,7 +79,7 @@ def spark_session(url: str | None = None) -> Iterator[SparkSession]:
 @contextmanager
 def _sail() -> Iterator[str]:
     """Start a Sail Spark Connect server on a free local port; yield its sc:// address."""
-    os.environ.setdefault("RUST_LOG", "warn")  # Sail logs every session at INFO otherwise
+    os.environ.setdefault("RUST_LOG", "error")  # Sail logs every session and no-op cache
     try:
         from pysail.spark import SparkConnectServer
     except ImportError:
