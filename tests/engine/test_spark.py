@@ -6,6 +6,7 @@ The full indicator set on both engines is compared in tests/indicators/test_engi
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import duckdb
@@ -16,7 +17,9 @@ from kleine_regio import build
 from stuurdata.cli import app
 from stuurdata.engine.spark import spark_engine
 from stuurdata.exchange.parquet import export_parquet
-from stuurdata.privacy.governance import ensure_demo_purpose
+from stuurdata.privacy.governance import demo_doel, ensure_demo_purpose
+from stuurdata.privacy.purposes import save_doel
+from stuurdata.warehouse.load import connect
 from stuurdata.warehouse.schema import TABLES
 
 
@@ -55,3 +58,19 @@ def test_indicatoren_motor_spark_writes_the_same_csv(pakhuis, tmp_path):
     duck = out["duckdb"].read_text(encoding="utf-8")
     assert len(duck.splitlines()) > 1000
     assert out["spark"].read_text(encoding="utf-8") == duck
+
+
+def test_an_unreachable_cluster_is_a_clear_refusal(tmp_path, monkeypatch):
+    with socket.socket() as probe:  # a port on which nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("STUURDATA_SPARK", f"sc://127.0.0.1:{port}")
+    pakhuis = tmp_path / "p.duckdb"
+    connect(pakhuis).close()
+    save_doel(pakhuis, demo_doel())
+    result = CliRunner().invoke(
+        app, ["indicatoren", "--pakhuis", str(pakhuis), "--doel", "demo", "--motor", "spark"]
+    )
+    assert result.exit_code == 1
+    assert f"Spark op 127.0.0.1:{port} is niet bereikbaar" in result.output
+    assert "Traceback" not in result.output

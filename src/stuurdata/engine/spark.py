@@ -17,11 +17,13 @@ The canonical tables come from a Parquet export (``stuurdata.exchange``): either
 from __future__ import annotations
 
 import os
+import socket
 import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
 
 import ibis
 import ibis.expr.types as ir
@@ -55,7 +57,13 @@ def spark_schema(table: str) -> str:
 @contextmanager
 def spark_session(url: str | None = None) -> Iterator[SparkSession]:
     """A Spark Connect session for one run (see the module docstring for which Spark)."""
-    from pyspark.sql import SparkSession
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise SparkError(
+            "pyspark is niet geïnstalleerd; installeer stuurdata met de extra 'spark' "
+            "(pip install 'stuurdata[spark]')."
+        ) from None
 
     url = url if url is not None else os.environ.get(ENV_SPARK) or None
     own = url is None or url == "local"
@@ -64,6 +72,8 @@ def spark_session(url: str | None = None) -> Iterator[SparkSession]:
             url = stack.enter_context(_sail())
         elif url == "local":
             url = "local[*]"
+        if url.startswith("sc://"):
+            _reachable(url)
         try:
             session = SparkSession.builder.remote(url).getOrCreate()
             if own:  # on a small machine 200 shuffle partitions cost more than they share
@@ -76,6 +86,19 @@ def spark_session(url: str | None = None) -> Iterator[SparkSession]:
             session.stop()
 
 
+def _reachable(url: str, timeout: float = 10.0) -> None:
+    """Fail fast when nothing listens at ``url`` (the Connect client retries for minutes)."""
+    parsed = urlparse(url)
+    host, port = parsed.hostname or "localhost", parsed.port or 15002
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError as exc:
+        raise SparkError(
+            f"Spark op {host}:{port} is niet bereikbaar ({exc.strerror or exc}). "
+            f"Controleer {ENV_SPARK}, of laat hem leeg voor een eigen Sail-server."
+        ) from None
+
+
 @contextmanager
 def _sail() -> Iterator[str]:
     """Start a Sail Spark Connect server on a free local port; yield its sc:// address."""
@@ -85,7 +108,8 @@ def _sail() -> Iterator[str]:
     except ImportError:
         raise SparkError(
             "Sail (pysail) is niet geïnstalleerd; installeer stuurdata met de extra 'spark' "
-            f"of zet {ENV_SPARK} op het adres van een Spark Connect-server."
+            f"(pip install 'stuurdata[spark]') of zet {ENV_SPARK} op het adres van een "
+            "Spark Connect-server."
         ) from None
     server = SparkConnectServer("127.0.0.1", 0)
     server.start(background=True)
@@ -157,10 +181,12 @@ def spark_engine(
     """
     from stuurdata.exchange.parquet import export_parquet
 
+    if export is None and con is None:
+        raise ValueError("spark_engine needs an export folder or a warehouse")
     with ExitStack() as stack:
+        session = stack.enter_context(spark_session(url))  # first: fail before exporting
         if export is None:
-            if con is None:
-                raise ValueError("spark_engine needs an export folder or a warehouse")
+            assert con is not None
             base = os.environ.get(ENV_SPARK_MAP) or None
             if base is not None:
                 Path(base).mkdir(parents=True, exist_ok=True)
@@ -169,5 +195,4 @@ def spark_engine(
             )
             export = Path(tmp) / "export"
             export_parquet(con, export)
-        session = stack.enter_context(spark_session(url))
         yield SparkEngine(session, export)
