@@ -8,7 +8,9 @@ own process so its peak memory (max RSS, Sail runs inside that process) is its o
 
 * ``duckdb``: ``compute_indicators`` on the warehouse (a first run compiles the SQL; the
   second, warm run is reported, as a long-running installation sees it);
-* ``spark``: export to Parquet, start Sail, read the export, compute (all reported, split).
+* ``spark``: export to Parquet, start Sail, read the export, compute (all reported, split);
+* ``spark-jvm`` (only when named in ``BENCH_ENGINE_MOTOREN``): the same on Apache Spark 4.0
+  in local mode (Java 17).
 
 The two results are checked equal. Results go to ``benchmarks/engines.json``; the scaling
 note in docs/schaal.md quotes them.
@@ -33,6 +35,7 @@ DATA = HERE / "data"
 COUNTS = tuple(int(s) for s in os.environ.get("BENCH_ENGINE_GEMEENTEN", "1,4").split(","))
 SIZE = int(os.environ.get("BENCH_ENGINE_INWONERS", "20000"))
 MONTHS = int(os.environ.get("BENCH_ENGINE_MAANDEN", "12"))
+MOTORS = tuple(os.environ.get("BENCH_ENGINE_MOTOREN", "duckdb,spark").split(","))
 KEY = b"benchmark-key-" * 3
 
 
@@ -84,7 +87,8 @@ def one(motor: str, pakhuis: Path, out: Path) -> None:
         export_parquet(con, export)
         timings["export_s"] = time.perf_counter() - start
         start = time.perf_counter()
-        with spark_engine(export=export) as engine:
+        url = "local" if motor == "spark-jvm" else None
+        with spark_engine(export=export, url=url) as engine:
             timings["start_s"] = time.perf_counter() - start
             start = time.perf_counter()
             frame = compute_indicators(engine)
@@ -107,20 +111,23 @@ def main() -> int:
         pakhuis = region(count)
         row: dict[str, object] = {}
         frames = {}
-        for motor in ("duckdb", "spark"):
+        for motor in MOTORS:
             out = DATA / f"engines_{count}_{motor}.parquet"
             subprocess.run(
                 [sys.executable, __file__, "--een", motor, str(pakhuis), str(out)], check=True
             )
             row[motor] = json.loads(out.with_suffix(".json").read_text())
             frames[motor] = pd.read_parquet(out)
-        pd.testing.assert_frame_equal(frames["spark"], frames["duckdb"], rtol=0, atol=1e-9)
-        duck, spark = row["duckdb"], row["spark"]
+        duck = row["duckdb"]
         row["waarden"] = len(frames["duckdb"])
-        row["spark_vs_duckdb_rekenen"] = spark["rekenen_s"] / duck["rekenen_s"]  # type: ignore[index]
+        for motor in MOTORS[1:]:
+            pd.testing.assert_frame_equal(frames[motor], frames["duckdb"], rtol=0, atol=1e-9)
+            ratio = row[motor]["rekenen_s"] / duck["rekenen_s"]  # type: ignore[index]
+            row[f"{motor}_vs_duckdb_rekenen"] = ratio
         results["regio"][str(count)] = row  # type: ignore[index]
         print(f"{count} gemeente(n) x {SIZE:,} inwoners: {json.dumps(row)}", flush=True)
-    (HERE / "engines.json").write_text(json.dumps(results, indent=2) + "\n")
+    name = os.environ.get("BENCH_ENGINE_UIT", "engines.json")
+    (HERE / name).write_text(json.dumps(results, indent=2) + "\n")
     return 0
 
 
