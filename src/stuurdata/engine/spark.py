@@ -79,7 +79,7 @@ def spark_session(url: str | None = None) -> Iterator[SparkSession]:
             if own:  # on a small machine 200 shuffle partitions cost more than they share
                 session.conf.set("spark.sql.shuffle.partitions", str(2 * (os.cpu_count() or 1)))
         except Exception as exc:
-            raise SparkError(f"Spark op {url} is niet bereikbaar: {exc}") from None
+            raise SparkError(f"Spark ({url}) start niet of antwoordt niet: {exc}") from None
         try:
             yield session
         finally:
