@@ -79,7 +79,9 @@ def spark_session(url: str | None = None) -> Iterator[SparkSession]:
             if own:  # on a small machine 200 shuffle partitions cost more than they share
                 session.conf.set("spark.sql.shuffle.partitions", str(2 * (os.cpu_count() or 1)))
         except Exception as exc:
-            raise SparkError(f"Spark ({url}) start niet of antwoordt niet: {exc}") from None
+            local = url.startswith("local")  # one local Spark per machine: port 15002
+            hint = " Draait er al een lokale Spark (poort 15002)?" if local else ""
+            raise SparkError(f"Spark ({url}) start niet of antwoordt niet: {exc}.{hint}") from None
         try:
             yield session
         finally:
