@@ -168,7 +168,6 @@ def gemeente_peers(
 #   factor from winsorised z-scores (Spiegelhalter 2005, section 3.2) so the limits can be
 #   widened by ``√φ`` and not every unit is flagged.
 
-
 def mean_limits(
     doel: float, sd: float, n: np.ndarray | float, z: float
 ) -> tuple[np.ndarray, np.ndarray]:
