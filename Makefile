@@ -23,6 +23,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/engines.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks tools

@@ -21,8 +21,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from stuurdata.cli_doel import DoelOptie, Pakhuis, onder_doel
+from stuurdata.cli_export import Motor
 from stuurdata.cli_guard import GuardedGroup
 from stuurdata.cli_tabel import print_table
+from stuurdata.engine import SparkError
 from stuurdata.privacy.pseudonym import KeyError_
 
 # The help screens are for Dutch users too.
@@ -315,6 +317,7 @@ def indicatoren(
         ),
     ] = False,
     doel: DoelOptie = None,
+    motor: Motor = "duckdb",
 ) -> None:
     """Bereken de indicatoren; zonder --intern alleen beschermde (afgeronde) waarden."""
     from stuurdata.pipeline import write_indicators
@@ -331,7 +334,10 @@ def indicatoren(
             persoonsniveau=intern,
         ) as v,
     ):
-        frame = write_indicators(con, uit, intern=intern, doel=v.doel)
+        try:
+            frame = write_indicators(con, uit, intern=intern, doel=v.doel, motor=motor)
+        except SparkError as exc:
+            raise _fail(str(exc)) from None
         v.uitvoer = str(uit) if uit else None
     log.info("indicatoren: %d waarden (intern=%s)", len(frame), intern)
     console.print(
@@ -379,6 +385,7 @@ def _register_subapps() -> None:
     """Commands of other layers, each a Typer sub-app in its own module."""
     from stuurdata import (
         cli_domein,
+        cli_export,
         cli_kwaliteit,
         cli_privacy,
         cli_prognose,
@@ -392,6 +399,7 @@ def _register_subapps() -> None:
     app.add_typer(cli_publiceer.app)  # publiceer, rapport
     app.add_typer(cli_domein.app, name="domein")
     app.add_typer(cli_prognose.app, name="prognose")
+    app.add_typer(cli_export.app, name="export")
 
 
 _register_subapps()

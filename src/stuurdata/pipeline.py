@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from stuurdata.engine.base import open_engine
 from stuurdata.indicators import (
     compute_indicators,
     export_csv,
@@ -37,9 +38,14 @@ def disclosure_rule() -> DisclosureRule:
     return configured_rule()
 
 
-def compute_and_store(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Compute every indicator from the warehouse and store the values with their version."""
-    frame = compute_indicators(con)
+def compute_and_store(con: duckdb.DuckDBPyConnection, motor: str = "duckdb") -> pd.DataFrame:
+    """Compute every indicator from the warehouse and store the values with their version.
+
+    ``motor`` is the engine that computes (``duckdb`` or ``spark``, see ``stuurdata.engine``);
+    the values are stored in the warehouse either way.
+    """
+    with open_engine(con, motor) as engine:
+        frame = compute_indicators(engine)
     store_indicators(con, frame)
     return frame
 
@@ -65,9 +71,10 @@ def write_indicators(
     *,
     intern: bool = False,
     doel: Doel | None = None,
+    motor: str = "duckdb",
 ) -> pd.DataFrame:
-    """Compute, protect (unless ``intern``) and optionally write the long CSV."""
-    frame = compute_and_store(con)
+    """Compute (on ``motor``), protect (unless ``intern``) and optionally write the long CSV."""
+    frame = compute_and_store(con, motor)
     if doel is not None:
         frame = within_purpose(frame, doel)
     out = frame.assign(status="intern") if intern else publish(frame)

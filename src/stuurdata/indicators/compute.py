@@ -67,10 +67,10 @@ import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
 
+from stuurdata.engine.base import Engine, as_engine
 from stuurdata.indicators.families import FAMILIES, Context, person_areas
 from stuurdata.indicators.periods import CoverageError, calendar_rows, calendar_table
 from stuurdata.indicators.registry import Definition, load_definitions
-from stuurdata.warehouse.schema import TABLES
 
 COLUMNS = [
     "indicator",
@@ -132,7 +132,7 @@ def select_definitions(ids: Sequence[str] | None) -> list[Definition]:
     return [definitions[i] for i in dict.fromkeys(ids)]
 
 
-def data_coverage(con: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
+def data_coverage(con: duckdb.DuckDBPyConnection | Engine) -> tuple[date, date] | None:
     """The span the warehouse describes completely, or None when there is no data.
 
     It ends at the newest message. It starts at the first service month with a claim when
@@ -140,21 +140,38 @@ def data_coverage(con: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
     and starts dated earlier are only the still-running part of an older history (counting
     clients there would show a false rise). Without claims it starts at the oldest message.
     """
-    parts = [
-        "SELECT dagtekening AS d FROM bericht",
-        "SELECT dagtekening FROM toewijzing",
-        "SELECT ontvangen FROM verzoek",
-        "SELECT dagtekening FROM declaratie",
-        "SELECT dagtekening_start FROM levering",
-        "SELECT dagtekening_stop FROM levering",
+    t = as_engine(con).tables
+    days = [
+        (t["bericht"], "dagtekening"),
+        (t["toewijzing"], "dagtekening"),
+        (t["verzoek"], "ontvangen"),
+        (t["declaratie"], "dagtekening"),
+        (t["levering"], "dagtekening_start"),
+        (t["levering"], "dagtekening_stop"),
+        (t["declaratie"], "periode_begin"),  # the claim flow (only for the start)
     ]
-    rows = con.execute(
-        f"SELECT min(d), max(d), (SELECT date_trunc('month', min(periode_begin))::DATE "
-        f"FROM declaratie) FROM ({' UNION ALL '.join(parts)})"
-    ).fetchall()
-    first, last, first_claim = rows[0]
+    u = ibis.union(
+        *[
+            tab.select(d=tab[col].cast("date"), claim=ibis.literal(col == "periode_begin"))
+            for tab, col in days
+        ]
+    )
+    row = (
+        as_engine(con)
+        .execute(
+            u.aggregate(
+                first=u.d.min(where=~u.claim),
+                last=u.d.max(where=~u.claim),
+                first_claim=u.d.min(where=u.claim),
+            )
+        )
+        .to_pylist()[0]
+    )
+    first, last, first_claim = row["first"], row["last"], row["first_claim"]
     if first is None:
         return None
+    if first_claim is not None:
+        first_claim = first_claim.replace(day=1)
     if first_claim is not None and first_claim > last:
         raise CoverageError(
             f"De eerste maand met een declaratie ({first_claim:%m-%Y}) ligt na het nieuwste "
@@ -185,38 +202,35 @@ def _finish(expr: ir.Table, d: Definition) -> ir.Table:
 
 
 def compute_indicators(
-    con: duckdb.DuckDBPyConnection, ids: Sequence[str] | None = None
+    con: duckdb.DuckDBPyConnection | Engine, ids: Sequence[str] | None = None
 ) -> pd.DataFrame:
     """All (or the named) indicators for every level and period, as one long frame.
 
-    Unprotected: pass the result through ``privacy.disclosure.protect`` before it leaves
-    the platform.
+    ``con`` is a warehouse connection (DuckDB) or any ``stuurdata.engine.Engine`` (Spark):
+    the same expressions run on either. Unprotected: pass the result through
+    ``privacy.disclosure.protect`` before it leaves the platform.
     """
     definitions = select_definitions(ids)
     unknown = sorted({d.berekening for d in definitions} - FAMILIES.keys())
     if unknown:
         raise ValueError(f"Onbekende berekening(en): {', '.join(unknown)}")
-    coverage = data_coverage(con)
+    engine = as_engine(con)
+    coverage = data_coverage(engine)
     if coverage is None or not definitions:
         return empty_frame()
-    backend = ibis.duckdb.from_connection(con)
-    tables = {name: backend.table(name) for name in TABLES}
-    _drop_helpers(con)
-    try:
-        # The calendar and the person areas become temp tables with fixed names: small,
-        # computed once per call, and the compiled SQL of each indicator stays the same
-        # from call to call, so it can be cached (Ibis compilation costs ~0.3 s each).
-        con.register("_stuurdata_kalender_arrow", calendar_table(*coverage))
-        con.execute(
-            f"CREATE TEMP TABLE {_CALENDAR_TABLE} AS SELECT * FROM _stuurdata_kalender_arrow"
-        )
-        con.unregister("_stuurdata_kalender_arrow")
-        cal = backend.table(_CALENDAR_TABLE)
-        backend.create_table(_AREAS_TABLE, person_areas(tables, cal), temp=True)
-        ctx = Context(tables=tables, cal=cal, areas=backend.table(_AREAS_TABLE))
-        parts = [con.sql(_compiled_sql(ctx, d)).to_arrow_table() for d in definitions]
-    finally:
-        _drop_helpers(con)
+    tables = engine.tables
+    schema = repr([t.schema() for t in tables.values()])
+    # The calendar and the person areas become helper tables with fixed names: small,
+    # computed once per call, and the compiled SQL of each indicator stays the same
+    # from call to call, so it can be cached (Ibis compilation costs ~0.3 s each).
+    with engine.helpers() as helper:
+        cal = helper(_CALENDAR_TABLE, calendar_table(*coverage))
+        areas = helper(_AREAS_TABLE, person_areas(tables, cal))
+        ctx = Context(tables=tables, cal=cal, areas=areas)
+        parts = [
+            engine.execute(_finish(FAMILIES[d.berekening](ctx, d), d), d.model_dump_json() + schema)
+            for d in definitions
+        ]
     return normalise_frame(mark_complete(pa.concat_tables(parts).to_pandas(), *coverage))
 
 
@@ -226,23 +240,6 @@ def mark_complete(frame: pd.DataFrame, first: date, last: date) -> pd.DataFrame:
     return frame.drop(columns="volledig", errors="ignore").merge(
         cal, on=["periodesoort", "periode"], how="left", validate="many_to_one"
     )
-
-
-_SQL_CACHE: dict[str, str] = {}
-
-
-def _compiled_sql(ctx: Context, d: Definition) -> str:
-    """SQL of one indicator, compiled once per process per definition (and schema)."""
-    key = d.model_dump_json() + repr([t.schema() for t in ctx.tables.values()])
-    if key not in _SQL_CACHE:
-        expr = _finish(FAMILIES[d.berekening](ctx, d), d)
-        _SQL_CACHE[key] = str(ibis.to_sql(expr, dialect="duckdb"))
-    return _SQL_CACHE[key]
-
-
-def _drop_helpers(con: duckdb.DuckDBPyConnection) -> None:
-    for name in (_AREAS_TABLE, _CALENDAR_TABLE):
-        con.execute(f"DROP TABLE IF EXISTS temp.main.{name}")
 
 
 def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:

@@ -283,7 +283,8 @@ def clienten_per_1000(ctx: Context, d: Definition) -> ir.Table:
         noemer=inh.inwoners.cast("float64"),
         waarde=1000.0 * c.teller / inh.inwoners.cast("float64"),
         n=c.n,
-        lin=c.lin.union(inh.inh_lin),
+        # no inhabitants known: the clients' lineage alone (Spark's union with NULL is NULL)
+        lin=c.lin.union(inh.inh_lin.fill_null(c.lin)),
     )
 
 
@@ -482,16 +483,21 @@ def _claims(ctx: Context, d: Definition) -> ir.Table:
     )
 
 
+def _euro(g: ir.Table) -> ir.FloatingValue:
+    """Cents as euros in floating point (Spark would read ``100.0`` as a decimal and round)."""
+    return g.cent.cast("float64") / 100.0
+
+
 def kosten(ctx: Context, d: Definition) -> ir.Table:
     """Net declared amount in euros, by the period in which the claimed period begins."""
     g = _claims(ctx, d)
-    return _as_row(g, lambda r: r.cent / 100.0, None, lambda r: r.cent / 100.0)
+    return _as_row(g, _euro, None, _euro)
 
 
 def kosten_per_client(ctx: Context, d: Definition) -> ir.Table:
     """Net declared euros divided by the persons with a claim line in the period."""
     g = _claims(ctx, d)
-    return _as_row(g, lambda r: r.cent / 100.0, lambda r: r.n, lambda r: r.cent / 100.0 / r.n)
+    return _as_row(g, _euro, lambda r: r.n, lambda r: _euro(r) / r.n)
 
 
 FAMILIES: dict[str, Callable[[Context, Definition], ir.Table]] = {

@@ -1,0 +1,113 @@
+"""The engine contract and the embedded engine (DuckDB).
+
+The indicator families are written once in Ibis. An engine gives them the canonical tables,
+keeps small helper tables for the duration of one computation (the period calendar, the
+person areas) and runs an expression to Arrow. DuckDB keeps helpers as TEMP tables and reuses
+compiled SQL between calls; Spark (``engine.spark``) keeps them as cached temporary views.
+Nothing else differs: there is no second implementation of any definition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Protocol, runtime_checkable
+
+import duckdb
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from stuurdata.engine import MOTOREN
+from stuurdata.warehouse.schema import TABLES
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """What ``indicators.compute`` needs from an engine."""
+
+    naam: str
+    tables: dict[str, ir.Table]
+
+    def helpers(self) -> AbstractContextManager[HelperMaker]:
+        """A context in which ``make(name, data)`` creates helper tables, dropped after."""
+        ...
+
+    def execute(self, expr: ir.Table, key: str | None = None) -> pa.Table:
+        """Run ``expr``; ``key`` names a cacheable compilation (same key, same SQL)."""
+        ...
+
+
+class HelperMaker(Protocol):
+    def __call__(self, name: str, data: pa.Table | ir.Table) -> ir.Table: ...
+
+
+class DuckDBEngine:
+    """The embedded engine over an open warehouse connection."""
+
+    naam = "duckdb"
+    tables: dict[str, ir.Table]
+    _sql_cache: dict[str, str] = {}  # noqa: RUF012 - shared on purpose: one per process
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.backend = ibis.duckdb.from_connection(con)
+        self.tables = {name: self.backend.table(name) for name in TABLES}
+
+    @contextmanager
+    def helpers(self) -> Iterator[HelperMaker]:
+        made: list[str] = []
+
+        def make(name: str, data: pa.Table | ir.Table) -> ir.Table:
+            self._drop(name)
+            made.append(name)
+            if isinstance(data, pa.Table):
+                self.con.register(f"{name}_arrow", data)
+                self.con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
+                self.con.unregister(f"{name}_arrow")
+            else:
+                self.backend.create_table(name, data, temp=True)
+            return self.backend.table(name)
+
+        try:
+            yield make
+        finally:
+            for name in made:
+                self._drop(name)
+
+    def _drop(self, name: str) -> None:
+        self.con.execute(f"DROP TABLE IF EXISTS temp.main.{name}")
+
+    def execute(self, expr: ir.Table, key: str | None = None) -> pa.Table:
+        # Compiling a large expression costs ~0.3 s; helpers have fixed names, so the SQL of
+        # the same definition over the same schema is the same from call to call.
+        if key is None:
+            return self.con.sql(str(ibis.to_sql(expr, dialect="duckdb"))).to_arrow_table()
+        if key not in self._sql_cache:
+            self._sql_cache[key] = str(ibis.to_sql(expr, dialect="duckdb"))
+        return self.con.sql(self._sql_cache[key]).to_arrow_table()
+
+
+def as_engine(con: duckdb.DuckDBPyConnection | Engine) -> Engine:
+    """An engine as given, or the DuckDB engine over a warehouse connection."""
+    if isinstance(con, duckdb.DuckDBPyConnection):
+        return DuckDBEngine(con)
+    return con
+
+
+@contextmanager
+def open_engine(con: duckdb.DuckDBPyConnection, motor: str = "duckdb") -> Iterator[Engine]:
+    """The engine ``motor`` over the warehouse ``con`` for one computation.
+
+    ``spark`` exports the warehouse to Parquet and starts (or reaches) Spark for the run:
+    see ``engine.spark``.
+    """
+    if motor == "duckdb":
+        yield DuckDBEngine(con)
+    elif motor == "spark":
+        from stuurdata.engine.spark import spark_engine
+
+        with spark_engine(con=con) as engine:
+            yield engine
+    else:
+        raise ValueError(f"Onbekende motor {motor!r}; kies uit {', '.join(MOTOREN)}.")

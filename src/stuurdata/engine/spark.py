@@ -1,0 +1,200 @@
+"""Spark as an engine, over Spark Connect, reading the Parquet exchange format.
+
+Which Spark:
+
+* ``STUURDATA_SPARK=sc://host:port``: an existing cluster (Spark Connect 4.0). The cluster
+  reads the export folder itself, so that folder must be on storage the cluster sees
+  (``STUURDATA_SPARK_MAP``, e.g. a shared disk or an object store path).
+* ``STUURDATA_SPARK=local``: Apache Spark 4.0 in local mode on this machine (Java 17; the
+  full ``pyspark`` package carries the jars), started for the run.
+* not set: Sail (``pysail``), a Spark Connect server written in Rust without a JVM, started
+  for the run on a free port of 127.0.0.1 and stopped after it.
+
+The canonical tables come from a Parquet export (``stuurdata.exchange``): either one given
+(a region or the country as a set of exports) or one written from the warehouse for the run.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import tempfile
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from stuurdata.engine import SparkError
+from stuurdata.engine.base import HelperMaker
+from stuurdata.exchange.parquet import exported_columns, read_manifest, table_files
+from stuurdata.warehouse.schema import TABLES
+
+if TYPE_CHECKING:
+    import duckdb
+    from pyspark.sql import DataFrame, SparkSession
+
+ENV_SPARK = "STUURDATA_SPARK"
+ENV_SPARK_MAP = "STUURDATA_SPARK_MAP"
+_SPARK_TYPES = {
+    "VARCHAR": "STRING",
+    "BIGINT": "BIGINT",
+    "INTEGER": "INT",
+    "DATE": "DATE",
+    "TIMESTAMP": "TIMESTAMP_NTZ",
+}
+
+
+def spark_schema(table: str) -> str:
+    """The exported columns of ``table`` as a Spark DDL schema string."""
+    return ", ".join(f"{c} {_SPARK_TYPES[t]}" for c, t in exported_columns(table).items())
+
+
+@contextmanager
+def spark_session(url: str | None = None) -> Iterator[SparkSession]:
+    """A Spark Connect session for one run (see the module docstring for which Spark)."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise SparkError(
+            "pyspark is niet geïnstalleerd; installeer stuurdata met de extra 'spark' "
+            "(pip install 'stuurdata[spark]')."
+        ) from None
+
+    url = url if url is not None else os.environ.get(ENV_SPARK) or None
+    own = url is None or url == "local"
+    with ExitStack() as stack:
+        if url is None:
+            url = stack.enter_context(_sail())
+        elif url == "local":
+            url = "local[*]"
+        if url.startswith("sc://"):
+            _reachable(url)
+        try:
+            session = SparkSession.builder.remote(url).getOrCreate()
+            if own:  # on a small machine 200 shuffle partitions cost more than they share
+                session.conf.set("spark.sql.shuffle.partitions", str(2 * (os.cpu_count() or 1)))
+        except Exception as exc:
+            local = url.startswith("local")  # one local Spark per machine: port 15002
+            hint = " Draait er al een lokale Spark (poort 15002)?" if local else ""
+            raise SparkError(f"Spark ({url}) start niet of antwoordt niet: {exc}.{hint}") from None
+        try:
+            yield session
+        finally:
+            session.stop()
+
+
+def _reachable(url: str, timeout: float = 10.0) -> None:
+    """Fail fast when nothing listens at ``url`` (the Connect client retries for minutes)."""
+    parsed = urlparse(url)
+    host, port = parsed.hostname or "localhost", parsed.port or 15002
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError as exc:
+        raise SparkError(
+            f"Spark op {host}:{port} is niet bereikbaar ({exc.strerror or exc}). "
+            f"Controleer {ENV_SPARK}, of laat hem leeg voor een eigen Sail-server."
+        ) from None
+
+
+@contextmanager
+def _sail() -> Iterator[str]:
+    """Start a Sail Spark Connect server on a free local port; yield its sc:// address."""
+    os.environ.setdefault("RUST_LOG", "error")  # Sail logs every session and no-op cache
+    try:
+        from pysail.spark import SparkConnectServer
+    except ImportError:
+        raise SparkError(
+            "Sail (pysail) is niet geïnstalleerd; installeer stuurdata met de extra 'spark' "
+            f"(pip install 'stuurdata[spark]') of zet {ENV_SPARK} op het adres van een "
+            "Spark Connect-server."
+        ) from None
+    server = SparkConnectServer("127.0.0.1", 0)
+    server.start(background=True)
+    try:
+        host, port = server.listening_address
+        yield f"sc://{host}:{port}"
+    finally:
+        server.stop()
+
+
+class SparkEngine:
+    """The canonical tables of a Parquet export as temporary views in a Spark session."""
+
+    naam = "spark"
+
+    def __init__(self, session: SparkSession, export: Path) -> None:
+        self.session = session
+        self.backend = ibis.pyspark.connect(session)
+        manifest = read_manifest(export)
+        self.tables: dict[str, ir.Table] = {}
+        for table in TABLES:
+            files = table_files(export, manifest, table)
+            frame = (
+                session.read.parquet(*[str(f) for f in files])
+                if files
+                else session.createDataFrame([], spark_schema(table))
+            )
+            frame.select(*exported_columns(table)).createOrReplaceTempView(table)
+            self.tables[table] = self.backend.table(table)
+
+    @contextmanager
+    def helpers(self) -> Iterator[HelperMaker]:
+        made: list[DataFrame] = []
+
+        def make(name: str, data: pa.Table | ir.Table) -> ir.Table:
+            if isinstance(data, pa.Table):
+                frame = self.session.createDataFrame(data)
+            else:
+                frame = self.session.sql(str(self.backend.compile(data)))
+            # cached: every indicator reads it (Sail treats cache as a no-op and recomputes)
+            frame = frame.cache()
+            made.append(frame)
+            frame.createOrReplaceTempView(name)
+            return self.backend.table(name)
+
+        try:
+            yield make
+        finally:
+            for frame in made:
+                frame.unpersist()
+
+    def execute(self, expr: ir.Table, key: str | None = None) -> pa.Table:
+        del key  # Spark plans each query itself; nothing to cache here
+        result: pa.Table = self.backend.to_pyarrow(expr)
+        return result
+
+
+@contextmanager
+def spark_engine(
+    *,
+    export: Path | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+    url: str | None = None,
+) -> Iterator[SparkEngine]:
+    """A Spark engine over ``export``, or over a fresh export of the warehouse ``con``.
+
+    The fresh export goes to a temporary folder (under ``STUURDATA_SPARK_MAP`` when set, so a
+    cluster can read it) and is removed after the run.
+    """
+    from stuurdata.exchange.parquet import export_parquet
+
+    if export is None and con is None:
+        raise ValueError("spark_engine needs an export folder or a warehouse")
+    with ExitStack() as stack:
+        session = stack.enter_context(spark_session(url))  # first: fail before exporting
+        if export is None:
+            assert con is not None
+            base = os.environ.get(ENV_SPARK_MAP) or None
+            if base is not None:
+                Path(base).mkdir(parents=True, exist_ok=True)
+            tmp: Any = stack.enter_context(
+                tempfile.TemporaryDirectory(prefix="stuurdata-spark-", dir=base)
+            )
+            export = Path(tmp) / "export"
+            export_parquet(con, export)
+        yield SparkEngine(session, export)

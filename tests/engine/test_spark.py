@@ -1,0 +1,76 @@
+"""Spark as an engine (Sail, a Spark Connect server without a JVM): the export read back
+with identical row counts, and the CLI's CSV identical to the DuckDB run.
+
+The full indicator set on both engines is compared in tests/indicators/test_engines.py.
+"""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from kleine_regio import build
+from stuurdata.cli import app
+from stuurdata.engine.spark import spark_engine
+from stuurdata.exchange.parquet import export_parquet
+from stuurdata.privacy.governance import demo_doel, ensure_demo_purpose
+from stuurdata.privacy.purposes import save_doel
+from stuurdata.warehouse.load import connect
+from stuurdata.warehouse.schema import TABLES
+
+
+@pytest.fixture(scope="module")
+def pakhuis(tmp_path_factory) -> Path:
+    path, _ = build(tmp_path_factory.mktemp("regio"))
+    ensure_demo_purpose(path)
+    return path
+
+
+@pytest.mark.slow
+def test_export_reads_back_into_spark_with_identical_row_counts(pakhuis, tmp_path):
+    con = duckdb.connect(str(pakhuis), read_only=True)
+    try:
+        export_parquet(con, tmp_path / "export")
+        expected = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+    finally:
+        con.close()
+    with spark_engine(export=tmp_path / "export") as engine:
+        counts = {t: int(engine.tables[t].count().execute()) for t in TABLES}
+        dates = engine.tables["toewijzing"].schema()["ingangsdatum"]
+    assert counts == expected
+    assert expected["declaratie"] > 0 and expected["quarantaine"] == 0
+    assert dates.is_date()
+
+
+@pytest.mark.slow
+def test_indicatoren_motor_spark_writes_the_same_csv(pakhuis, tmp_path):
+    runner = CliRunner()
+    out = {}
+    for motor in ("duckdb", "spark"):
+        out[motor] = tmp_path / f"{motor}.csv"
+        args = ["indicatoren", "--pakhuis", str(pakhuis), "--doel", "demo"]
+        result = runner.invoke(app, [*args, "--motor", motor, "--uit", str(out[motor])])
+        assert result.exit_code == 0, result.output
+    duck = out["duckdb"].read_text(encoding="utf-8")
+    assert len(duck.splitlines()) > 1000
+    assert out["spark"].read_text(encoding="utf-8") == duck
+
+
+def test_an_unreachable_cluster_is_a_clear_refusal(tmp_path, monkeypatch):
+    with socket.socket() as probe:  # a port on which nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("STUURDATA_SPARK", f"sc://127.0.0.1:{port}")
+    pakhuis = tmp_path / "p.duckdb"
+    connect(pakhuis).close()
+    save_doel(pakhuis, demo_doel())
+    result = CliRunner().invoke(
+        app, ["indicatoren", "--pakhuis", str(pakhuis), "--doel", "demo", "--motor", "spark"]
+    )
+    assert result.exit_code == 1
+    assert f"Spark op 127.0.0.1:{port} is niet bereikbaar" in result.output
+    assert "Traceback" not in result.output
