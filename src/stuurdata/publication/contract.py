@@ -107,20 +107,29 @@ def _lineage(value: Any) -> str:
         return str(value)
 
 
-def write_csv(cijfers: pd.DataFrame, path: Path, names: Mapping[str, str]) -> None:
-    """The Excel-friendly CSV: ``;``, decimal comma, UTF-8 with BOM, names beside codes."""
+def excel_csv(cijfers: pd.DataFrame, names: Mapping[str, str]) -> bytes:
+    """The Excel-friendly CSV: ``;``, decimal comma, UTF-8 with BOM, names beside codes.
+
+    Takes the contract or any part of its columns (the dashboard's downloads); counts that
+    are whole numbers are written without ",0".
+    """
     out = cijfers.copy()
     out["gebiedsnaam"] = out["gebiedscode"].map(lambda c: names.get(str(c), "")).fillna("")
     out["categorienaam"] = [
         _category_label(str(m), str(c)) for m, c in zip(out["maat"], out["categorie"], strict=True)
     ]
-    out[CSV_COLUMNS].to_csv(
-        path,
-        sep=";",
-        decimal=",",
-        index=False,
-        encoding="utf-8-sig",
-    )
+    for column in ("teller", "noemer", "n"):
+        values = pd.to_numeric(out[column], errors="coerce").dropna()
+        if (values == values.round()).all():
+            out[column] = pd.to_numeric(out[column], errors="coerce").round().astype("Int64")
+    columns = [c for c in CSV_COLUMNS if c in out.columns]
+    text = out[columns].to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n")
+    return "\ufeff".encode() + text.encode("utf-8")
+
+
+def write_csv(cijfers: pd.DataFrame, path: Path, names: Mapping[str, str]) -> None:
+    """``excel_csv`` into ``path``."""
+    Path(path).write_bytes(excel_csv(cijfers, names))
 
 
 def _category_label(maat: str, categorie: str) -> str:

@@ -11,32 +11,14 @@ import io
 
 import pandas as pd
 
+from stuurdata.publication.contract import CSV_COLUMNS, excel_csv
 from stuurdata.web.publicatie import WebPublicatie
-
-KOLOMMEN = [
-    "maat",
-    "versie",
-    "niveau",
-    "gebiedscode",
-    "gebiedsnaam",
-    "periodesoort",
-    "periode",
-    "categorie",
-    "teller",
-    "noemer",
-    "waarde",
-    "n",
-    "ondergrens",
-    "bovengrens",
-    "eenheid",
-    "status",
-]
 
 
 def _named(pub: WebPublicatie, rows: pd.DataFrame) -> pd.DataFrame:
     out = rows.copy()
     out["gebiedsnaam"] = out["gebiedscode"].map(lambda c: pub.namen.get(str(c), ""))
-    return out[KOLOMMEN]
+    return out[[c for c in CSV_COLUMNS if c in out.columns]]
 
 
 def to_parquet(pub: WebPublicatie, rows: pd.DataFrame) -> bytes:
@@ -47,14 +29,8 @@ def to_parquet(pub: WebPublicatie, rows: pd.DataFrame) -> bytes:
 
 
 def to_csv(pub: WebPublicatie, rows: pd.DataFrame) -> bytes:
-    """The rows as CSV bytes (BOM first) in the contract's order, names beside codes."""
-    out = _named(pub, rows)
-    for column in ("teller", "noemer", "n"):
-        values = out[column].dropna()
-        if (values == values.round()).all():  # counts as whole numbers, not "55,0"
-            out[column] = out[column].round().astype("Int64")
-    text = out.to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n")
-    return "\ufeff".encode() + text.encode("utf-8")
+    """The rows as the publication's Excel-friendly CSV (``contract.excel_csv``)."""
+    return excel_csv(rows, pub.namen)
 
 
 def filename(*parts: str) -> str:

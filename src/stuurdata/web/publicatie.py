@@ -22,26 +22,13 @@ from typing import Any
 
 import pandas as pd
 
+from stuurdata.publication.contract import COLUMNS as CONTRACT_COLUMNS
+
 PARQUET = "cijfers.parquet"
 META = "publicatie.json"
-# The contract's columns (see the publication issue); missing ones are added empty.
-COLUMNS = (
-    "maat",
-    "versie",
-    "niveau",
-    "gebiedscode",
-    "periodesoort",
-    "periode",
-    "categorie",
-    "teller",
-    "noemer",
-    "waarde",
-    "n",
-    "ondergrens",
-    "bovengrens",
-    "eenheid",
-    "status",
-)
+# The contract's columns (``publication.contract``) without the lineage; missing ones are
+# added empty.
+COLUMNS = tuple(c for c in CONTRACT_COLUMNS if c not in ("bronnen", "ladingen"))
 _NUMERIC = ("teller", "noemer", "waarde", "n", "ondergrens", "bovengrens")
 _TEXT = ("maat", "niveau", "gebiedscode", "periodesoort", "periode", "categorie", "eenheid")
 
