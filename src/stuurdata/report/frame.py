@@ -117,12 +117,15 @@ class Published:
         return str(codes.value_counts().index[0])
 
     def span(self) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-        """First day of the oldest period and first day after the newest one."""
+        """First day of the data and first day after the newest period.
+
+        The start comes from the months when there are any: a year or quarter begins before
+        the data do (the data may start in November), a month does not.
+        """
         periods = self.df["periode"].unique()
         if len(periods) == 0:
             return None
         bounds = [parse_period(str(p)) for p in periods]
-        return (
-            pd.Timestamp(min(b[0] for b in bounds)),
-            pd.Timestamp(max(b[1] for b in bounds)),
-        )
+        months = self.df.loc[self.df["periodesoort"] == "maand", "periode"].unique()
+        starts = [parse_period(str(p))[0] for p in months] or [b[0] for b in bounds]
+        return (pd.Timestamp(min(starts)), pd.Timestamp(max(b[1] for b in bounds)))
