@@ -36,6 +36,7 @@ COLUMNS = [
     "bovengrens",
     "eenheid",
     "status",
+    "volledig",
     "bronnen",
     "ladingen",
 ]
@@ -57,6 +58,7 @@ CSV_COLUMNS = [
     "bovengrens",
     "eenheid",
     "status",
+    "volledig",
     "bronnen",
 ]
 NUMERIC = ("teller", "noemer", "waarde", "ondergrens", "bovengrens")
@@ -75,6 +77,9 @@ def from_indicators(protected: pd.DataFrame, definitions: Mapping[str, Any]) -> 
     if "ladingen" not in out.columns:
         out["ladingen"] = ""
     out["ladingen"] = out["ladingen"].map(_lineage)
+    # Does the data cover the whole period (a year that starts before the data does not)?
+    known = out["volledig"] if "volledig" in out.columns else pd.Series(True, index=out.index)
+    out["volledig"] = known.fillna(True).astype(bool)
     out["n"] = pd.to_numeric(out["n"], errors="coerce").astype("Int64")
     out["versie"] = pd.to_numeric(out["versie"], errors="coerce").astype("Int64")
     for column in NUMERIC:
@@ -122,6 +127,8 @@ def excel_csv(cijfers: pd.DataFrame, names: Mapping[str, str]) -> bytes:
         values = pd.to_numeric(out[column], errors="coerce").dropna()
         if (values == values.round()).all():
             out[column] = pd.to_numeric(out[column], errors="coerce").round().astype("Int64")
+    if "volledig" in out.columns:
+        out["volledig"] = out["volledig"].map({True: "ja", False: "nee"}).fillna("")
     columns = [c for c in CSV_COLUMNS if c in out.columns]
     text = out[columns].to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n")
     return "\ufeff".encode() + text.encode("utf-8")

@@ -69,8 +69,17 @@ def fmt_change(now: float | None, before: float | None) -> str:
 
 
 def complete_periods(pub: WebPublicatie, soort: str) -> list[str]:
-    """The periods of ``soort`` in the publication that ended before the data did, oldest first."""
-    periods = pub.cijfers.loc[pub.cijfers["periodesoort"] == soort, "periode"].unique()
+    """The periods of ``soort`` the data cover completely, oldest first.
+
+    The publication says so per figure (``volledig``: a year that starts before the data or
+    runs past them is not complete); an older publication without it: the periods that ended
+    before the data did.
+    """
+    rows = pub.cijfers[pub.cijfers["periodesoort"] == soort]
+    if "volledig" in rows.columns and rows["volledig"].notna().any():
+        whole = rows.groupby("periode")["volledig"].all()
+        return sorted(whole.index[whole], key=lambda p: parse_period(p)[0])
+    periods = rows["periode"].unique()
     ordered = sorted(periods, key=lambda p: parse_period(p)[0])
     if pub.eind is None:
         return ordered

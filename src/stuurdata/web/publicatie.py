@@ -183,6 +183,7 @@ def contract(frame: pd.DataFrame) -> pd.DataFrame:
         out[column] = out[column].fillna("").astype("str")
     out["status"] = out["status"].fillna("").astype("str")
     out["versie"] = pd.to_numeric(out["versie"], errors="coerce").astype("Int64")
+    out["volledig"] = out["volledig"].astype("boolean")  # NA: a publication from before it
     return out[list(COLUMNS)].reset_index(drop=True)
 
 
