@@ -38,12 +38,19 @@ PASSWORD = "benchmark wachtwoord lang genoeg"
 
 def _prepare(pakhuis: Path) -> None:
     from stuurdata.privacy.governance import ensure_demo_purpose
-    from stuurdata.web.publicatie import build_temporary, candidates
+    from stuurdata.publication.publish import publiceer
+    from stuurdata.publication.store import write_publication
+    from stuurdata.warehouse.load import connect
+    from stuurdata.web.publicatie import candidates
     from stuurdata.web.users import create_user
 
     doel = ensure_demo_purpose(pakhuis)
     if not candidates(pakhuis):
-        build_temporary(pakhuis, doel=doel.naam)
+        con = connect(pakhuis)
+        try:
+            write_publication(publiceer(con, doel=doel), pakhuis.parent / "publicatie")
+        finally:
+            con.close()
     create_user(pakhuis, "bench", "beleidsmedewerker", PASSWORD)
 
 
