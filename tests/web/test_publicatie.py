@@ -97,7 +97,6 @@ def test_reads_the_publication_layout_with_its_tagged_metadata(tmp_path):
     assert (bron.gelezen, bron.geladen, bron.gequarantaineerd, bron.dubbel) == (120, 100, 15, 5)
     assert bron.gelezen == bron.geladen + bron.gequarantaineerd + bron.dubbel
     assert "bronnen" not in pub.cijfers.columns and len(pub.cijfers) == len(ROWS)
-    assert not pub.tijdelijk
 
 
 def test_the_newest_publication_beside_the_warehouse_wins(tmp_path):

@@ -94,7 +94,6 @@ class Verantwoording(BaseModel):
     doel: str | None
     regel: str
     eind: str | None
-    tijdelijk: bool
     bronnen: list[Bron]
 
 
@@ -254,7 +253,6 @@ def create_api(state: WebState) -> FastAPI:
             doel=pub.doel,
             regel=pub.regel,
             eind=pub.eind.isoformat() if pub.eind else None,
-            tijdelijk=pub.tijdelijk,
             bronnen=[Bron(**b.__dict__) for b in pub.bronnen],
         )
 

@@ -67,7 +67,6 @@ class WebPublicatie:
     bronnen: tuple[Bron, ...] = ()
     definities: dict[str, int] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)  # chain-quality label per measure
-    tijdelijk: bool = False
 
     def naam(self, code: str) -> str:
         """The area's name, else its code."""
@@ -154,7 +153,6 @@ def load_publication(folder: Path) -> WebPublicatie:
         bronnen=tuple(_bron(b) for b in report.get("bronnen") or ()),
         definities={str(k): int(v) for k, v in (meta.get("definities") or {}).items()},
         labels={str(k): str(v) for k, v in (report.get("labels") or {}).items()},
-        tijdelijk=bool(meta.get("tijdelijk", False)),
     )
 
 
