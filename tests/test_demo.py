@@ -23,6 +23,11 @@ CIJFERS = "publicatie/cijfers.csv"
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> tuple[Path, str]:
     root = tmp_path_factory.mktemp("demo")
+    # A fixed key: the scans below look for BSN-shaped numbers in the warehouse's bytes, and
+    # with a random key the pseudonyms (so the bytes) differ per run.
+    key = root / "sleutel.key"
+    key.write_text("5eed" * 16 + "\n")
+    key.chmod(0o600)
     result = subprocess.run(
         [
             sys.executable,
@@ -91,3 +96,58 @@ def test_published_counts_are_protected(demo):
         else:
             teller = float(row["teller"].replace(",", "."))
             assert teller >= 10 and teller % 5 == 0, row
+
+
+def _files_read(demo_map: Path) -> set[bytes]:
+    return {p.name.encode() for p in (demo_map / "synth" / "bronnen").rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["pakhuis.duckdb", "rapport.html", CIJFERS, "publicatie/publicatie.json", "pakhuis.log"],
+)
+def test_no_input_file_name_in_what_the_demo_leaves(demo, name):
+    import re
+
+    demo_map, _ = demo
+    names = _files_read(demo_map)
+    assert len(names) > 1000
+    data = (demo_map / name).read_bytes()
+    found = set(re.findall(rb"[\w.-]+\.(?:xml|csv|xlsx|zip)", data)) & names
+    assert not found, (name, sorted(found)[:3])
+
+
+def test_no_exact_birth_date_in_the_warehouse(demo, tmp_path):
+    """No date column of a person's rows holds that person's exact birth date (a birth on
+    the first of a month is the month itself, which the warehouse may keep)."""
+    import duckdb
+
+    from stuurdata.privacy.keys import pseudonymiser
+
+    demo_map, _ = demo
+    pseudo = pseudonymiser(demo_map.parent / "sleutel.key")
+    brp = next((demo_map / "synth" / "bronnen" / "brp").glob("*.csv"))
+    with brp.open(encoding="utf-8-sig") as fh:
+        born = {
+            pseudo.persoon(row["bsn"]): row["geboortedatum"]
+            for row in csv.DictReader(fh, delimiter=";")
+            if not row["geboortedatum"].endswith("-01")
+        }
+    copy = tmp_path / "p.duckdb"
+    copy.write_bytes((demo_map / "pakhuis.duckdb").read_bytes())
+    con = duckdb.connect(str(copy))
+    con.execute("CREATE TEMP TABLE geboren (persoon_id VARCHAR, dag DATE)")
+    con.executemany("INSERT INTO geboren VALUES (?, ?)", list(born.items()))
+    columns = con.execute(
+        "SELECT c1.table_name, c1.column_name FROM information_schema.columns c1 "
+        "JOIN information_schema.columns c2 ON c1.table_name = c2.table_name "
+        "AND c2.column_name = 'persoon_id' WHERE c1.data_type = 'DATE' "
+        "AND c1.table_catalog <> 'temp' AND c1.table_name <> 'geboren'"
+    ).fetchall()
+    assert len(columns) > 5
+    for table, column in columns:
+        hits = con.execute(
+            f"SELECT count(*) FROM {table} t JOIN geboren g USING (persoon_id) "
+            f"WHERE t.{column} = g.dag"
+        ).fetchone()[0]
+        assert hits == 0, (table, column, hits)
