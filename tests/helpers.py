@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -86,3 +87,23 @@ def table_digest(pakhuis: Path) -> dict[str, str]:
         return out
     finally:
         con.close()
+
+
+def generate_towns(
+    root: Path, towns: tuple[tuple[str, str, int, int], ...], *, maanden: int
+) -> list[Path]:
+    """Generate each (code, name, inhabitants, seed) town under ``root/code`` up to December
+    2025 and return their ``bronnen`` folders, for a region loaded into one warehouse."""
+    from stuurdata.synth import generate
+
+    for code, naam, inwoners, zaad in towns:
+        generate(
+            root / code,
+            inwoners=inwoners,
+            maanden=maanden,
+            zaad=zaad,
+            gemeentecode=code,
+            naam=naam,
+            tot=date(2025, 12, 1),
+        )
+    return [root / code / "bronnen" for code, *_ in towns]

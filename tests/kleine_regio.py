@@ -7,12 +7,12 @@ test can load it afterwards as "a new month".
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from stuurdata.privacy.pseudonym import Pseudonymiser
-from stuurdata.synth import generate
 from stuurdata.warehouse.load import load_sources
+
+from helpers import generate_towns
 
 TOWNS = (("GM9901", "Demostad", 900, 1), ("GM9902", "Proefdorp", 600, 2))
 KEY = Pseudonymiser(b"kleine-regio-" * 3)
@@ -25,17 +25,7 @@ def build(root: Path, *, hold_back: str | None = None) -> tuple[Path, list[Path]
     """
     sources: list[Path] = []
     held: list[Path] = []
-    for code, naam, inwoners, zaad in TOWNS:
-        generate(
-            root / code,
-            inwoners=inwoners,
-            maanden=12,
-            zaad=zaad,
-            gemeentecode=code,
-            naam=naam,
-            tot=date(2025, 12, 1),
-        )
-        bronnen = root / code / "bronnen"
+    for (code, *_), bronnen in zip(TOWNS, generate_towns(root, TOWNS, maanden=12), strict=True):
         if code != hold_back:
             sources.append(bronnen)
             continue

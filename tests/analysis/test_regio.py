@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -12,8 +11,9 @@ from stuurdata.analysis.integraal import integraal, municipalities
 from stuurdata.indicators import compute_indicators
 from stuurdata.pipeline import compute_and_store, publish, write_report
 from stuurdata.privacy.pseudonym import Pseudonymiser
-from stuurdata.synth import generate
 from stuurdata.warehouse.load import load_sources
+
+from helpers import generate_towns
 
 TOWNS = (
     ("GM9901", "Demostad", 2500, 1),
@@ -25,18 +25,7 @@ TOWNS = (
 @pytest.fixture(scope="module")
 def regio(tmp_path_factory) -> tuple[Path, list[Path]]:
     root = tmp_path_factory.mktemp("regio")
-    maps = []
-    for code, naam, inwoners, zaad in TOWNS:
-        generate(
-            root / code,
-            inwoners=inwoners,
-            maanden=24,
-            zaad=zaad,
-            gemeentecode=code,
-            naam=naam,
-            tot=date(2025, 12, 1),
-        )
-        maps.append(root / code)
+    maps = [b.parent for b in generate_towns(root, TOWNS, maanden=24)]
     pakhuis = root / "regio.duckdb"
     result = load_sources(
         [m / "bronnen" for m in maps], pakhuis, Pseudonymiser(b"regio-key-" * 4), doel="test"

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from stuurdata.privacy.pseudonym import Pseudonymiser
 from stuurdata.privacy.purposes import Doel, save_doel
-from stuurdata.synth import generate
 from stuurdata.warehouse.load import load_sources
+
+from helpers import generate_towns
 
 TOWNS = (("GM9901", "Demostad", 2500, 1), ("GM9902", "Proefdorp", 2000, 2))
 ALLES = ("istandaarden", "brp", "suite", "cbs", "gebieden")
@@ -34,18 +34,7 @@ def doel(naam: str, bronnen: tuple[str, ...], *, persoonsniveau: bool = False) -
 def regio(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The warehouse of two gemeenten, with purposes 'sturing', 'smal' and 'intern'."""
     root = tmp_path_factory.mktemp("publicatie")
-    maps = []
-    for code, naam, inwoners, zaad in TOWNS:
-        generate(
-            root / code,
-            inwoners=inwoners,
-            maanden=24,
-            zaad=zaad,
-            gemeentecode=code,
-            naam=naam,
-            tot=date(2025, 12, 1),
-        )
-        maps.append(root / code / "bronnen")
+    maps = generate_towns(root, TOWNS, maanden=24)
     pakhuis = root / "regio.duckdb"
     load_sources(maps, pakhuis, Pseudonymiser(b"publicatie-" * 4), doel="test")
     save_doel(pakhuis, doel("sturing", ALLES))
