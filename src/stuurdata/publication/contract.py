@@ -40,27 +40,9 @@ COLUMNS = [
     "bronnen",
     "ladingen",
 ]
-CSV_COLUMNS = [
-    "maat",
-    "versie",
-    "niveau",
-    "gebiedscode",
-    "gebiedsnaam",
-    "periodesoort",
-    "periode",
-    "categorie",
-    "categorienaam",
-    "teller",
-    "noemer",
-    "waarde",
-    "n",
-    "ondergrens",
-    "bovengrens",
-    "eenheid",
-    "status",
-    "volledig",
-    "bronnen",
-]
+# The Excel CSV: names beside their codes, without the lineage (load ids mean nothing there).
+_NAMES = {"gebiedscode": "gebiedsnaam", "categorie": "categorienaam"}
+CSV_COLUMNS = [n for c in COLUMNS if c != "ladingen" for n in (c, _NAMES.get(c)) if n]
 NUMERIC = ("teller", "noemer", "waarde", "ondergrens", "bovengrens")
 
 

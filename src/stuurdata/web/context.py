@@ -161,32 +161,31 @@ def bekijk(
     path = request.url.path
     if niveau not in NIVEAUS:  # refused before anything typed in a URL reaches the log
         raise Geweigerd("Onbekend niveau: kies gemeente, wijk of buurt.")
+
+    def refuse(toelichting: str, message: str) -> Geweigerd:
+        audit.append(
+            cfg.pakhuis,
+            activiteit=activiteit,
+            resultaat=audit.GEWEIGERD,
+            actor=user.naam,
+            rol=user.rol,
+            doel=state.doel(),
+            uitvoer=path,
+            toelichting=toelichting,
+            url=cfg.store_url,
+        )
+        return Geweigerd(message)
+
     if not allowed(user.rol, route):
-        audit.append(
-            cfg.pakhuis,
-            activiteit=activiteit,
-            resultaat=audit.GEWEIGERD,
-            actor=user.naam,
-            rol=user.rol,
-            doel=state.doel(),
-            uitvoer=path,
-            toelichting=f"de rol {user.rol} mag {path} niet openen",
-            url=cfg.store_url,
+        raise refuse(
+            f"de rol {user.rol} mag {path} niet openen",
+            f"Met de rol {user.rol} kunt u deze pagina niet openen.",
         )
-        raise Geweigerd(f"Met de rol {user.rol} kunt u deze pagina niet openen.")
     if niveau not in state.levels(user):
-        audit.append(
-            cfg.pakhuis,
-            activiteit=activiteit,
-            resultaat=audit.GEWEIGERD,
-            actor=user.naam,
-            rol=user.rol,
-            doel=state.doel(),
-            uitvoer=path,
-            toelichting=f"niveau {niveau} niet toegestaan voor rol {user.rol} en doel",
-            url=cfg.store_url,
+        raise refuse(
+            f"niveau {niveau} niet toegestaan voor rol {user.rol} en doel",
+            f"Cijfers per {niveau} zijn voor uw rol of onder dit doel niet zichtbaar.",
         )
-        raise Geweigerd(f"Cijfers per {niveau} zijn voor uw rol of onder dit doel niet zichtbaar.")
     try:
         with verwerking(
             cfg.pakhuis,
