@@ -42,6 +42,7 @@ TABLE_SOURCES: dict[str, frozenset[str]] = {
     "verblijf": frozenset({"brp"}),
     "persoon": frozenset({"brp", "istandaarden"}),
     "gebied": frozenset({"gebieden"}),
+    "grens": frozenset({"gebieden"}),
     "voorziening": frozenset({"suite"}),
     "cbs": frozenset({"cbs"}),
 }
@@ -50,7 +51,7 @@ ALLE_BRONNEN: tuple[str, ...] = ("istandaarden", "brp", "gebieden", "suite", "cb
 BRON_UITLEG = {
     "istandaarden": "iWmo/iJw-berichten",
     "brp": "BRP-extract",
-    "gebieden": "lijst van wijken en buurten",
+    "gebieden": "lijst van wijken en buurten, met hun grenzen",
     "suite": "exports uit de suite (Participatiewet, schuldhulp, minima)",
     "cbs": "open data van het CBS",
 }

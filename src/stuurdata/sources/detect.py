@@ -16,6 +16,7 @@ from stuurdata.sources.brp import is_brp, read_brp
 from stuurdata.sources.envelop import REASON as ENVELOPE_REASON
 from stuurdata.sources.envelop import is_envelope
 from stuurdata.sources.gebieden import is_gebieden, read_gebieden
+from stuurdata.sources.grenzen import is_grenzen, read_grenzen
 from stuurdata.sources.istandaarden import is_istandaarden, read_istandaarden
 from stuurdata.sources.mapped import (
     MappingError,
@@ -31,14 +32,14 @@ UNKNOWN = "onbekend"
 
 def detect(file: SourceFile) -> str:
     """``istandaarden``, ``brp``, ``suite`` (an export with a column mapping), ``gebieden``
-    or ``onbekend``."""
+    (a list of areas, or their boundaries as GeoJSON) or ``onbekend``."""
     if is_istandaarden(file.data):
         return "istandaarden"
     if is_brp(file.data):
         return "brp"
     if is_mapped(file.data):
         return "suite"
-    if is_gebieden(file.data):
+    if is_gebieden(file.data) or is_grenzen(file.data):
         return "gebieden"
     if _XML_START.match(file.data) and not is_envelope(file.data):
         return "istandaarden"  # any other XML: the message reader names what is wrong
@@ -87,7 +88,7 @@ def _unknown_reason(data: bytes) -> str:
         return "Excel-bestand waarvan de kopregel bij geen koppelbestand past."
     return (
         "Onbekend bestandsformaat: geen iWmo/iJw-bericht, BRP-extract, "
-        "suite-export met koppelbestand of gebiedenlijst."
+        "suite-export met koppelbestand, gebiedenlijst of GeoJSON met wijk- en buurtgrenzen."
     )
 
 
@@ -100,7 +101,7 @@ def read_source(kind: str, file: SourceFile, pseudo: Pseudonymiser) -> Iterator[
     if kind == "suite":
         return read_mapped(file, pseudo)
     if kind == "gebieden":
-        return read_gebieden(file)
+        return read_grenzen(file) if is_grenzen(file.data) else read_gebieden(file)
     if is_envelope(file.data):
         return iter([Rejection("bestand", "envelop", ENVELOPE_REASON)])
     return iter([Rejection("bestand", "onbekend_formaat", _unknown_reason(file.data))])

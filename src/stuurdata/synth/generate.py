@@ -4,6 +4,7 @@ Output layout (a contract with the readers)::
 
     <map>/bronnen/brp/brp_<gemeentecode>.csv
     <map>/bronnen/gebieden.csv
+    <map>/bronnen/grenzen.geojson       (wijk and buurt boundaries, PDOK GeoJSON in RD New)
     <map>/bronnen/berichten/<iwmo|ijw>/<YYYY-MM>/<type>_<identificatie>.xml
     <map>/waarheid/waarheid.json        (see ``truth.py``; never loaded by the reader)
     <map>/begroting.csv                 (budget per year, law and category; for forecasts)
@@ -32,7 +33,7 @@ from stuurdata.synth.bsn import draw_bsns
 from stuurdata.synth.care import simulate_care
 from stuurdata.synth.catalog import make_providers
 from stuurdata.synth.claims import make_claims
-from stuurdata.synth.geography import make_geography
+from stuurdata.synth.geography import boundaries_geojson, make_geography
 from stuurdata.synth.population import address_strings, make_population
 from stuurdata.synth.suite import write_suite
 from stuurdata.synth.truth import build_truth
@@ -107,6 +108,8 @@ def generate(
         f.writelines(f"{c};{n};{lvl}\n" for c, n, lvl in gebieden_rows(areas))
     report("BRP-uittreksel schrijven", 0.1)
     geo = make_geography(areas, pop, zaad)  # its own random stream: nothing else changes
+    with (bronnen / "grenzen.geojson").open("w", encoding="utf-8", newline="\n") as f:
+        json.dump(boundaries_geojson(areas, geo), f, ensure_ascii=False)
     write_brp(
         bronnen / "brp" / f"brp_{gemeentecode}.csv",
         pop,

@@ -166,3 +166,43 @@ def make_geography(areas: Areas, pop: Population, zaad: int) -> Geography:
         x_dm[ids] = (e0 + cell % w) * 1000 + rng.integers(0, 1000, len(ids))
         y_dm[ids] = (n0 + cell // w) * 1000 + rng.integers(0, 1000, len(ids))
     return Geography(areas.gemeentecode, blocks, x_dm, y_dm)
+
+
+def boundaries_geojson(areas: Areas, geo: Geography) -> dict[str, object]:
+    """Wijk and buurt boundaries as PDOK publishes them (GeoJSON, RD New), from the blocks.
+
+    A buurt is its block of squares; a wijk is the union of its buurten. Written with the
+    ``crs`` member of PDOK's WFS output, so `inlezen` reads it like the real file.
+    """
+    from shapely import box, unary_union
+    from shapely.geometry import mapping
+
+    def ring(b: int) -> object:
+        e, n, w, h = (int(v) * 100 for v in geo.blokken[b])
+        return box(e, n, e + w, n + h)
+
+    features: list[dict[str, object]] = []
+    for w, (wijkcode, wijknaam) in enumerate(zip(areas.wijk_codes, areas.wijk_names, strict=True)):
+        buurten = np.flatnonzero(areas.buurt_wijk == w)
+        props = {"gemeentecode": areas.gemeentecode, "gemeentenaam": areas.naam}
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"wijkcode": wijkcode, "wijknaam": wijknaam, **props},
+                "geometry": mapping(unary_union([ring(int(b)) for b in buurten])),
+            }
+        )
+        for b in buurten:
+            buurt = {"buurtcode": areas.buurt_codes[b], "buurtnaam": areas.buurt_names[b]}
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {**buurt, "wijkcode": wijkcode, **props},
+                    "geometry": mapping(ring(int(b))),
+                }
+            )
+    return {
+        "type": "FeatureCollection",
+        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::28992"}},
+        "features": features,
+    }

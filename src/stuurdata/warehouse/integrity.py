@@ -1,8 +1,9 @@
 """Checks that need the warehouse: is a staged unit new, a duplicate, or a contradiction?
 
 Readers judge each record alone; only here can a record be compared with what is already
-stored. Identity: a message by ``bericht_id``; a BRP residence period and an area by their
-full content (a corrected BRP row with the same start is an update, not a duplicate).
+stored. Identity: a message by ``bericht_id``; a BRP residence period, an area and a
+boundary by their full content (a corrected BRP row with the same start is an update, not a
+duplicate).
 
 A message whose identity is known is a duplicate (``dubbel``) only when it says the same;
 when its content differs (another dagtekening, other lines) it is a conflict: quarantined,
@@ -58,8 +59,17 @@ existing AS (
       AND v.bedrag_cent IS NOT DISTINCT FROM s.bedrag_cent
       AND v.gemeentecode IS NOT DISTINCT FROM s.gemeentecode
     UNION ALL
-    SELECT s.unit_seq FROM stg_gebied s
+    SELECT s.unit_seq FROM stg_gebied s JOIN stg_unit u USING (unit_seq)
     JOIN gebied g ON g.gebiedscode = s.gebiedscode AND g.naam = s.naam AND g.niveau = s.niveau
+    WHERE u.kind = 'gebied'
+    UNION ALL
+    -- a boundary is known when its geometry and (if it names one) its name are stored
+    SELECT s.unit_seq FROM stg_grens s
+    JOIN grens g ON g.gebiedscode = s.gebiedscode AND g.geometrie = s.geometrie
+    WHERE NOT EXISTS (
+        SELECT 1 FROM stg_gebied sg WHERE sg.unit_seq = s.unit_seq AND NOT EXISTS (
+            SELECT 1 FROM gebied g2 WHERE g2.gebiedscode = sg.gebiedscode
+              AND g2.naam = sg.naam AND g2.niveau = sg.niveau))
 )
 SELECT r.unit_seq, r.unit_key, r.lading_id, r.bestand, r.positie, r.afzender, r.berichttype,
        CASE WHEN r.rn > 1 OR e.unit_seq IS NOT NULL THEN 'dubbel' ELSE 'geladen' END AS status,

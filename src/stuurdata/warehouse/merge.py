@@ -3,7 +3,7 @@
 Each table has one rule, applied in SQL over the whole load at once:
 - ``bericht``, ``verzoek``, ``declaratie``: append (their identity is new by construction);
 - ``persoon``: BRP data wins over what a message says; a message fills a person unknown so far;
-- ``verblijf``, ``gebied``, ``voorziening``: the latest row for the same key replaces the
+- ``verblijf``, ``gebied``, ``grens``, ``voorziening``: the latest row for the same key replaces the
   stored one (a re-export with an end date updates the provision); overlapping residences
   of a person are then trimmed (``residences.py``: the later start wins);
 - ``toewijzing``: one row per allocation, the 301 with the latest dagtekening wins (a
@@ -131,6 +131,7 @@ def merge_all(con: duckdb.DuckDBPyConnection) -> None:
     _replace(con, "verblijf", ("persoon_id", "van"))
     residences.trim_stored(con)
     _replace(con, "gebied", ("gebiedscode",))
+    _replace(con, "grens", ("gebiedscode",))
     _append(con, "verzoek")
     _toewijzing(con)
     con.execute(_LEVERING.format(cols=", ".join(columns("levering"))))

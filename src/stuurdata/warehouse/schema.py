@@ -152,6 +152,13 @@ TABLES: dict[str, str] = {
         niveau VARCHAR NOT NULL,          -- gemeente | wijk | buurt
         lading_id BIGINT NOT NULL
     """,
+    "grens": """
+        gebiedscode VARCHAR PRIMARY KEY,  -- WK990101, BU99010101 (or GM9901)
+        niveau VARCHAR NOT NULL,          -- gemeente | wijk | buurt
+        gemeentecode VARCHAR NOT NULL,    -- GM9901: the gemeente the area belongs to
+        geometrie VARCHAR NOT NULL,       -- GeoJSON Polygon/MultiPolygon, WGS84 (RFC 7946)
+        lading_id BIGINT NOT NULL
+    """,
     "voorziening": """
         wet VARCHAR NOT NULL,             -- participatiewet | schuldhulp | minima
         gemeentecode VARCHAR,             -- GMxxxx when the export names it
@@ -195,6 +202,7 @@ STAGED = (
     "persoon",
     "verblijf",
     "gebied",
+    "grens",
     "verzoek",
     "toewijzing",
     "levering",
