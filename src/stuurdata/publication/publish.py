@@ -29,6 +29,8 @@ from stuurdata.privacy.governance import colofon
 from stuurdata.privacy.purposes import NIVEAUS, Doel, sources_of
 from stuurdata.privacy.rule import describe_rule, installation_rule
 from stuurdata.publication.contract import from_indicators
+from stuurdata.publication.grenzen import BRONNEN as BOUNDARY_SOURCES
+from stuurdata.publication.grenzen import published_boundaries
 from stuurdata.publication.scope import Scope, decide_scope
 from stuurdata.publication.selection import merge_small_groups, shown
 from stuurdata.report.meta import ReportMeta, newest_message
@@ -57,6 +59,7 @@ class Publicatie:
     hoofdstukken: dict[str, Section] = field(default_factory=dict)
     weggelaten: dict[str, str] = field(default_factory=dict)
     software: str = __version__
+    grenzen: dict[str, Any] | None = None  # the scope's wijk/buurt map (publication/grenzen.py)
 
     @property
     def regel_tekst(self) -> str:
@@ -137,6 +140,8 @@ def publiceer(
     read = {"kwaliteit"} | set(chapters)
     bronnen = set(indicator_sources(definitions))
     bronnen |= {b for key in read & allowed for b in reads_of[key]}
+    grenzen = None if outside(doel, BOUNDARY_SOURCES) else published_boundaries(con, scope, niveau)
+    bronnen |= set(BOUNDARY_SOURCES) if grenzen else set()
     regel = describe_rule(rule)
     return Publicatie(
         cijfers=cijfers,
@@ -150,6 +155,7 @@ def publiceer(
         meta=meta,
         hoofdstukken=chapters,
         weggelaten=weggelaten,
+        grenzen=grenzen,
     )
 
 

@@ -1,4 +1,5 @@
-"""A publication on disk: ``cijfers.parquet``, ``cijfers.csv`` and ``publicatie.json``.
+"""A publication on disk: ``cijfers.parquet``, ``cijfers.csv``, ``publicatie.json`` and, when
+the warehouse holds boundaries, ``gebieden.geojson`` (the map).
 
 The folder is the unit a reader gets: the figures in both formats and, in
 ``publicatie.json``, when it was made, under which purpose and scope, with which rule,
@@ -21,6 +22,7 @@ from stuurdata.privacy.disclosure import DisclosureRule
 from stuurdata.privacy.rule import describe_rule
 from stuurdata.publication.chapters import decode, encode
 from stuurdata.publication.contract import write_csv
+from stuurdata.publication.grenzen import GRENZEN, read_boundaries
 from stuurdata.publication.publish import Publicatie
 from stuurdata.publication.scope import Scope
 
@@ -42,6 +44,11 @@ def write_publication(pub: Publicatie, folder: Path) -> Path:
     names = {**pub.meta.namen}
     pub.cijfers.to_parquet(folder / PARQUET, index=False)
     write_csv(pub.cijfers, folder / CSV, names)
+    if pub.grenzen is not None:
+        text = json.dumps(pub.grenzen, ensure_ascii=False, separators=(",", ":"))
+        (folder / GRENZEN).write_text(text, encoding="utf-8")
+    else:
+        (folder / GRENZEN).unlink(missing_ok=True)  # no stale map beside new figures
     history = []
     if previous is not None:
         history = [*previous.pop("eerder", []), {k: previous[k] for k in _SUMMARY if k in previous}]
@@ -108,4 +115,5 @@ def read_publication(folder: Path) -> Publicatie:
         hoofdstukken={k: decode(v) for k, v in meta.get("hoofdstukken", {}).items()},
         weggelaten=dict(meta.get("weggelaten", {})),
         software=str(meta.get("software", "")),
+        grenzen=read_boundaries(folder),
     )

@@ -24,6 +24,7 @@ from stuurdata.report.format import (
     parse_period,
     period_label,
 )
+from stuurdata.web.kaart import choropleth_svg
 from stuurdata.web.publicatie import WebPublicatie
 
 WETTEN = {"wmo": "Wmo", "jeugd": "Jeugdwet"}
@@ -321,6 +322,7 @@ class Exploration:
     svg: str
     frame: pd.DataFrame  # the published rows shown (for downloads and the API)
     codes: list[str] = field(default_factory=list)  # the area code of each row
+    kaart: str = ""  # the choropleth of wijken/buurten (inline SVG), when there is a map
 
     @property
     def personen(self) -> int | None:
@@ -392,9 +394,33 @@ def explore(
         else:
             svg = bar_svg(points, d, "verkenner", label)
     codes = [str(c) for c in frame["gebiedscode"]]
+    kaart = ""
+    if niveau != "gemeente" and not has_cat:
+        values = {
+            str(r.gebiedscode): (
+                None if str(r.status) == ONDERDRUKT else _usable(r.waarde),
+                fmt_value(_usable(r.waarde), str(r.status), d.soort),
+            )
+            for r in frame.itertuples(index=False)
+        }
+        label = f"Kaart: {d.naam} per {niveau}" + (f", {period_label(periode)}" if periode else "")
+        kaart = choropleth_svg(own_map(pub), niveau, values, d, "kaart", label)
     return Exploration(
-        d, niveau, periodesoort, periode, periods, kolommen, rijen, svg, frame, codes
+        d, niveau, periodesoort, periode, periods, kolommen, rijen, svg, frame, codes, kaart
     )
+
+
+def own_map(pub: WebPublicatie) -> dict[str, Any] | None:
+    """The publication's boundaries of the shown gemeente (a region's map holds more)."""
+    if not pub.grenzen or not pub.gemeente:
+        return pub.grenzen
+    digits = pub.gemeente[2:6]
+    feats = [
+        f
+        for f in pub.grenzen.get("features", [])
+        if str((f.get("properties") or {}).get("gebiedscode", ""))[2:6] == digits
+    ]
+    return {"type": "FeatureCollection", "features": feats}
 
 
 def areas(pub: WebPublicatie, niveaus: tuple[str, ...]) -> dict[str, list[tuple[str, str]]]:
@@ -409,3 +435,56 @@ def areas(pub: WebPublicatie, niveaus: tuple[str, ...]) -> dict[str, list[tuple[
             codes = [x for x in codes if x[2:6] == pub.gemeente[2:6]]
         out[niveau] = sorted(((str(x), pub.naam(str(x))) for x in codes), key=lambda a: a[1])
     return out
+
+
+@dataclass
+class MoreFigure:
+    """A published figure for one area outside the key figures (context, stacking, ...)."""
+
+    maat: str
+    naam: str
+    onderwerp: str
+    periode: str
+    waarde: str
+    gemeente: str
+    n: float | None
+
+
+def more_figures(
+    pub: WebPublicatie, definitions: dict[str, Definition], code: str
+) -> list[MoreFigure]:
+    """Every other published measure of ``code`` (newest complete period of its own kind).
+
+    The Wijkprofiel shows whatever the publication holds for the area besides the key
+    figures of ``overview``: further Wmo and Jeugdwet measures today, and any measure a
+    later chapter publishes per wijk or buurt (stacking, CBS context) without a change here.
+    """
+    kern = {f"{stam}_{wet}" for stam in KERN for wet in WETTEN}
+    c = pub.cijfers
+    rows = c[(c["gebiedscode"] == code) & (c["categorie"] == "") & ~c["maat"].isin(kern)]
+    out = []
+    for maat, own in rows.groupby("maat", sort=True):
+        soort = next(
+            (s for s in ("kwartaal", "jaar", "maand") if s in set(own["periodesoort"])), ""
+        )
+        complete = set(complete_periods(pub, soort))
+        dated = own[(own["periodesoort"] == soort) & own["periode"].isin(complete)]
+        if dated.empty:
+            continue
+        periode = max(dated["periode"], key=lambda p: parse_period(p)[0])
+        d = definitions.get(str(maat))
+        kind = d.soort if d is not None else "aantal"
+        value, status, n = _value_at(dated, periode)
+        gm_value, gm_status, _ = _value_at(area_rows(pub, str(maat), soort), periode)
+        out.append(
+            MoreFigure(
+                maat=str(maat),
+                naam=d.naam if d is not None else str(maat).replace("_", " "),
+                onderwerp=WETTEN.get(d.wet, d.wet) if d is not None else "overig",
+                periode=period_label(periode),
+                waarde=fmt_value(value, status, kind),
+                gemeente=fmt_value(gm_value, gm_status, kind),
+                n=n,
+            )
+        )
+    return sorted(out, key=lambda f: (f.onderwerp, f.naam))

@@ -1,10 +1,11 @@
 """The dashboard's only source of figures: the newest publication of a warehouse.
 
 The web layer reads publications, never the canonical tables. A publication is a folder with
-``cijfers.parquet`` (the long contract: one row per protected figure) and
+``cijfers.parquet`` (the long contract: one row per protected figure),
 ``publicatie.json`` (when, under which purpose and rule, the end of the data, area names,
-load accounting). This module is the one place that knows that layout, so the pages and the
-API only see ``WebPublicatie``.
+load accounting) and, when boundaries were loaded, ``gebieden.geojson`` (the map). This
+module is the one place that knows that layout, so the pages and the API only see
+``WebPublicatie``.
 
 Where it looks: an explicit folder (``stuurdata web --publicatie``), else every folder beside
 the warehouse that holds a publication (``demo/publicatie`` after ``make demo``); the newest
@@ -23,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from stuurdata.publication.contract import COLUMNS as CONTRACT_COLUMNS
+from stuurdata.publication.grenzen import read_boundaries
 
 PARQUET = "cijfers.parquet"
 META = "publicatie.json"
@@ -67,6 +69,7 @@ class WebPublicatie:
     bronnen: tuple[Bron, ...] = ()
     definities: dict[str, int] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)  # chain-quality label per measure
+    grenzen: dict[str, Any] | None = None  # GeoJSON FeatureCollection (WGS84), when published
 
     def naam(self, code: str) -> str:
         """The area's name, else its code."""
@@ -153,6 +156,7 @@ def load_publication(folder: Path) -> WebPublicatie:
         bronnen=tuple(_bron(b) for b in report.get("bronnen") or ()),
         definities={str(k): int(v) for k, v in (meta.get("definities") or {}).items()},
         labels={str(k): str(v) for k, v in (report.get("labels") or {}).items()},
+        grenzen=read_boundaries(folder),
     )
 
 

@@ -16,6 +16,7 @@ from stuurdata.web import figures
 from stuurdata.web.app import render
 from stuurdata.web.context import Geweigerd, bekijk, signed_in, state_of
 from stuurdata.web.export import filename, to_csv, to_parquet
+from stuurdata.web.kaart import location_svg
 from stuurdata.web.notes import NotitieOngeldig, add_note, notes_for, valid_area, valid_period
 from stuurdata.web.publicatie import WebPublicatie
 from stuurdata.web.roles import allowed
@@ -368,7 +369,18 @@ def wijkprofiel(
         result = state.memo(
             ("wijkprofiel", code), lambda: figures.overview(pub, state.definitions, code=code)
         )
-        v.personen = result.personen if result else None
+        meer = state.memo(
+            ("wijkprofiel-meer", code), lambda: figures.more_figures(pub, state.definitions, code)
+        )
+        ns = [f.n for f in meer] + [result.personen if result else None]
+        found = [n for n in ns if n is not None]
+        v.personen = int(max(found)) if found else None
+    ligging = state.memo(
+        ("wijkprofiel-kaart", code),
+        lambda: location_svg(
+            figures.own_map(pub), code, "ligging", f"Kaart: ligging van {pub.naam(code)}"
+        ),
+    )
     return render(
         request,
         "wijkprofiel.html",
@@ -378,4 +390,6 @@ def wijkprofiel(
         o=result,
         code=code,
         niveau=niveau,
+        meer=meer,
+        ligging=ligging,
     )
