@@ -109,3 +109,38 @@ def test_the_brp_extract_carries_coordinates_and_the_truth_their_squares(tmp_pat
     assert all(v["huishoudens"] >= v["huishoudens_2_of_meer"] for v in per_square.values())
     total = sum(v["huishoudens"] for v in per_square.values())
     assert total == sum(truth["stapeling"]["huishoudens"].values())
+
+
+def test_boundaries_file_holds_every_address_in_its_buurt_and_wijk() -> None:
+    """The generated PDOK-style file reads through the door, and each address lies in the
+    outline of its own buurt and wijk."""
+    import json
+
+    import shapely
+    from shapely.geometry import shape
+
+    from stuurdata.sources.grenzen import read_grenzen
+    from stuurdata.sources.records import SourceFile, Unit
+    from stuurdata.synth.geography import boundaries_geojson
+
+    areas, pop, geo = _town("GM9902")
+    data = json.dumps(boundaries_geojson(areas, geo)).encode()
+    units = list(read_grenzen(SourceFile("g.geojson", data, "x")))
+    assert all(isinstance(u, Unit) for u in units)
+    assert len(units) == len(areas.wijk_codes) + len(areas.buurt_codes)
+    rd = {
+        f["properties"].get("buurtcode") or f["properties"]["wijkcode"]: shape(f["geometry"])
+        for f in boundaries_geojson(areas, geo)["features"]
+    }
+    addr_buurt = np.concatenate([pop.hh_buurt, pop.hh_buurt2])
+    ids = _used_addresses(pop)
+    points = shapely.points(geo.x_dm[ids] / 10, geo.y_dm[ids] / 10)
+    buurt = np.array(areas.buurt_codes)[addr_buurt[ids]]
+    wijk = np.array(areas.wijk_codes)[areas.buurt_wijk[addr_buurt[ids]]]
+    for code in set(buurt):
+        assert shapely.covers(rd[code], points[buurt == code]).all(), code
+    for code in set(wijk):
+        assert shapely.covers(rd[code], points[wijk == code]).all(), code
+    # Buurten do not overlap: their areas add up to the area of their union.
+    blocks = [rd[c] for c in areas.buurt_codes]
+    assert abs(shapely.unary_union(blocks).area - sum(b.area for b in blocks)) < 1.0

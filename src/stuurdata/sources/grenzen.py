@@ -97,13 +97,16 @@ def _area(props: dict[str, str]) -> tuple[str, str, str]:
             "Grens afgekeurd: geen geldige CBS-code (buurtcode BU########, wijkcode WK###### "
             "of gemeentecode GM####) in de eigenschappen."
         )
+    return niveau, code, naam
+
+
+def _check_name(naam: str) -> None:
     if naam and not _plain_name(naam):
         raise _Afgekeurd(
             "Grens afgekeurd: de naam is geen gewone plaatsnaam (begint met =, +, - of @, "
             f"bevat een getal van negen cijfers of een stuurteken, of is langer dan {_MAX_NAME} "
             "tekens)."
         )
-    return niveau, code, naam
 
 
 def _in_range(
@@ -219,6 +222,7 @@ def read_grenzen(file: SourceFile) -> Iterator[Unit | Rejection]:
                 raise _Afgekeurd("Grens afgekeurd: dit element is geen GeoJSON-Feature.")
             niveau, code, naam = _area(_lowered(feature.get("properties")))
             position = f"feature {index} ({code})"
+            _check_name(naam)
             geometrie = _geometry(feature.get("geometry"), crs)
         except _Afgekeurd as exc:
             yield Rejection(position, _SOORT, str(exc))
