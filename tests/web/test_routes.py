@@ -25,6 +25,7 @@ URLS: dict[str, tuple[str, str]] = {
     "download_parquet": ("GET", "/downloads/cijfers.parquet?maat=clienten_wmo&niveau=wijk"),
     "notitie_nieuw": ("POST", "/verkenner/notitie"),
     "grafiek_svg": ("GET", "/verkenner/grafiek.svg?maat=clienten_wmo&niveau=gemeente"),
+    "kaart_svg": ("GET", "/verkenner/kaart.svg?maat=clienten_wmo&niveau=wijk"),
     "gebruikers": ("GET", "/beheer/gebruikers"),
     "gebruiker_nieuw": ("POST", "/beheer/gebruikers"),
     "auditlog": ("GET", "/beheer/audit"),

@@ -393,3 +393,40 @@ def wijkprofiel(
         meer=meer,
         ligging=ligging,
     )
+
+
+@router.get("/verkenner/kaart.svg", name="kaart_svg")
+def kaart_svg(
+    request: Request,
+    user: User,
+    maat: Maat,
+    niveau: Niveau = "wijk",
+    periodesoort: Soort = "kwartaal",
+    periode: Annotated[str | None, Query(max_length=20)] = None,
+) -> Response:
+    """The explorer's map as an SVG file (for a memo or a presentation)."""
+    state = state_of(request)
+    d = definition(request, maat)
+    periodesoort = checked_soort(d, periodesoort)
+    periode = period_or_none(periode)
+    if niveau not in ("wijk", "buurt"):
+        raise Geweigerd("Een kaart is er per wijk of per buurt.")
+    with bekijk(
+        request,
+        "kaart_svg",
+        user,
+        activiteit="export",
+        niveau=niveau,
+        toelichting=f"{maat} {niveau} {periodesoort} {periode or ''}".strip(),
+    ) as v:
+        result = figures.explore(state.publication(), d, niveau, periodesoort, periode)
+        v.personen = result.personen
+    if not result.kaart:
+        raise Geweigerd("Voor deze keuze is er geen kaart; download de tabel.")
+    name = filename(maat, niveau, periodesoort).removesuffix(".csv") + "-kaart.svg"
+    body = '<?xml version="1.0" encoding="UTF-8"?>\n' + result.kaart
+    return Response(
+        body.encode("utf-8"),
+        media_type="image/svg+xml",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
