@@ -26,10 +26,12 @@ WCAG21AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PAGES = [
     "/",
     "/verkenner?maat=clienten_wmo&niveau=wijk&periodesoort=kwartaal",
+    "/verkenner?maat=clienten_per_1000_jeugd&niveau=buurt&periodesoort=kwartaal",
     "/verkenner?maat=clienten_per_categorie_jeugd&niveau=gemeente&periodesoort=jaar",
     "/definities",
     "/gebieden",
     "/gebied/WK990101",
+    "/gebied/BU99010102",
     "/verantwoording",
     "/downloads",
     "/beheer/gebruikers",
@@ -157,3 +159,32 @@ def test_keyboard_reaches_the_content_first(page):
     assert page.evaluate("document.activeElement.textContent") == "Naar de inhoud"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "inhoud"
+
+
+def test_map_of_buurten_shows_each_name_on_hover(page):
+    page.goto("/verkenner?maat=clienten_wmo&niveau=gemeente&periodesoort=kwartaal")
+    assert page.locator("figure.kaart").count() == 0
+    page.select_option("#niveau", "buurt")
+    page.wait_for_url("**niveau=buurt**")
+    page.wait_for_selector("figure.kaart svg")
+    shapes = page.locator("figure.kaart svg path:has(> title)")
+    rows = page.locator("#resultaat tbody tr")
+    buurten = rows.count()
+    assert shapes.count() == buurten > 3  # one shape per buurt in the table
+    box = page.locator("figure.kaart svg").bounding_box()
+    assert box is not None and box["width"] > 200 and box["height"] > 150
+    first = shapes.first
+    first.hover()
+    hovered = page.evaluate(
+        "() => [...document.querySelectorAll('figure.kaart path:hover')]"
+        ".map(p => [p.querySelector('title').textContent, getComputedStyle(p).strokeWidth])"
+    )
+    name = first.locator("title").text_content()
+    assert hovered == [[name, "2.5px"]]  # the area under the pointer, outlined
+    buurt = name.split(":")[0]
+    assert page.locator("#resultaat tbody th", has_text=buurt).count() == 1
+    assert _axe(page) == []
+    page.locator("#resultaat tbody th a", has_text=buurt).click()
+    page.wait_for_selector("figure.ligging svg")
+    assert page.locator("h1").inner_text().startswith(f"Wijkprofiel {buurt}")
+    assert page.locator("figure.ligging path:has(> title)").count() == buurten
