@@ -271,7 +271,8 @@ def inlezen(
     sleutel: Sleutel = None,
     doel: DoelOptie = None,
 ) -> None:
-    """Lees berichten (iWmo/iJw), BRP-extracten, suite-exports en gebiedenlijsten in."""
+    """Lees berichten (iWmo/iJw), BRP-extracten, suite-exports, gebiedenlijsten en
+    wijk- en buurtgrenzen (GeoJSON van PDOK) in."""
     from stuurdata.privacy.keys import pseudonymiser
     from stuurdata.sources.files import SourcePathError
     from stuurdata.warehouse.load import load_sources

@@ -51,11 +51,12 @@ def _bounds(feats: list[dict[str, Any]]) -> tuple[float, float, float, float]:
     return tuple(shapely.total_bounds([shape(f["geometry"]) for f in feats]))
 
 
-def _height(feats: list[dict[str, Any]], width: int) -> int:
-    """The map's height for its width, so a kilometre is as long across as up."""
+def _height(feats: list[dict[str, Any]], width: int, top: int = _MAX_HEIGHT) -> int:
+    """The map's height for its width, so a kilometre is as long across as up (the
+    projection fits the town inside; a tall town gets at most ``top`` pixels)."""
     lon0, lat0, lon1, lat1 = _bounds(feats)
     across = max(lon1 - lon0, 1e-6) * math.cos(math.radians((lat0 + lat1) / 2))
-    return int(min(_MAX_HEIGHT, max(_MIN_HEIGHT, width * (lat1 - lat0) / across)))
+    return int(min(top, max(_MIN_HEIGHT, width * (lat1 - lat0) / across)))
 
 
 def _with(feature: dict[str, Any], **props: Any) -> dict[str, Any]:
@@ -159,7 +160,7 @@ def location_svg(grenzen: dict[str, Any] | None, code: str, prefix: str, label: 
             description=alt.Description("properties.naam:N"),
         )
         .project("mercator")
-        .properties(width=width, height=_height(feats, width))
+        .properties(width=width, height=_height(feats, width, top=320))
         .configure_view(stroke=None)
         .configure(font=FONT)
     )
