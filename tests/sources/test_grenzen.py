@@ -131,6 +131,13 @@ def test_whole_file_problems_are_one_quarantined_record() -> None:
         )
     )
     assert isinstance(other_crs, Rejection) and "EPSG:28992" in other_crs.message
+    (quoted,) = read(
+        collection(
+            buurt("BU03070101", "A", square(155000, 463000, 100)),
+            crs={"type": "name", "properties": {"name": "stelsel 111222333"}},
+        )
+    )
+    assert isinstance(quoted, Rejection) and "111222333" not in quoted.message  # no BSN shape
 
 
 def test_loaded_into_the_warehouse_with_full_accounting(tmp_path: Path, pseudo) -> None:

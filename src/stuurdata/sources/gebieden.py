@@ -13,20 +13,20 @@ from stuurdata.privacy.bsn import has_bsn_shape
 from stuurdata.sources.csvtable import BadLine, decode, header_fields, rows
 from stuurdata.sources.records import Rejection, Row, SourceFile, Unit
 
-_CODE = {
+CODE = {
     "gemeente": re.compile(r"GM\d{4}"),
     "wijk": re.compile(r"WK\d{6}"),
     "buurt": re.compile(r"BU\d{8}"),
 }
 
 
-_MAX_NAME = 100
+MAX_NAME = 100
 
 
-def _plain_name(naam: str) -> bool:
+def plain_name(naam: str) -> bool:
     """A name that is safe to show in reports and spreadsheets: no formula, no BSN."""
     return (
-        len(naam) <= _MAX_NAME
+        len(naam) <= MAX_NAME
         and naam[0] not in "=+-@"
         and naam.isprintable()
         and not has_bsn_shape(naam)
@@ -54,9 +54,9 @@ def read_gebieden(file: SourceFile) -> Iterator[Unit | Rejection]:
         line, row = item
         code, naam = row.get("gebiedscode", ""), row.get("naam", "")
         niveau = row.get("niveau", "").lower() or next(
-            (k for k, rx in _CODE.items() if rx.fullmatch(code)), ""
+            (k for k, rx in CODE.items() if rx.fullmatch(code)), ""
         )
-        pattern = _CODE.get(niveau)
+        pattern = CODE.get(niveau)
         if pattern is None or not pattern.fullmatch(code) or not naam:
             yield Rejection(
                 f"regel {line}",
@@ -65,13 +65,13 @@ def read_gebieden(file: SourceFile) -> Iterator[Unit | Rejection]:
                 "wijk of buurt) of de naam ontbreekt.",
             )
             continue
-        if not _plain_name(naam):
+        if not plain_name(naam):
             yield Rejection(
                 f"regel {line}",
                 "gebied",
                 "Gebiedsregel afgekeurd: de naam is geen gewone plaatsnaam (begint met =, +, "
                 "- of @, bevat een getal van negen cijfers of een stuurteken, of is langer "
-                f"dan {_MAX_NAME} tekens).",
+                f"dan {MAX_NAME} tekens).",
             )
             continue
         row_out: Row = {"gebiedscode": code, "naam": naam, "niveau": niveau}

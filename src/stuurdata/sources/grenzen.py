@@ -27,7 +27,8 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from stuurdata.sources.gebieden import _CODE, _MAX_NAME, _plain_name
+from stuurdata.privacy.bsn import scrub
+from stuurdata.sources.gebieden import CODE, MAX_NAME, plain_name
 from stuurdata.sources.records import Rejection, Row, SourceFile, Unit
 
 DECIMALS = 6  # 1e-6 degree: about 11 cm north-south, 7 cm east-west in the Netherlands
@@ -43,6 +44,7 @@ _KINDS = (  # most specific first: a buurt feature also carries its wijk and gem
     ("gemeente", "gemeentecode", "gemeentenaam"),
 )
 _SOORT = "grens"
+_GEOJSON_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "GeometryCollection")
 
 
 class _Afgekeurd(ValueError):
@@ -73,7 +75,7 @@ def _declared_crs(collection: dict[str, Any]) -> str | None:
     if "4326" in name or "CRS84" in name.upper():
         return "wgs84"
     raise _Afgekeurd(
-        f"Grenzenbestand gebruikt coördinatenstelsel '{name[:60]}'; lees het in als RD New "
+        f"Grenzenbestand gebruikt coördinatenstelsel '{scrub(name[:60])}'; lees het in als RD New "
         "(EPSG:28992) of WGS84 (EPSG:4326), zoals PDOK het levert."
     )
 
@@ -91,8 +93,8 @@ def _area(props: dict[str, str]) -> tuple[str, str, str]:
         niveau, code, naam = found[0]
     else:
         code, naam = props.get("statcode", ""), props.get("statnaam", "")
-        niveau = next((n for n, rx in _CODE.items() if rx.fullmatch(code)), "")
-    if niveau not in _CODE or not _CODE[niveau].fullmatch(code):
+        niveau = next((n for n, rx in CODE.items() if rx.fullmatch(code)), "")
+    if niveau not in CODE or not CODE[niveau].fullmatch(code):
         raise _Afgekeurd(
             "Grens afgekeurd: geen geldige CBS-code (buurtcode BU########, wijkcode WK###### "
             "of gemeentecode GM####) in de eigenschappen."
@@ -101,10 +103,10 @@ def _area(props: dict[str, str]) -> tuple[str, str, str]:
 
 
 def _check_name(naam: str) -> None:
-    if naam and not _plain_name(naam):
+    if naam and not plain_name(naam):
         raise _Afgekeurd(
             "Grens afgekeurd: de naam is geen gewone plaatsnaam (begint met =, +, - of @, "
-            f"bevat een getal van negen cijfers of een stuurteken, of is langer dan {_MAX_NAME} "
+            f"bevat een getal van negen cijfers of een stuurteken, of is langer dan {MAX_NAME} "
             "tekens)."
         )
 
@@ -124,16 +126,16 @@ def _geometry(raw: Any, crs: str | None) -> str:
 
     if not isinstance(raw, dict) or raw.get("type") not in ("Polygon", "MultiPolygon"):
         found = raw.get("type") if isinstance(raw, dict) else None
+        soort = found if found in _GEOJSON_TYPES else ("leeg" if not found else "onbekend")
         raise _Afgekeurd(
-            f"Grens afgekeurd: de geometrie is {'leeg' if not found else repr(found)}, "
-            "geen vlak (Polygon of MultiPolygon)."
+            f"Grens afgekeurd: de geometrie is {soort}, geen vlak (Polygon of MultiPolygon)."
         )
     try:
         geom = shape(raw)
-    except (ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError):
         raise _Afgekeurd(
             "Grens afgekeurd: de coördinaten vormen geen vlak (een ring heeft minstens vier "
-            f"punten en sluit: het laatste punt is het eerste) ({str(exc)[:80]})."
+            "punten van twee getallen en sluit: het laatste punt is het eerste)."
         ) from None
     coords = shapely.get_coordinates(geom)
     if geom.is_empty or not all(math.isfinite(v) for v in coords.ravel()):
@@ -184,11 +186,9 @@ _VALIDITY = (
 
 def _dutch_validity(reason: str) -> str:
     """Shapely's reason in Dutch, with the place in the file's own coordinates."""
-    place = reason[reason.find("[") :] if "[" in reason else ""
-    for english, dutch in _VALIDITY:
-        if reason.startswith(english):
-            return f"{dutch} bij {place}" if place else dutch
-    return reason[:80]
+    place = scrub(reason[reason.find("[") :][:60]) if "[" in reason else ""
+    dutch = next((nl for en, nl in _VALIDITY if reason.startswith(en)), "de vorm klopt niet")
+    return f"{dutch} bij {place}" if place else dutch
 
 
 def read_grenzen(file: SourceFile) -> Iterator[Unit | Rejection]:
