@@ -23,7 +23,7 @@ _CODE = {
 _MAX_NAME = 100
 
 
-def _plain_name(naam: str) -> bool:
+def plain_name(naam: str) -> bool:
     """A name that is safe to show in reports and spreadsheets: no formula, no BSN."""
     return (
         len(naam) <= _MAX_NAME
@@ -65,7 +65,7 @@ def read_gebieden(file: SourceFile) -> Iterator[Unit | Rejection]:
                 "wijk of buurt) of de naam ontbreekt.",
             )
             continue
-        if not _plain_name(naam):
+        if not plain_name(naam):
             yield Rejection(
                 f"regel {line}",
                 "gebied",
