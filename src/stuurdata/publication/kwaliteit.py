@@ -53,8 +53,14 @@ def is_quality(maat: pd.Series) -> pd.Series:
 
 def soorten(cijfers_or_frame: pd.DataFrame) -> dict[str, str]:
     """The disclosure kind of each quality measure id in the frame."""
+    if "indicator" not in cijfers_or_frame.columns:
+        return {}
     ids = cijfers_or_frame["indicator"].astype("str").unique()
-    return {i: ("bedrag" if i.startswith(BEDRAG) else "percentage") for i in ids if i.startswith(AANDEEL)}
+    return {
+        i: ("bedrag" if i.startswith(BEDRAG) else "percentage")
+        for i in ids
+        if i.startswith(AANDEEL)
+    }
 
 
 def definitions() -> dict[str, dict[str, object]]:
@@ -154,9 +160,10 @@ def quality_rows(
         mine = scores[scores["maatregel"].isin(theirs)].assign(gebied=gemeente)
         parts.append(_shares(mine, "gebied", "gemeente", measures, label))
     parts.append(_amounts(k, measures, label))
-    rows = pd.concat([p for p in parts if len(p)], ignore_index=True)
-    if rows.empty:
-        return rows
+    found = [p for p in parts if len(p)]
+    if not found:
+        return pd.DataFrame()
+    rows = pd.concat(found, ignore_index=True)
     last = pd.Timestamp(k.peildatum)
     incomplete = rows["periodesoort"].eq("maand") & rows["periode"].eq(last.strftime("%Y-%m"))
     rows["volledig"] = ~(incomplete & (last != last + pd.offsets.MonthEnd(0)))

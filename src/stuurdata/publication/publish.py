@@ -28,11 +28,11 @@ from stuurdata.privacy.disclosure import DisclosureRule, protect_with_totals
 from stuurdata.privacy.governance import colofon
 from stuurdata.privacy.purposes import NIVEAUS, Doel, sources_of
 from stuurdata.privacy.rule import describe_rule, installation_rule
-from stuurdata.quality.monitor import run_monitor
 from stuurdata.publication import kwaliteit as keten
 from stuurdata.publication.contract import from_indicators
 from stuurdata.publication.scope import Scope, decide_scope
 from stuurdata.publication.selection import merge_small_groups, shown
+from stuurdata.quality.monitor import run_monitor
 from stuurdata.report.meta import ReportMeta, newest_message
 from stuurdata.report.model import Block, Section
 
@@ -131,7 +131,7 @@ def publiceer(
     niveau = doel.niveau if doel is not None else NIVEAUS[-1]
     mine = frame[frame["gebiedscode"].astype("str").map(scope.covers)]
     selected = merge_small_groups(shown(mine, niveau), rule.min_count)
-    soort = {d.id: d.soort for d in definitions.values()}
+    soort: dict[str, str] = {d.id: d.soort for d in definitions.values()}
     reads_of = _chapter_sources()
     allowed, weggelaten = _allowed_chapters(doel, reads_of, sorted(set(in_data)))
     if "kwaliteit" in allowed:  # the chain monitor's rows join the same protection

@@ -52,16 +52,16 @@ def publication_report_data(
         kwaliteit = left_out_block("kwaliteit", titles["kwaliteit"], pub.weggelaten["kwaliteit"])
         data = replace(data, secties=(*data.secties, kwaliteit))
     else:
-        chapter = quality_chapter(
-            quality_view(pub.cijfers), pub.meta.namen, _block(pub.meta.kwaliteit)
+        keten = quality_chapter(
+            quality_view(pub.cijfers), pub.meta.namen, cost_block(pub.meta.kwaliteit)
         )
-        data = replace(data, extra={**data.extra, "kwaliteit": chapter})
+        data = replace(data, extra={**data.extra, "kwaliteit": keten})
     if pub.colofon:
         data = replace(data, colofon=pub.colofon)
     return data
 
 
-def _block(value: object) -> AanbiedersBlok | None:
+def cost_block(value: object) -> AanbiedersBlok | None:
     """The stored cost-per-client block (a publication from before it holds another part)."""
     return value if isinstance(value, AanbiedersBlok) else None
 
