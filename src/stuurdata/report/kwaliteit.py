@@ -196,7 +196,7 @@ def quality_chapter(
     aanbieders: AanbiedersBlok | None = None,
 ) -> KwaliteitHoofdstuk | None:
     """The chapter from the published quality rows (``None`` when there are none)."""
-    if view.leeg:
+    if view.leeg and aanbieders is None:
         return None
     scorekaart, meer = _scorecard(view, namen)
     start, _, end = view.periode.partition("/")
