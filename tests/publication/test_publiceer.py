@@ -266,7 +266,8 @@ def _found(known: np.ndarray, value: float, decimals: int) -> bool:
 def test_configured_rule_holds_outside_the_publication_too(regio: Path, monkeypatch) -> None:
     """`domein integraal` and the provider block take the installation's rule, not 10/5."""
     from stuurdata.analysis.integraal import integraal
-    from stuurdata.analysis.providers import provider_costs, publish_providers
+    from stuurdata.analysis.providers import provider_costs
+    from stuurdata.publication.aanbieders import publish_providers
 
     monkeypatch.setenv("STUURDATA_ONDERDRUK_ONDER", "50")
     with duckdb.connect(str(regio), read_only=True) as con:

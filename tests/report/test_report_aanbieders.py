@@ -9,11 +9,19 @@ import duckdb
 import pytest
 
 from analysis.providers_data import newest_message, provider
-from stuurdata.analysis.providers import DEFINITIE
-from stuurdata.report.aanbieders import provider_block
+from stuurdata.analysis.providers import DEFINITIE, provider_costs
+from stuurdata.publication.aanbieders import publish_providers
+from stuurdata.report.aanbieders import AanbiedersBlok
+from stuurdata.report.aanbieders import provider_block as block_of
 from stuurdata.report.kwaliteit import quality_chapter
 from stuurdata.report.render import _environment
 from stuurdata.warehouse.load import connect
+
+
+def provider_block(con: duckdb.DuckDBPyConnection) -> AanbiedersBlok | None:
+    """The block as ``publiceer`` makes it: costs, protected, presented."""
+    costs = provider_costs(con)
+    return block_of(publish_providers(costs), costs.periode.label())
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ from stuurdata.privacy.governance import colofon
 from stuurdata.privacy.purposes import NIVEAUS, Doel, sources_of
 from stuurdata.privacy.rule import describe_rule, installation_rule
 from stuurdata.publication import kwaliteit as keten
+from stuurdata.publication.aanbieders import publish_providers
 from stuurdata.publication.contract import from_indicators
 from stuurdata.publication.scope import Scope, decide_scope
 from stuurdata.publication.selection import merge_small_groups, shown
@@ -177,13 +178,16 @@ def _with_quality(
 ) -> ReportMeta:
     """Provider names, the indicator labels judged on the published quality rows, and the
     cost-per-client block (protected under the publication's rule)."""
+    from stuurdata.analysis.providers import provider_costs
     from stuurdata.quality.labels import label_for, labels_from
     from stuurdata.report.aanbieders import provider_block
 
     parts = labels_from(keten.signalled_rules(keten.quality_view(cijfers)))
     labels = {m: text for m in maten if (text := label_for(m, parts))}
     namen = {**aanbieders, **meta.namen}
-    return replace(meta, kwaliteit=provider_block(con, rule), labels=labels, namen=namen)
+    costs = provider_costs(con)
+    blok = provider_block(publish_providers(costs, rule), costs.periode.label())
+    return replace(meta, kwaliteit=blok, labels=labels, namen=namen)
 
 
 def _allowed_chapters(

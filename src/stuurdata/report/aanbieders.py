@@ -1,6 +1,6 @@
 """The block "Kosten per cliënt per aanbieder" in the chain-monitor chapter: funnel and table.
 
-Everything shown comes from ``analysis.providers.publish_providers``: providers with fewer
+Everything shown comes from ``publication.aanbieders.publish_providers``: providers with fewer
 than 10 clients are absent from the chart and shown as "." in the table. The chart is drawn
 here (a sibling of ``integraal_charts.funnel_chart``: the x axis is an effective number of
 clients, the y axis an index) and rendered to inline SVG, because the chain-monitor chapter
@@ -12,19 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import duckdb
 import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
 from stuurdata.analysis.funnel import curve_mean
-from stuurdata.analysis.providers import (
-    DEFINITIE,
-    GEEN_VERGELIJKING,
-    provider_costs,
-    publish_providers,
-)
-from stuurdata.privacy.disclosure import DisclosureRule
+from stuurdata.analysis.providers import DEFINITIE, GEEN_VERGELIJKING
 from stuurdata.report.charts import to_svg
 from stuurdata.report.format import SUPPRESSED, fmt_euro, fmt_number
 from stuurdata.report.integraal_charts import funnel_chart
@@ -172,16 +165,12 @@ def _figure(wet: str, frame: pd.DataFrame, periode: str) -> AanbiedersFiguur | N
     return AanbiedersFiguur(wet, titel, svg, note, _table(frame, f"{naam}, per aanbieder"))
 
 
-def provider_block(
-    con: duckdb.DuckDBPyConnection, rule: DisclosureRule | None = None
-) -> AanbiedersBlok | None:
-    """The block from the warehouse (``None`` when there are no claims)."""
-    result = provider_costs(con)
-    published = publish_providers(result, rule)
+def provider_block(published: pd.DataFrame, periode: str) -> AanbiedersBlok | None:
+    """The block from the protected provider rows (``publication.aanbieders``) of
+    ``periode`` (``None`` when there are no claims)."""
     top = published[published["niveau"] == "aanbieder"]
     if top.empty:
         return None
-    periode = result.periode.label()
     figures = tuple(
         f
         for wet in ("wmo", "jeugd")
