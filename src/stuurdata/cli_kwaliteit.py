@@ -174,13 +174,13 @@ def _show(pub: Publicatie, uit: Path | None) -> None:
     mine = view.regels[view.regels["niveau"] == "gemeente"]
     for r in mine.itertuples():
         console.print(f"Gemeente {r.code}, {r.regel}: {r.zin or r.naam + ': te weinig gevallen.'}")
-    _print_costs(cost_block(pub.meta.kwaliteit), namen)
+    _print_costs(cost_block(pub.meta.kwaliteit))
     if uit is not None:
         quality_export(pub, uit)
         console.print(f"Scorekaart geschreven naar {uit} ({pub.regel_tekst}).")
 
 
-def _print_costs(blok: object, namen: dict[str, str]) -> None:
+def _print_costs(blok: object) -> None:
     from stuurdata.report.aanbieders import AanbiedersBlok
 
     rows = []
@@ -198,10 +198,9 @@ def _print_costs(blok: object, namen: dict[str, str]) -> None:
     for column in ("Wet", "Aanbieder", "Cliënten", "Kosten per cliënt", "Index", "Oordeel"):
         table.add_column(column)
     for wet, r in rows:
-        naam = namen.get(r.label, "")
         table.add_row(
             "Wmo" if wet == "wmo" else "Jeugd",
-            f"{naam} ({r.label})" if naam else r.label,
+            r.label,
             r.cellen[0],
             r.cellen[1],
             r.cellen[3],

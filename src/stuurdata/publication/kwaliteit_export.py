@@ -89,8 +89,7 @@ def sheets(
                     [
                         {
                             "Wet": WET_NAAM.get(f.wet, f.wet),
-                            "Aanbieder (AGB)": r.label,
-                            "Naam": namen.get(r.label, ""),
+                            "Aanbieder": r.label,
                             **{c.naam: v for c, v in zip(f.tabel.kolommen, r.cellen, strict=True)},
                         }
                         for r in f.tabel.rijen

@@ -186,7 +186,7 @@ def _with_quality(
     labels = {m: text for m in maten if (text := label_for(m, parts))}
     namen = {**aanbieders, **meta.namen}
     costs = provider_costs(con)
-    blok = provider_block(publish_providers(costs, rule), costs.periode.label())
+    blok = provider_block(publish_providers(costs, rule), costs.periode.label(), namen)
     return replace(meta, kwaliteit=blok, labels=labels, namen=namen)
 
 

@@ -9,6 +9,7 @@ is not a law section whose charts the renderer collects.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,7 +99,7 @@ def _order(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _table(frame: pd.DataFrame, titel: str) -> Table:
+def _table(frame: pd.DataFrame, titel: str, namen: Mapping[str, str]) -> Table:
     columns = (
         Column("", "Cliënten", "", ""),
         Column("", "Kosten per cliënt", "", ""),
@@ -111,7 +112,7 @@ def _table(frame: pd.DataFrame, titel: str) -> Table:
         hidden = r.status == "onderdrukt"
         rows.append(
             TableRow(
-                str(r.aanbieder),
+                _label(str(r.aanbieder), namen),
                 (
                     SUPPRESSED if hidden else fmt_number(r.clienten),
                     SUPPRESSED if hidden else fmt_euro(r.kosten_per_client),
@@ -124,7 +125,14 @@ def _table(frame: pd.DataFrame, titel: str) -> Table:
     return Table(titel, "Aanbieder (AGB)", columns, tuple(rows))
 
 
-def _figure(wet: str, frame: pd.DataFrame, periode: str) -> AanbiedersFiguur | None:
+def _label(code: str, namen: Mapping[str, str]) -> str:
+    naam = namen.get(code, "")
+    return f"{naam} ({code})" if naam else code
+
+
+def _figure(
+    wet: str, frame: pd.DataFrame, periode: str, namen: Mapping[str, str]
+) -> AanbiedersFiguur | None:
     shown = frame[frame["index"].notna() & frame["n_eff"].notna()]
     if shown.empty:
         return None
@@ -162,19 +170,21 @@ def _figure(wet: str, frame: pd.DataFrame, periode: str) -> AanbiedersFiguur | N
     ).strip()
     spec = provider_funnel_chart(points, lines)
     svg = Markup(to_svg(spec, f"aanbieders-{wet}", titel))  # noqa: S704
-    return AanbiedersFiguur(wet, titel, svg, note, _table(frame, f"{naam}, per aanbieder"))
+    return AanbiedersFiguur(wet, titel, svg, note, _table(frame, f"{naam}, per aanbieder", namen))
 
 
-def provider_block(published: pd.DataFrame, periode: str) -> AanbiedersBlok | None:
+def provider_block(
+    published: pd.DataFrame, periode: str, namen: Mapping[str, str] | None = None
+) -> AanbiedersBlok | None:
     """The block from the protected provider rows (``publication.aanbieders``) of
-    ``periode`` (``None`` when there are no claims)."""
+    ``periode`` (``None`` when there are no claims); ``namen`` go beside the AGB codes."""
     top = published[published["niveau"] == "aanbieder"]
     if top.empty:
         return None
     figures = tuple(
         f
         for wet in ("wmo", "jeugd")
-        if (f := _figure(wet, top[top["wet"] == wet], periode)) is not None
+        if (f := _figure(wet, top[top["wet"] == wet], periode, namen or {})) is not None
     )
     if not figures:
         return None
