@@ -48,6 +48,7 @@ class Regel:
     zin: str
     gesignaleerd: bool
     maanden: tuple[tuple[str, str, str, str], ...]  # (month, deviating, cases, share)
+    verborgen: int = 0  # months with too few cases to show
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,11 @@ def _count(value: float) -> str:
 
 
 def _rule(row: pd.Series, months: pd.DataFrame) -> Regel:
+    """One rule; of its months those with deviations that can be shown, and a count of the
+    months too small to show."""
     hidden = row["status"] == ONDERDRUKT
+    small = months["status"].eq(ONDERDRUKT)
+    shown = months[~small & (months["teller"] > 0)]
     money = row["bedrag"]
     return Regel(
         maatregel=str(row["maatregel"]),
@@ -98,14 +103,10 @@ def _rule(row: pd.Series, months: pd.DataFrame) -> Regel:
         zin=str(row["zin"]) or "Te weinig gevallen om te tonen.",
         gesignaleerd=bool(row["gesignaleerd"]),
         maanden=tuple(
-            (
-                period_label(str(m.periode)),
-                SUPPRESSED if m.status == ONDERDRUKT else _count(m.teller),
-                SUPPRESSED if m.status == ONDERDRUKT else _count(m.noemer),
-                SUPPRESSED if m.status == ONDERDRUKT else _pct(m.aandeel),
-            )
-            for m in months.itertuples()
+            (period_label(str(m.periode)), _count(m.teller), _count(m.noemer), _pct(m.aandeel))
+            for m in shown.itertuples()
         ),
+        verborgen=int(small.sum()),
     )
 
 
