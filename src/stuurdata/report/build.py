@@ -438,7 +438,7 @@ def build_report_data(
         definities=groups,
         onthulling=onthulling,
         toelichting_tekens=TEKENS,
-        extra={},  # the chain-quality chapter: report.publicatie, from the publication
+        extra={"kwaliteit": None},  # the chain chapter: report.publicatie, from the publication
     )
 
 
