@@ -72,7 +72,9 @@ def test_contract_files(publicatie: Path) -> None:
 
 def test_one_gemeente_only(regio: Path, publicatie: Path, rapport: str) -> None:
     cijfers = pd.read_parquet(publicatie / "cijfers.parquet")
-    assert {c[2:6] for c in cijfers["gebiedscode"]} == {"9902"}
+    providers = cijfers["niveau"] == "aanbieder"  # the chain monitor: AGB codes, not areas
+    assert cijfers.loc[providers, "gebiedscode"].str.fullmatch(r"\d{8}").all()
+    assert {c[2:6] for c in cijfers.loc[~providers, "gebiedscode"]} == {"9902"}
     for code in re.findall(r"\b(?:GM|WK|BU)\d{4,8}\b", _law_chapters(rapport)):
         assert code[2:6] == "9902", code
     with duckdb.connect(str(regio), read_only=True) as con:
