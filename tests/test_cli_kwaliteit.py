@@ -1,4 +1,4 @@
-"""`stuurdata kwaliteit` prints the providers whose cost per client is outside the funnel."""
+"""`stuurdata kwaliteit`: the published scorecard and cost outliers, and the work list."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from analysis.providers_data import newest_message, provider
-from stuurdata.cli_kwaliteit import app, opvallende_aanbieders
-from stuurdata.privacy.governance import DEMO_KETENMONITOR, ensure_demo_purpose
+from stuurdata.cli_kwaliteit import app
+from stuurdata.privacy.governance import DEMO_DOEL, DEMO_KETENMONITOR, ensure_demo_purpose
 from stuurdata.warehouse.load import connect
 
 
@@ -19,27 +19,36 @@ def _warehouse(path: Path, *, duur: float) -> Path:
     provider(con, "98000009", 100, duur)
     newest_message(con, "2026-01-12")
     con.close()
+    ensure_demo_purpose(path)
     return path
 
 
-def test_flagged_provider_is_printed(tmp_path: Path) -> None:
+def test_flagged_provider_is_printed_with_its_name(tmp_path: Path) -> None:
     pakhuis = _warehouse(tmp_path / "pakhuis.duckdb", duur=3600)
-    found = opvallende_aanbieders(pakhuis)
-    assert list(found["aanbieder"]) == ["98000009"]
-    ensure_demo_purpose(pakhuis)
-    result = CliRunner().invoke(app, ["--pakhuis", str(pakhuis), "--doel", DEMO_KETENMONITOR])
+    (tmp_path / "aanbieders.csv").write_text("agb;naam\n98000009;Zorg Duur\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["--pakhuis", str(pakhuis), "--doel", DEMO_DOEL])
     assert result.exit_code == 0, result.output
     assert "buiten de toevalsmarge" in result.output
-    assert "98000009" in result.output and "duidelijk hoger" in result.output
+    assert "Zorg Duur (98000009)" in result.output and "duidelijk hoger" in result.output
 
 
 def test_nothing_flagged_says_so(tmp_path: Path) -> None:
     pakhuis = _warehouse(tmp_path / "pakhuis.duckdb", duur=3000)
-    assert opvallende_aanbieders(pakhuis).empty
-    ensure_demo_purpose(pakhuis)
-    result = CliRunner().invoke(app, ["--pakhuis", str(pakhuis), "--doel", DEMO_KETENMONITOR])
+    result = CliRunner().invoke(app, ["--pakhuis", str(pakhuis), "--doel", DEMO_DOEL])
     assert result.exit_code == 0, result.output
     assert "geen aanbieder wijkt meer af dan toeval" in result.output
+
+
+def test_work_list_only_under_a_person_level_purpose(tmp_path: Path) -> None:
+    pakhuis = _warehouse(tmp_path / "pakhuis.duckdb", duur=3000)
+    lijst = tmp_path / "werklijst.xlsx"
+    args = ["--pakhuis", str(pakhuis), "--werklijst", str(lijst), "--doel"]
+    refused = CliRunner().invoke(app, [*args, DEMO_DOEL])
+    assert refused.exit_code == 1 and not lijst.exists()
+    assert "persoonsniveau" in refused.output
+    result = CliRunner().invoke(app, [*args, DEMO_KETENMONITOR])
+    assert result.exit_code == 0, result.output
+    assert lijst.exists() and "werklijst" in result.output
 
 
 def test_reply_messages_per_provider_and_gemeente(tmp_path: Path, pseudo) -> None:
@@ -51,7 +60,6 @@ def test_reply_messages_per_provider_and_gemeente(tmp_path: Path, pseudo) -> Non
     pakhuis = tmp_path / "pakhuis.duckdb"
     load_sources([BERICHTEN], pakhuis, pseudo)
     ensure_demo_purpose(pakhuis)
-    result = CliRunner().invoke(app, ["--pakhuis", str(pakhuis), "--doel", DEMO_KETENMONITOR])
+    result = CliRunner().invoke(app, ["--pakhuis", str(pakhuis), "--doel", DEMO_DOEL])
     assert result.exit_code == 0, result.output
-    assert "Retourberichten" in result.output
     assert "65656055" in result.output and "GM0384" in result.output

@@ -1,43 +1,38 @@
-"""The `stuurdata kwaliteit` command: the chain monitor's scorecard, optionally as a file,
-and the providers whose declared cost per client lies outside the funnel's 95% limits.
+"""The `stuurdata kwaliteit` command: the chain monitor's scorecard from a publication, as
+a file too, and the work list for contract management under a purpose that allows it.
 
-A Typer sub-app so the main CLI only needs one ``app.add_typer(app)`` line; the work is in
-``kwaliteit_rapport`` (a library call a notebook user can make too).
+A Typer sub-app so the main CLI only needs one ``app.add_typer(app)`` line. The scorecard,
+the gemeente's own rules and the providers outside the cost funnel come from a publication
+(``--publicatie``, else a fresh one beside the warehouse, else one made first, like
+``rapport --pakhuis``), so they follow the installation's disclosure rule. Only the work
+list (``--werklijst``) reads the warehouse, at person level.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from stuurdata.cli_doel import DoelOptie, Pakhuis, onder_doel
+from stuurdata.cli_publiceer import Aanbieders, Gemeente, default_publication, newer, published
 from stuurdata.cli_tabel import print_table
-from stuurdata.quality import Kwaliteit, run_monitor, scorecard, write_export
+from stuurdata.quality import Kwaliteit, run_monitor, write_export
+
+if TYPE_CHECKING:
+    from stuurdata.publication.publish import Publicatie
 
 app = typer.Typer(add_completion=False, rich_markup_mode="rich")
 console = Console()
+SOORTEN = (".xlsx", ".html", ".htm")
+OPVALLEND = ("duidelijk hoger", "mogelijk hoger", "mogelijk lager", "duidelijk lager")
 
 
-def opvallende_aanbieders(pakhuis: Path) -> pd.DataFrame:
-    """Published provider rows outside the 95% limits of cost per client (``flagged``)."""
-    from stuurdata.analysis.providers import flagged, provider_costs, publish_providers
-    from stuurdata.warehouse.load import connect
-
-    con = connect(pakhuis)
-    try:
-        result = provider_costs(con)
-    finally:
-        con.close()
-    return flagged(publish_providers(result)).assign(periode=result.periode.label())
-
-
-def kwaliteit_rapport(pakhuis: Path, uit: Path | None = None) -> Kwaliteit:
-    """Run the monitor on ``pakhuis`` and write ``uit`` (.xlsx or .html) when given."""
+def werklijst(pakhuis: Path, uit: Path) -> Kwaliteit:
+    """Run the monitor on ``pakhuis`` and write its work list to ``uit`` (.xlsx or .html)."""
     from stuurdata.warehouse.load import connect
 
     con = connect(pakhuis)
@@ -45,131 +40,170 @@ def kwaliteit_rapport(pakhuis: Path, uit: Path | None = None) -> Kwaliteit:
         result = run_monitor(con)
     finally:
         con.close()
-    if uit is not None:
-        write_export(result, uit)
+    write_export(result, uit)
     return result
+
+
+def quality_export(pub: Publicatie, uit: Path) -> Path:
+    """The published chain quality of ``pub`` written to ``uit`` (.xlsx or .html)."""
+    from stuurdata.publication.kwaliteit import quality_view
+    from stuurdata.publication.kwaliteit_export import write_quality_export
+    from stuurdata.report.publicatie import cost_block
+
+    return write_quality_export(
+        quality_view(pub.cijfers),
+        uit,
+        namen=pub.meta.namen,
+        regel=pub.regel_tekst,
+        kosten=cost_block(pub.meta.kwaliteit),
+    )
+
+
+def _check_suffix(path: Path | None, option: str) -> None:
+    if path is not None and path.suffix.lower() not in SOORTEN:
+        console.print(f"[red]{option} moet eindigen op .xlsx of .html.[/]")
+        raise typer.Exit(2)
 
 
 @app.command("kwaliteit")
 def kwaliteit(
     *,
     pakhuis: Pakhuis,
+    publicatie: Annotated[
+        Path | None,
+        typer.Option(
+            "--publicatie",
+            help="Een publicatie (map van 'stuurdata publiceer'). Zonder deze optie: de "
+            "publicatie naast het pakhuis als die nieuwer is, anders wordt eerst gepubliceerd.",
+        ),
+    ] = None,
     uit: Annotated[
         Path | None,
         typer.Option(
             "--uit",
-            help="Schrijf scorekaart en werklijst naar een Excel- (.xlsx) of HTML-bestand (.html).",
+            help="Schrijf de scorekaart per aanbieder en regel naar Excel (.xlsx) of HTML (.html), "
+            "uit de publicatie (beveiligd met de regel van de installatie).",
+        ),
+    ] = None,
+    werklijst_uit: Annotated[
+        Path | None,
+        typer.Option(
+            "--werklijst",
+            help="Schrijf de werklijst (toewijzingnummers en pseudoniemen, geen BSN) naar .xlsx "
+            "of .html; alleen onder een doel dat persoonsniveau toestaat.",
         ),
     ] = None,
     doel: DoelOptie = None,
+    gemeente: Gemeente = None,
+    aanbieders: Aanbieders = None,
 ) -> None:
-    """Ketenmonitor: datakwaliteit per aanbieder (start- en stopberichten, declaraties)."""
-    if not pakhuis.exists():
+    """Ketenmonitor: datakwaliteit per aanbieder en per regel (start- en stopberichten,
+    declaraties), uit de publicatie."""
+    from stuurdata.publication.store import PublicatieOnleesbaar, read_publication
+
+    _check_suffix(uit, "--uit")
+    _check_suffix(werklijst_uit, "--werklijst")
+    fresh = default_publication(pakhuis)
+    plain = gemeente is None and aanbieders is None
+    if publicatie is None and plain and newer(fresh, pakhuis):
+        publicatie = fresh
+    if werklijst_uit is not None and uit is None and publicatie is None:
+        pass  # only the work list: no publication needed (its purpose may allow no other)
+    elif publicatie is not None:
+        try:
+            pub = read_publication(publicatie)
+        except PublicatieOnleesbaar as exc:
+            console.print(f"[red]{exc}[/]")
+            raise typer.Exit(1) from None
+        _show(pub, uit)
+    else:
+        with published(
+            pakhuis, doel, "export" if uit else "bekijken", gemeente, None, aanbieders
+        ) as pub:
+            _show(pub, uit)
+    if werklijst_uit is not None:
+        if not pakhuis.exists():
+            console.print(f"[red]Pakhuis {pakhuis} bestaat niet.[/]")
+            raise typer.Exit(1)
+        # The work list names allocations and pseudonyms: person-level output.
+        with onder_doel(
+            pakhuis,
+            doel,
+            "export",
+            bronnen=("toewijzing", "levering", "declaratie", "bericht"),
+            persoonsniveau=True,
+            taak="kwaliteit",
+        ) as v:
+            result = werklijst(pakhuis, werklijst_uit)
+            v.uitvoer = str(werklijst_uit)
         console.print(
-            f"[red]Pakhuis {pakhuis} bestaat niet.[/] Lees eerst bestanden in: "
-            "stuurdata inlezen MAP"
+            f"{len(result.bevindingen)} afwijkende gevallen in de werklijst; geschreven naar "
+            f"{werklijst_uit}."
         )
-        raise typer.Exit(1)
-    if uit is not None and uit.suffix.lower() not in (".xlsx", ".html", ".htm"):
-        console.print("[red]--uit moet eindigen op .xlsx of .html.[/]")
-        raise typer.Exit(2)
-    # The work list names allocations and pseudonyms: person-level output.
-    with onder_doel(
-        pakhuis,
-        doel,
-        "export" if uit else "bekijken",
-        bronnen=("toewijzing", "levering", "declaratie", "bericht"),
-        persoonsniveau=uit is not None,
-        taak="kwaliteit",
-    ) as v:
-        result = kwaliteit_rapport(pakhuis, uit)
-        opvallend = opvallende_aanbieders(pakhuis)
-        v.uitvoer = str(uit) if uit else None
-    card = scorecard(result)
+
+
+def _show(pub: Publicatie, uit: Path | None) -> None:
+    """Print the published scorecard, the gemeente's own rules and the cost outliers."""
+    from stuurdata.publication.kwaliteit import provider_card, quality_view
+    from stuurdata.report.kwaliteit import provider_label
+    from stuurdata.report.publicatie import cost_block
+
+    if "kwaliteit" in pub.weggelaten:
+        console.print(pub.weggelaten["kwaliteit"])
+        return
+    view = quality_view(pub.cijfers)
+    namen = pub.meta.namen
+    card = provider_card(view, namen)
+    if view.leeg:
+        console.print("Ketenmonitor: de publicatie heeft geen cijfers over de berichten.")
     table = Table(
-        title=f"Datakwaliteit per aanbieder, {result.vanaf:%d-%m-%Y} t/m "
-        f"{result.peildatum:%d-%m-%Y} (slechtste eerst)"
+        title=f"Datakwaliteit per aanbieder, {view.periode.replace('/', ' t/m ')} "
+        f"(meeste signalen eerst; {pub.regel_tekst})"
     )
-    for column in (
-        "Aanbieder (AGB)",
-        "Wetten",
-        "Signalen",
-        "Aandeel afwijkend",
-        "Trend",
-        "Richting",
-        "Gesignaleerd op",
-    ):
+    for column in ("Aanbieder", "Wetten", "Signalen", "Bedrag", "Gesignaleerd op"):
         table.add_column(column)
-    for row in card.itertuples(index=False):
-        aandeel = row[6]
+    for r in card.itertuples():
         table.add_row(
-            str(row[0]),
-            str(row[1]),
-            str(row[2]),
-            "" if aandeel != aandeel else f"{aandeel * 100:.1f}%".replace(".", ","),
-            str(row[7]),
-            str(row[8]),
-            str(row[3]),
+            provider_label(str(r.aanbieder), namen),
+            str(r.wetten),
+            str(r.signalen),
+            "" if r.bedrag != r.bedrag else f"€ {r.bedrag:,.0f}".replace(",", "."),
+            str(r.signaal),
         )
     print_table(console, table)
-    console.print(
-        f"{len(result.bevindingen)} afwijkende gevallen in de werklijst"
-        + (f"; geschreven naar {uit}." if uit else " (gebruik --uit voor Excel of HTML).")
-    )
-    _print_retour(result.retour)
-    _print_costs(opvallend)
+    mine = view.regels[view.regels["niveau"] == "gemeente"]
+    for r in mine.itertuples():
+        console.print(f"Gemeente {r.code}, {r.regel}: {r.zin or r.naam + ': te weinig gevallen.'}")
+    _print_costs(cost_block(pub.meta.kwaliteit))
+    if uit is not None:
+        quality_export(pub, uit)
+        console.print(f"Scorekaart geschreven naar {uit} ({pub.regel_tekst}).")
 
 
-def _pct(teller: int, noemer: int) -> str:
-    return f"{teller / noemer * 100:.1f}%".replace(".", ",") if noemer else "-"
+def _print_costs(blok: object) -> None:
+    from stuurdata.report.aanbieders import AanbiedersBlok
 
-
-def _print_retour(retour: pd.DataFrame) -> None:
-    """Rejected messages and late returns (OP090, 3 werkdagen) per provider and gemeente."""
-    if retour.empty:
-        console.print("Retourberichten: geen retourberichten in het pakhuis.")
-        return
-    table = Table(title="Retourberichten: afgekeurd en te laat (OP090: binnen 3 werkdagen)")
-    for column in (
-        "Partij",
-        "Code",
-        "Eigen berichten beantwoord",
-        "Afgekeurd",
-        "Eigen retourberichten",
-        "Te laat",
-    ):
-        table.add_column(column)
-    for r in retour.itertuples(index=False):
-        table.add_row(
-            "Aanbieder (AGB)" if r.partij == "aanbieder" else "Gemeente",
-            str(r.code),
-            str(r.berichten),
-            f"{r.afgekeurd} ({_pct(int(r.afgekeurd), int(r.berichten))})",
-            str(r.retouren),
-            f"{r.retouren_laat} ({_pct(int(r.retouren_laat), int(r.retouren))})",
-        )
-    console.print(table)
-
-
-def _print_costs(opvallend: pd.DataFrame) -> None:
-    if opvallend.empty:
+    rows = []
+    if isinstance(blok, AanbiedersBlok):
+        for f in blok.figuren:
+            rows += [(f.wet, r) for r in f.tabel.rijen if r.cellen[-1] in OPVALLEND]
+    if not rows:
         console.print(
             "Kosten per cliënt: geen aanbieder wijkt meer af dan toeval zou geven (95%-grens)."
         )
         return
     table = Table(
-        title=f"Kosten per cliënt buiten de toevalsmarge, {opvallend['periode'].iloc[0]} "
-        "(een vraag aan de aanbieder, geen oordeel)"
+        title="Kosten per cliënt buiten de toevalsmarge (een vraag aan de aanbieder, geen oordeel)"
     )
-    for column in ("Wet", "Aanbieder (AGB)", "Cliënten", "Kosten per cliënt", "Index", "Oordeel"):
+    for column in ("Wet", "Aanbieder", "Cliënten", "Kosten per cliënt", "Index", "Oordeel"):
         table.add_column(column)
-    for r in opvallend.itertuples(index=False):
+    for wet, r in rows:
         table.add_row(
-            "Wmo" if r.wet == "wmo" else "Jeugd",
-            str(r.aanbieder),
-            f"{r.clienten:.0f}",
-            f"€ {r.kosten_per_client:,.0f}".replace(",", "."),
-            f"{r.index:.0f}",
-            str(r.oordeel),
+            "Wmo" if wet == "wmo" else "Jeugd",
+            r.label,
+            r.cellen[0],
+            r.cellen[1],
+            r.cellen[3],
+            r.cellen[4],
         )
     print_table(console, table)

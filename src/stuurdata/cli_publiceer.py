@@ -46,9 +46,40 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(code=1)
 
 
+Aanbieders = Annotated[
+    Path | None,
+    typer.Option(
+        "--aanbieders",
+        help="Lijst met namen van aanbieders (CSV: agb;naam) [standaard: aanbieders.csv naast "
+        "het pakhuis, als die er is].",
+    ),
+]
+
+
+def provider_names(pakhuis: Path, aanbieders: Path | None) -> dict[str, str]:
+    """Names from ``--aanbieders`` or ``aanbieders.csv`` beside the warehouse; a skipped
+    line is reported in Dutch, the other names are used."""
+    from stuurdata.sources.aanbieders import default_list, read_provider_names
+
+    path = aanbieders or default_list(pakhuis)
+    if path is None:
+        return {}
+    if not path.is_file():
+        raise _fail(f"Lijst met aanbieders {path.name} bestaat niet.")
+    lijst = read_provider_names(path)
+    for melding in lijst.meldingen:
+        err.print(melding)
+    return lijst.namen
+
+
 @contextmanager
-def _published(
-    pakhuis: Path, doel: str | None, activiteit: str, gemeente: str | None, begroting: Path | None
+def published(
+    pakhuis: Path,
+    doel: str | None,
+    activiteit: str,
+    gemeente: str | None,
+    begroting: Path | None,
+    aanbieders: Path | None = None,
 ) -> Iterator[Publicatie]:
     """Publish from ``pakhuis`` under ``doel``; the audit record lists the sources read."""
     from stuurdata.privacy.rule import RegelGeweigerd
@@ -60,10 +91,13 @@ def _published(
         raise _fail(
             f"Pakhuis {pakhuis} bestaat niet. Lees eerst bestanden in: stuurdata inlezen MAP"
         )
+    namen = provider_names(pakhuis, aanbieders)
     with onder_doel(pakhuis, doel, activiteit, bronnen=indicator_sources()) as v:
         con = connect(pakhuis)
         try:
-            pub = publiceer(con, doel=v.doel, gemeente=gemeente, begroting=begroting)
+            pub = publiceer(
+                con, doel=v.doel, gemeente=gemeente, begroting=begroting, aanbieders=namen
+            )
         except (ScopeError, RegelGeweigerd) as exc:
             raise _fail(str(exc)) from None
         finally:
@@ -91,11 +125,12 @@ def publiceer(
     doel: DoelOptie = None,
     gemeente: Gemeente = None,
     begroting: Begroting = None,
+    aanbieders: Aanbieders = None,
 ) -> None:
     """Bereken, beveilig en bewaar alle cijfers voor één gemeente (cijfers.csv en .parquet)."""
     from stuurdata.publication.store import write_publication
 
-    with _published(pakhuis, doel, "export", gemeente, begroting) as pub:
+    with published(pakhuis, doel, "export", gemeente, begroting, aanbieders) as pub:
         folder = write_publication(pub, uit or default_publication(pakhuis))
     console.print(
         f"Publicatie voor {pub.scope.label()}: {len(pub.cijfers)} cijfers in {folder} "
@@ -124,13 +159,15 @@ def rapport(
     begroting: Begroting = None,
     doel: DoelOptie = None,
     gemeente: Gemeente = None,
+    aanbieders: Aanbieders = None,
 ) -> None:
     """Schrijf het rapport voor raad en beleid (één zelfstandig HTML-bestand)."""
     from stuurdata.publication.store import PublicatieOnleesbaar, read_publication
     from stuurdata.report.publicatie import render_publication
 
     fresh = default_publication(pakhuis)
-    if publicatie is None and begroting is None and gemeente is None and _newer(fresh, pakhuis):
+    plain = begroting is None and gemeente is None and aanbieders is None
+    if publicatie is None and plain and newer(fresh, pakhuis):
         publicatie = fresh
         console.print(f"Uit de publicatie in {fresh} (nieuwer dan het pakhuis).")
     if publicatie is not None:
@@ -140,13 +177,13 @@ def rapport(
             raise _fail(str(exc)) from None
         path = render_publication(pub, uit)
     else:
-        with _published(pakhuis, doel, "rapport", gemeente, begroting) as pub:
+        with published(pakhuis, doel, "rapport", gemeente, begroting, aanbieders) as pub:
             path = render_publication(pub, uit)
     log.info("rapport geschreven")
     console.print(f"Rapport: {path}")
 
 
-def _newer(folder: Path, pakhuis: Path) -> bool:
+def newer(folder: Path, pakhuis: Path) -> bool:
     """Whether ``folder`` holds a publication written after the warehouse last changed."""
     from stuurdata.publication.store import PARQUET
 

@@ -18,6 +18,7 @@ from stuurdata.publication.contract import as_indicator_frame
 from stuurdata.publication.publish import indicator_sources, publiceer
 from stuurdata.publication.store import CSV, write_publication
 from stuurdata.report.publicatie import render_publication
+from stuurdata.sources.aanbieders import BESTAND, read_provider_names
 from stuurdata.synth import SynthSummary, generate
 from stuurdata.warehouse.load import LoadResult, connect, load_sources
 
@@ -84,6 +85,7 @@ def run_demo(
                 doel=doel,
                 begroting=begroting if begroting.exists() else None,
                 cbs_cache=map / "synth" / "cbs",
+                aanbieders=read_provider_names(map / "synth" / BESTAND).namen,
             )
             write_publication(pub, publicatie)
             v.bronnen, v.uitvoer = list(pub.bronnen), str(publicatie)

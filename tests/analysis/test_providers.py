@@ -26,9 +26,9 @@ from stuurdata.analysis.providers import (
     default_period,
     flagged,
     provider_costs,
-    publish_providers,
 )
 from stuurdata.privacy.disclosure import DisclosureRule
+from stuurdata.publication.aanbieders import publish_providers
 from stuurdata.warehouse.load import connect
 
 

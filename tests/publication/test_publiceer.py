@@ -72,7 +72,9 @@ def test_contract_files(publicatie: Path) -> None:
 
 def test_one_gemeente_only(regio: Path, publicatie: Path, rapport: str) -> None:
     cijfers = pd.read_parquet(publicatie / "cijfers.parquet")
-    assert {c[2:6] for c in cijfers["gebiedscode"]} == {"9902"}
+    providers = cijfers["niveau"] == "aanbieder"  # the chain monitor: AGB codes, not areas
+    assert cijfers.loc[providers, "gebiedscode"].str.fullmatch(r"\d{8}").all()
+    assert {c[2:6] for c in cijfers.loc[~providers, "gebiedscode"]} == {"9902"}
     for code in re.findall(r"\b(?:GM|WK|BU)\d{4,8}\b", _law_chapters(rapport)):
         assert code[2:6] == "9902", code
     with duckdb.connect(str(regio), read_only=True) as con:
@@ -266,7 +268,8 @@ def _found(known: np.ndarray, value: float, decimals: int) -> bool:
 def test_configured_rule_holds_outside_the_publication_too(regio: Path, monkeypatch) -> None:
     """`domein integraal` and the provider block take the installation's rule, not 10/5."""
     from stuurdata.analysis.integraal import integraal
-    from stuurdata.analysis.providers import provider_costs, publish_providers
+    from stuurdata.analysis.providers import provider_costs
+    from stuurdata.publication.aanbieders import publish_providers
 
     monkeypatch.setenv("STUURDATA_ONDERDRUK_ONDER", "50")
     with duckdb.connect(str(regio), read_only=True) as con:

@@ -25,9 +25,10 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from stuurdata.indicators import compute_indicators
-from stuurdata.pipeline import publish, write_report
 from stuurdata.privacy.pseudonym import Pseudonymiser
+from stuurdata.publication.publish import publiceer
 from stuurdata.quality import Kwaliteit, label_indicators, load_measures, run_monitor
+from stuurdata.report.publicatie import render_publication
 from stuurdata.synth import generate
 from stuurdata.warehouse.load import connect, load_sources
 
@@ -191,26 +192,34 @@ def test_cli_writes_excel_and_html(
     pakhuis, _truth, k = demo
     ensure_demo_purpose(pakhuis)
     runner = CliRunner()
-    refused = runner.invoke(app, ["--pakhuis", str(pakhuis), "--doel", "demo", "--uit", "x.xlsx"])
+    base = ["--pakhuis", str(pakhuis)]
+    lijst = tmp_path / "werklijst.xlsx"
+    refused = runner.invoke(app, [*base, "--doel", "demo", "--werklijst", str(lijst)])
     assert refused.exit_code == 1 and "persoonsniveau" in refused.output
-    doel = ["--doel", DEMO_KETENMONITOR]
-    xlsx = tmp_path / "kwaliteit.xlsx"
-    result = runner.invoke(app, ["--pakhuis", str(pakhuis), "--uit", str(xlsx), *doel])
+    assert not lijst.exists()
+    result = runner.invoke(app, [*base, "--doel", DEMO_KETENMONITOR, "--werklijst", str(lijst)])
     assert result.exit_code == 0, result.output
-    assert "Datakwaliteit per aanbieder" in result.output
-    wb = load_workbook(xlsx)
-    assert {"Scorekaart", "Werklijst", "Retourberichten", "Maatregelen"} <= set(wb.sheetnames)
+    wb = load_workbook(lijst)
+    assert {"Werklijst", "Retourberichten", "Leeftijd startbericht"} <= set(wb.sheetnames)
     ws = wb["Werklijst"]
     headers = [c.value for c in ws[1]]
     assert "Toewijzingnummer" in headers and "Cliënt (pseudoniem)" in headers
     assert ws.cell(row=2, column=headers.index("Datum") + 1).number_format == "DD-MM-YYYY"
     assert ws.cell(row=2, column=headers.index("Bedrag") + 1).number_format.startswith('"€"')
     assert ws.max_row == len(k.bevindingen) + 1
+    # The scorecard comes from a publication (group level): no pseudonyms in it.
+    xlsx = tmp_path / "kwaliteit.xlsx"
+    result = runner.invoke(app, [*base, "--doel", "demo", "--uit", str(xlsx)])
+    assert result.exit_code == 0, result.output
+    assert "Datakwaliteit per aanbieder" in result.output
+    wb = load_workbook(xlsx)
+    assert {"Scorekaart", "Per regel", "Per maand", "Maatregelen"} <= set(wb.sheetnames)
+    assert "Werklijst" not in wb.sheetnames
     html = tmp_path / "kwaliteit.html"
-    assert runner.invoke(app, ["--pakhuis", str(pakhuis), "--uit", str(html), *doel]).exit_code == 0
+    assert runner.invoke(app, [*base, "--doel", "demo", "--uit", str(html)]).exit_code == 0
     page = html.read_text("utf-8")
     assert "Datakwaliteit van de keten" in page and "<script" not in page
-    bad = runner.invoke(app, ["--pakhuis", str(pakhuis), "--uit", str(tmp_path / "x.pdf"), *doel])
+    bad = runner.invoke(app, [*base, "--doel", "demo", "--uit", str(tmp_path / "x.pdf")])
     assert bad.exit_code != 0
 
 
@@ -235,9 +244,10 @@ def test_labels_and_report_chapter(
         ).all()
         kosten = labelled[labelled["indicator"] == "kosten_jeugd"]["kwaliteitslabel"]
         assert not kosten.str.contains("startberichten").any()
-        report = write_report(con, publish(frame), tmp_path / "rapport.html")
+        pub = publiceer(con)
     finally:
         con.close()
+    report = render_publication(pub, tmp_path / "rapport.html")
     page = report.read_text("utf-8")
     assert "Datakwaliteit van de keten" in page
     assert 'class="kwaliteitslabel"' in page

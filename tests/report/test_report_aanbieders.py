@@ -9,11 +9,19 @@ import duckdb
 import pytest
 
 from analysis.providers_data import newest_message, provider
-from stuurdata.analysis.providers import DEFINITIE
-from stuurdata.report.aanbieders import provider_block
+from stuurdata.analysis.providers import DEFINITIE, provider_costs
+from stuurdata.publication.aanbieders import publish_providers
+from stuurdata.report.aanbieders import AanbiedersBlok
+from stuurdata.report.aanbieders import provider_block as block_of
 from stuurdata.report.kwaliteit import quality_chapter
 from stuurdata.report.render import _environment
 from stuurdata.warehouse.load import connect
+
+
+def provider_block(con: duckdb.DuckDBPyConnection) -> AanbiedersBlok | None:
+    """The block as ``publiceer`` makes it: costs, protected, presented."""
+    costs = provider_costs(con)
+    return block_of(publish_providers(costs), costs.periode.label())
 
 
 @pytest.fixture
@@ -54,8 +62,14 @@ def test_block_has_a_funnel_and_a_table_per_law(con: duckdb.DuckDBPyConnection) 
 
 
 def test_chapter_renders_the_block(con: duckdb.DuckDBPyConnection) -> None:
-    chapter, _monitor = quality_chapter(con)
-    assert chapter.aanbieders is not None
+    import pandas as pd
+
+    from stuurdata.publication.contract import COLUMNS
+    from stuurdata.publication.kwaliteit import quality_view
+
+    # Claims without allocations: no rule applies, the cost block stands alone.
+    chapter = quality_chapter(quality_view(pd.DataFrame(columns=COLUMNS)), {}, provider_block(con))
+    assert chapter is not None and chapter.aanbieders is not None
     env = _environment()
     # The chapter template uses the report's ``tabel`` macro: take it from the report.
     source = env.loader.get_source(env, "rapport.html.j2")[0]  # type: ignore[union-attr]

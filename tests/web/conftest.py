@@ -18,6 +18,7 @@ from stuurdata.privacy.governance import ensure_demo_purpose, verwerking
 from stuurdata.privacy.keys import pseudonymiser
 from stuurdata.publication.publish import publiceer
 from stuurdata.publication.store import write_publication
+from stuurdata.sources.aanbieders import read_provider_names
 from stuurdata.synth import generate
 from stuurdata.warehouse.load import connect, load_sources
 from stuurdata.web import WebConfig, create_app
@@ -46,7 +47,8 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         v.uitvoer = str(pakhuis)
     con = connect(pakhuis)
     try:
-        write_publication(publiceer(con, doel=doel), root / "publicatie")
+        namen = read_provider_names(root / "synth" / "aanbieders.csv").namen
+        write_publication(publiceer(con, doel=doel, aanbieders=namen), root / "publicatie")
     finally:
         con.close()
     for rol in ROLLEN:

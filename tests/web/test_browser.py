@@ -32,6 +32,7 @@ PAGES = [
     "/gebieden",
     "/gebied/WK990101",
     "/gebied/BU99010102",
+    "/ketenmonitor",
     "/verantwoording",
     "/downloads",
     "/beheer/gebruikers",
@@ -122,7 +123,12 @@ def test_sign_in_explore_and_axe_finds_no_violations(page):
     for path in PAGES:
         page.goto(path)
         found[path] = _axe(page)
-    assert found == {path: [] for path in PAGES}
+    # One provider of the Ketenmonitor, with its rules and the months behind its signals.
+    page.goto("/ketenmonitor")
+    page.locator('a[href^="/ketenmonitor?aanbieder="]').first.click()
+    page.wait_for_url("**/ketenmonitor?aanbieder=*")
+    found["/ketenmonitor?aanbieder=..."] = _axe(page)
+    assert found == {path: [] for path in found}
 
 
 def test_analist_annotates_a_figure_and_sees_it_in_the_overview(page):

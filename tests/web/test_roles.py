@@ -25,3 +25,11 @@ def test_levels_are_those_of_role_and_purpose_together():
     assert levels_for("analist", ("gemeente", "wijk", "buurt")) == ("gemeente", "wijk", "buurt")
     assert levels_for("analist", ("gemeente", "wijk")) == ("gemeente", "wijk")
     assert levels_for(RAADSLID, ("gemeente",)) == ("gemeente",)
+
+
+def test_the_work_list_is_for_contract_management_and_the_analist_only():
+    assert all(allowed(r, "ketenmonitor") for r in ROLLEN)
+    assert sorted(r for r in ROLLEN if allowed(r, "ketenmonitor_werklijst")) == [
+        "analist",
+        "contractmanager",
+    ]

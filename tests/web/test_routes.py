@@ -18,6 +18,11 @@ URLS: dict[str, tuple[str, str]] = {
     "verkenner": ("GET", "/verkenner?maat=clienten_wmo&niveau=wijk&periodesoort=kwartaal"),
     "definities": ("GET", "/definities"),
     "gebieden": ("GET", "/gebieden"),
+    "ketenmonitor": ("GET", "/ketenmonitor"),
+    "ketenmonitor_werklijst": (
+        "GET",
+        "/ketenmonitor/werklijst?aanbieder=98000000&maatregel=stop_ontbreekt",
+    ),
     "wijkprofiel": ("GET", "/gebied/WK990101"),
     "verantwoording": ("GET", "/verantwoording"),
     "downloads": ("GET", "/downloads"),
@@ -106,6 +111,10 @@ def test_access_matrix_every_role_every_route(app_client, rol):
             expected = 200 if allowed(rol, route) else 403
         if rol == RAADSLID and route in ("verkenner", "api_cijfers", "download_parquet"):
             expected = 200  # wijk is the raadslid's finest level
+        if route == "ketenmonitor_werklijst":
+            expected = 403  # by role, or by the demo purpose (no person-level output)
+            why = "persoonsniveau" if allowed(rol, route) else f"rol {rol}"
+            assert why in response.text, (rol, response.text[:300])
         assert response.status_code == expected, (rol, route, response.text[:300])
 
 
@@ -322,7 +331,7 @@ def test_security_headers(signed_in):
 
 def test_no_bsn_in_any_page(app_client, input_bsns):
     assert login(app_client, "beheerder") == 303  # the role that sees every page
-    pages = [path for method, path in URLS.values() if method == "GET"]
+    pages = [p for r, (m, p) in URLS.items() if m == "GET" and allowed("beheerder", r)]
     pages += [
         "/verkenner?maat=clienten_jeugd&niveau=buurt&periodesoort=maand",
         "/downloads/cijfers.csv?maat=clienten_wmo&niveau=buurt&periodesoort=maand",

@@ -72,8 +72,10 @@ def from_indicators(protected: pd.DataFrame, definitions: Mapping[str, Any]) -> 
 
 
 def as_indicator_frame(cijfers: pd.DataFrame) -> pd.DataFrame:
-    """The contract read back in the indicator frame's names (for the report's lookups)."""
-    return cijfers.rename(columns={"maat": "indicator"})
+    """The indicators of the contract in the indicator frame's names (for the report's
+    lookups); the chain monitor's rows (``maat`` ketenkwaliteit...) have their own views."""
+    indicators = ~cijfers["maat"].astype("str").str.startswith("ketenkwaliteit")
+    return cijfers[indicators].rename(columns={"maat": "indicator"})
 
 
 def _attr(obj: Any, name: str) -> Any:

@@ -13,8 +13,8 @@ open the warehouse and do not call the disclosure functions.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,11 +28,14 @@ from stuurdata.privacy.disclosure import DisclosureRule, protect_with_totals
 from stuurdata.privacy.governance import colofon
 from stuurdata.privacy.purposes import NIVEAUS, Doel, sources_of
 from stuurdata.privacy.rule import describe_rule, installation_rule
+from stuurdata.publication import kwaliteit as keten
+from stuurdata.publication.aanbieders import publish_providers
 from stuurdata.publication.contract import from_indicators
 from stuurdata.publication.grenzen import BRONNEN as BOUNDARY_SOURCES
 from stuurdata.publication.grenzen import published_boundaries
 from stuurdata.publication.scope import Scope, decide_scope
 from stuurdata.publication.selection import merge_small_groups, shown
+from stuurdata.quality.monitor import run_monitor
 from stuurdata.report.meta import ReportMeta, newest_message
 from stuurdata.report.model import Block, Section
 
@@ -108,8 +111,12 @@ def publiceer(
     begroting: Path | None = None,
     cbs_cache: Path | None = None,
     now: datetime | None = None,
+    aanbieders: Mapping[str, str] | None = None,
 ) -> Publicatie:
     """Compute, protect once and gather every figure the outputs show, for one scope.
+
+    ``aanbieders`` names providers by AGB code (``sources.aanbieders``: the municipality's
+    ``aanbieders.csv``); the names go beside the codes in every output.
 
     Raises ``privacy.rule.RegelGeweigerd`` when the configured rule is too weak for the
     purpose and ``publication.scope.ScopeError`` when the gemeente is ambiguous or unknown.
@@ -128,14 +135,22 @@ def publiceer(
     niveau = doel.niveau if doel is not None else NIVEAUS[-1]
     mine = frame[frame["gebiedscode"].astype("str").map(scope.covers)]
     selected = merge_small_groups(shown(mine, niveau), rule.min_count)
-    soort = {d.id: d.soort for d in definitions.values()}
-    protected = protect_with_totals(selected, rule, soort)  # the one protection step
-    cijfers = from_indicators(protected, definitions)
-
+    soort: dict[str, str] = {d.id: d.soort for d in definitions.values()}
     reads_of = _chapter_sources()
     allowed, weggelaten = _allowed_chapters(doel, reads_of, sorted(set(in_data)))
-    maten = list(cijfers["maat"].unique())
-    meta = report_meta(con, maten, scope.gemeente, rule, kwaliteit="kwaliteit" in allowed)
+    if "kwaliteit" in allowed:  # the chain monitor's rows join the same protection
+        quality = keten.quality_rows(
+            run_monitor(con), scope.gemeente, rule.min_count, met_gemeente=in_data.nunique() == 1
+        )
+        selected = pd.concat([selected, quality], ignore_index=True)
+        soort |= keten.soorten(quality)
+    protected = protect_with_totals(selected, rule, soort)  # the one protection step
+    cijfers = from_indicators(protected, {**definitions, **keten.definitions()})
+
+    maten = [m for m in cijfers["maat"].unique() if not str(m).startswith(keten.AANDEEL)]
+    meta = report_meta(con, maten, scope.gemeente, rule)
+    if "kwaliteit" in allowed:
+        meta = _with_quality(con, meta, cijfers, maten, rule, aanbieders or {})
     chapters = _chapters(con, allowed, rule, scope, frame, begroting, cbs_cache)
     read = {"kwaliteit"} | set(chapters)
     bronnen = set(indicator_sources(definitions))
@@ -157,6 +172,28 @@ def publiceer(
         weggelaten=weggelaten,
         grenzen=grenzen,
     )
+
+
+def _with_quality(
+    con: duckdb.DuckDBPyConnection,
+    meta: ReportMeta,
+    cijfers: pd.DataFrame,
+    maten: list[str],
+    rule: DisclosureRule,
+    aanbieders: Mapping[str, str],
+) -> ReportMeta:
+    """Provider names, the indicator labels judged on the published quality rows, and the
+    cost-per-client block (protected under the publication's rule)."""
+    from stuurdata.analysis.providers import provider_costs
+    from stuurdata.quality.labels import label_for, labels_from
+    from stuurdata.report.aanbieders import provider_block
+
+    parts = labels_from(keten.signalled_rules(keten.quality_view(cijfers)))
+    labels = {m: text for m in maten if (text := label_for(m, parts))}
+    namen = {**aanbieders, **meta.namen}
+    costs = provider_costs(con)
+    blok = provider_block(publish_providers(costs, rule), costs.periode.label(), namen)
+    return replace(meta, kwaliteit=blok, labels=labels, namen=namen)
 
 
 def _allowed_chapters(

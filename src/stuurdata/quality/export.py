@@ -1,10 +1,12 @@
-"""The monitor as a file for the contract manager: a real .xlsx or a self-contained page.
+"""Workbooks and pages for the contract manager: a real .xlsx or a self-contained page.
 
-Both carry the same sheets: the scorecard (one line per provider, worst first), the score
-per provider and measure with rule and norm, the working list of affected allocations
-(allocation number and pseudonym, never a BSN), the age of missing start messages, the
-reply messages per provider and gemeente (rejected, late), and the registry of measures.
-Headers are Dutch; dates are dd-mm-jjjj and amounts euros.
+``write_workbook``/``write_page`` write any set of named tables (Dutch headers, typed
+columns, dates dd-mm-jjjj, amounts in euros, every text cell inert text). Two files use
+them: the published chain-quality export (``publication.kwaliteit_export``: from a
+publication, under the installation's disclosure rule) and the *work list* here
+(``write_export``: the affected allocations with allocation number and pseudonym, never a
+BSN, plus the age of missing start messages and the reply messages per party), which is
+person-level and only made under a purpose that allows it.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from stuurdata.quality.monitor import Kwaliteit
-from stuurdata.quality.scorecard import provider_measures, scorecard
 
 DATUM = "DD-MM-YYYY"
 EURO = '"€" #,##0.00'
@@ -28,24 +29,9 @@ PROCENT = "0.0%"
 
 
 def sheets(k: Kwaliteit) -> dict[str, pd.DataFrame]:
-    """The tables of the export, by sheet name, with Dutch headers and typed columns."""
+    """The work list's tables, by sheet name, with Dutch headers and typed columns."""
     names = {i: m.naam for i, m in k.maatregelen.items()}
     rules = {i: m.regel for i, m in k.maatregelen.items()}
-    per = provider_measures(k)
-    per_maatregel = pd.DataFrame(
-        {
-            "Aanbieder (AGB)": per["aanbieder"],
-            "Wet": per["wet"],
-            "Maatregel": per["naam"],
-            "Regel": per["regel"],
-            "Norm": per["norm"],
-            "Betreft": per["partij"],
-            "Afwijkend": per["teller"].astype(int),
-            "Gevallen": per["noemer"].astype(int),
-            "Aandeel": per["aandeel"],
-            "Gesignaleerd": per["gesignaleerd"].map({True: "ja", False: "nee"}),
-        }
-    ).sort_values(["Aanbieder (AGB)", "Wet", "Maatregel"])
     b = k.bevindingen
     werklijst = pd.DataFrame(
         {
@@ -100,8 +86,6 @@ def sheets(k: Kwaliteit) -> dict[str, pd.DataFrame]:
         }
     )
     return {
-        "Scorekaart": scorecard(k),
-        "Per maatregel": per_maatregel,
         "Werklijst": werklijst,
         "Leeftijd startbericht": leeftijd,
         "Retourberichten": retour,
@@ -109,12 +93,21 @@ def sheets(k: Kwaliteit) -> dict[str, pd.DataFrame]:
     }
 
 
+_PERCENT = (
+    "Aandeel",
+    "Aandeel afwijkend",
+    "Aandeel afgekeurd",
+    "Aandeel te laat",
+    "Drempel",
+    "Drempel aanbieder",
+)
 _FORMATS = {
     "Aandeel": PROCENT,
     "Aandeel afwijkend": PROCENT,
     "Aandeel afgekeurd": PROCENT,
     "Aandeel te laat": PROCENT,
     "Drempel aanbieder": PROCENT,
+    "Drempel": PROCENT,
     "Maand": "MM-YYYY",
     "Datum": DATUM,
     "Bedrag": EURO,
@@ -122,19 +115,31 @@ _FORMATS = {
 
 
 def write_xlsx(k: Kwaliteit, path: Path) -> Path:
+    """The work list as an Excel workbook."""
+    return write_workbook(sheets(k), path, _title(k), WERKLIJST)
+
+
+WERKLIJST = "Werklijst voor contractmanagement: bevat pseudoniemen, geen BSN. Intern gebruik."
+
+
+def _title(k: Kwaliteit) -> str:
+    return f"Ketenmonitor: werklijst per aanbieder, {k.vanaf:%d-%m-%Y} t/m {k.peildatum:%d-%m-%Y}"
+
+
+def write_workbook(
+    tables: dict[str, pd.DataFrame], path: Path, titel: str, toelichting: str
+) -> Path:
     """An Excel workbook with formatted sheets (frozen header, filters, widths)."""
     wb = Workbook()
     wb.remove(wb.active)
     head_fill = PatternFill("solid", fgColor="1F4E79")
     info = wb.create_sheet("Toelichting")
-    periode = f"{k.vanaf:%d-%m-%Y} t/m {k.peildatum:%d-%m-%Y}"
-    info.append([f"Ketenmonitor: datakwaliteit per aanbieder, {periode}"])
-    info.append(
-        ["Werklijst voor contractmanagement: bevat pseudoniemen, geen BSN. Intern gebruik."]
-    )
+    _append_row(info, [titel])
+    for line in toelichting.split("\n"):
+        _append_row(info, [line])
     info["A1"].font = Font(bold=True, size=13)
     info.column_dimensions["A"].width = 100
-    for name, frame in sheets(k).items():
+    for name, frame in tables.items():
         ws = wb.create_sheet(name)
         _append_row(ws, list(frame.columns))
         for row in frame.itertuples(index=False):
@@ -189,7 +194,9 @@ def _fmt(value: object, header: str) -> str:
     value = _cell(value)
     if value is None:
         return ""
-    if header in ("Aandeel", "Aandeel afwijkend", "Drempel aanbieder"):
+    if isinstance(value, str):
+        return value  # text, and "." for a figure withheld by disclosure control
+    if header in _PERCENT:
         return f"{float(value) * 100:.1f}%".replace(".", ",")  # type: ignore[arg-type]
     if header == "Bedrag":
         text = f"{float(value):,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")  # type: ignore[arg-type]
@@ -229,18 +236,23 @@ def html_table(frame: pd.DataFrame, caption: str | None = None) -> str:
 
 
 def write_html(k: Kwaliteit, path: Path) -> Path:
+    """The work list as a self-contained page."""
+    return write_page(sheets(k), path, _title(k), WERKLIJST)
+
+
+def write_page(tables: dict[str, pd.DataFrame], path: Path, titel: str, toelichting: str) -> Path:
     """A self-contained Dutch page (inline CSS, no scripts, nothing fetched)."""
     parts = [
         '<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8">',
-        "<title>Datakwaliteit van de keten</title>",
+        f"<title>{escape(titel)}</title>",
         f"<style>{_css()}</style></head><body><main>",
-        '<section class="wet"><h1>Datakwaliteit van de keten</h1>',
-        f"<p>Periode {k.vanaf:%d-%m-%Y} t/m {k.peildatum:%d-%m-%Y}. Werkdagen zonder "
-        "weekend en nationale feestdagen. Werklijst met pseudoniemen, geen BSN: alleen voor "
-        "intern gebruik door contractmanagement.</p>",
+        f'<section class="wet"><h1>{escape(titel)}</h1>',
+        "".join(f"<p>{escape(line)}</p>" for line in toelichting.split("\n")),
     ]
-    for name, frame in sheets(k).items():
-        parts.append(f'<section class="blok"><h2>{escape(name)}</h2>{html_table(frame)}</section>')
+    for name, frame in tables.items():
+        parts.append(
+            f'<section class="blok"><h2>{escape(name)}</h2>{html_table(frame, name)}</section>'
+        )
     parts.append("</section></main></body></html>")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -249,7 +261,7 @@ def write_html(k: Kwaliteit, path: Path) -> Path:
 
 
 def write_export(k: Kwaliteit, path: Path) -> Path:
-    """Write .xlsx or .html, chosen by the file extension."""
+    """The work list as .xlsx or .html, chosen by the file extension."""
     suffix = Path(path).suffix.lower()
     if suffix == ".xlsx":
         return write_xlsx(k, path)

@@ -52,8 +52,14 @@ def _wet(indicator: str) -> str | None:
 
 def quality_labels(k: Kwaliteit) -> dict[tuple[str, str], str]:
     """(measure, law) -> label part, for every measure/law with flagged providers."""
+    return labels_from(k.oordeel)
+
+
+def labels_from(oordeel: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """``quality_labels`` from any table of (maatregel, wet, aanbieder, gesignaleerd), e.g.
+    the judgement made on the published counts (``publication.kwaliteit``)."""
     parts: dict[tuple[str, str], str] = {}
-    flagged = k.oordeel[k.oordeel["gesignaleerd"]]
+    flagged = oordeel[oordeel["gesignaleerd"].astype(bool)]
     for (maatregel, wet), group in flagged.groupby(["maatregel", "wet"]):
         if maatregel not in GEVOLGEN:
             continue

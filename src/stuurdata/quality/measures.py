@@ -185,7 +185,8 @@ def _overdeclaratie(m: Maatregel) -> str:
     # (frequentie 6) once for the whole allocation; otherwise per year. A claimed unit cannot
     # be split, so each line's share is rounded up to whole units. Credit lines count
     # negative; lines outside the allocation are left to `buiten_periode`. With a budget
-    # the amount is compared with the budget instead.
+    # the amount is compared with the budget instead. ``bedrag_cent`` is the over-claimed
+    # amount (the euros above the allocation), the contract manager's euro impact.
     return f"""
 WITH regel AS (
     SELECT d.toewijzing_id, d.periode_begin,
@@ -226,7 +227,12 @@ SELECT '{m.id}' AS maatregel, x.wet, x.aanbieder, {_m("x.laatste")} AS maand,
             ELSE 'gedeclareerd ' || CAST(x.gedeclareerd AS VARCHAR) || ', toegewezen '
                  || CAST(round(x.toegewezen, 1) AS VARCHAR)
        END AS detail,
-       x.bedrag AS bedrag_cent,
+       -- the euros above the allocation: over a budget the excess amount, else the
+       -- claimed amount's share that lies above the allocated volume
+       CAST(round(CASE WHEN x.budget IS NOT NULL THEN greatest(x.bedrag - x.budget, 0)
+            WHEN x.gedeclareerd > 0 AND x.gedeclareerd > x.toegewezen
+            THEN x.bedrag * (x.gedeclareerd - x.toegewezen) / x.gedeclareerd
+            ELSE 0 END) AS BIGINT) AS bedrag_cent,
        CASE WHEN x.budget IS NOT NULL THEN x.bedrag > x.budget * (1 + {marge})
             ELSE x.gedeclareerd > x.toegewezen * (1 + {marge}) END AS fout
 FROM per x CROSS JOIN kw_param p

@@ -22,6 +22,9 @@ class Maatregel(BaseModel):
 
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     naam: str = Field(min_length=3)
+    # One sentence for a reader: what the share means, with its base ({aandeel}, {teller},
+    # {noemer} are filled in from the published figures).
+    zin: str = Field(min_length=10)
     regel: str = Field(pattern=r"^OP\d{3}")
     norm: str = Field(min_length=10)
     definitie: str = Field(min_length=20)

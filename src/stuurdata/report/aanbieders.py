@@ -1,6 +1,6 @@
 """The block "Kosten per cliënt per aanbieder" in the chain-monitor chapter: funnel and table.
 
-Everything shown comes from ``analysis.providers.publish_providers``: providers with fewer
+Everything shown comes from ``publication.aanbieders.publish_providers``: providers with fewer
 than 10 clients are absent from the chart and shown as "." in the table. The chart is drawn
 here (a sibling of ``integraal_charts.funnel_chart``: the x axis is an effective number of
 clients, the y axis an index) and rendered to inline SVG, because the chain-monitor chapter
@@ -9,22 +9,16 @@ is not a law section whose charts the renderer collects.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import duckdb
 import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
 from stuurdata.analysis.funnel import curve_mean
-from stuurdata.analysis.providers import (
-    DEFINITIE,
-    GEEN_VERGELIJKING,
-    provider_costs,
-    publish_providers,
-)
-from stuurdata.privacy.disclosure import DisclosureRule
+from stuurdata.analysis.providers import DEFINITIE, GEEN_VERGELIJKING
 from stuurdata.report.charts import to_svg
 from stuurdata.report.format import SUPPRESSED, fmt_euro, fmt_number
 from stuurdata.report.integraal_charts import funnel_chart
@@ -105,7 +99,7 @@ def _order(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _table(frame: pd.DataFrame, titel: str) -> Table:
+def _table(frame: pd.DataFrame, titel: str, namen: Mapping[str, str]) -> Table:
     columns = (
         Column("", "Cliënten", "", ""),
         Column("", "Kosten per cliënt", "", ""),
@@ -118,7 +112,7 @@ def _table(frame: pd.DataFrame, titel: str) -> Table:
         hidden = r.status == "onderdrukt"
         rows.append(
             TableRow(
-                str(r.aanbieder),
+                _label(str(r.aanbieder), namen),
                 (
                     SUPPRESSED if hidden else fmt_number(r.clienten),
                     SUPPRESSED if hidden else fmt_euro(r.kosten_per_client),
@@ -131,7 +125,14 @@ def _table(frame: pd.DataFrame, titel: str) -> Table:
     return Table(titel, "Aanbieder (AGB)", columns, tuple(rows))
 
 
-def _figure(wet: str, frame: pd.DataFrame, periode: str) -> AanbiedersFiguur | None:
+def _label(code: str, namen: Mapping[str, str]) -> str:
+    naam = namen.get(code, "")
+    return f"{naam} ({code})" if naam else code
+
+
+def _figure(
+    wet: str, frame: pd.DataFrame, periode: str, namen: Mapping[str, str]
+) -> AanbiedersFiguur | None:
     shown = frame[frame["index"].notna() & frame["n_eff"].notna()]
     if shown.empty:
         return None
@@ -169,23 +170,21 @@ def _figure(wet: str, frame: pd.DataFrame, periode: str) -> AanbiedersFiguur | N
     ).strip()
     spec = provider_funnel_chart(points, lines)
     svg = Markup(to_svg(spec, f"aanbieders-{wet}", titel))  # noqa: S704
-    return AanbiedersFiguur(wet, titel, svg, note, _table(frame, f"{naam}, per aanbieder"))
+    return AanbiedersFiguur(wet, titel, svg, note, _table(frame, f"{naam}, per aanbieder", namen))
 
 
 def provider_block(
-    con: duckdb.DuckDBPyConnection, rule: DisclosureRule | None = None
+    published: pd.DataFrame, periode: str, namen: Mapping[str, str] | None = None
 ) -> AanbiedersBlok | None:
-    """The block from the warehouse (``None`` when there are no claims)."""
-    result = provider_costs(con)
-    published = publish_providers(result, rule)
+    """The block from the protected provider rows (``publication.aanbieders``) of
+    ``periode`` (``None`` when there are no claims); ``namen`` go beside the AGB codes."""
     top = published[published["niveau"] == "aanbieder"]
     if top.empty:
         return None
-    periode = result.periode.label()
     figures = tuple(
         f
         for wet in ("wmo", "jeugd")
-        if (f := _figure(wet, top[top["wet"] == wet], periode)) is not None
+        if (f := _figure(wet, top[top["wet"] == wet], periode, namen or {})) is not None
     )
     if not figures:
         return None

@@ -29,7 +29,6 @@ from stuurdata.report.frame import SOORT_VOORKEUR, Published, Value, parse_perio
 from stuurdata.report.gemeenten import GEMEENTEN
 from stuurdata.report.groepen import BASES as GROEP_BASES
 from stuurdata.report.groepen import group_block
-from stuurdata.report.kwaliteit import indicator_labels, quality_chapter
 from stuurdata.report.layout import WETTEN, IndicatorInfo, describe, format_value, split_id
 from stuurdata.report.model import (
     Block,
@@ -354,19 +353,13 @@ def report_meta(
     indicators: Iterable[str],
     gemeente: str | None = None,
     rule: DisclosureRule | None = None,
-    *,
-    kwaliteit: bool = True,
 ) -> meta.ReportMeta:
     """Everything the report needs from the warehouse besides the figures, read once.
 
     ``publication.publiceer`` calls this and stores the result; the report itself never
-    opens the warehouse. Without ``kwaliteit`` (the purpose does not allow the chain data
-    it reads) the chapter and the labels are left out.
+    opens the warehouse. The chain-quality chapter and its labels come from the
+    publication's rows (``publication.kwaliteit``), not from here.
     """
-    hoofdstuk, labels = None, {}
-    if kwaliteit:
-        hoofdstuk, result = quality_chapter(con, rule)
-        labels = indicator_labels(result, indicators)
     newest = meta.newest_message(con)
     return meta.ReportMeta(
         gemeente=gemeente or meta.message_municipality(con),
@@ -374,8 +367,6 @@ def report_meta(
         eind=newest.date() if isinstance(newest, datetime) else newest,
         brp_geladen=meta.brp_loaded(con),
         bronnen=tuple(meta.sources(con)),
-        kwaliteit=hoofdstuk,
-        labels=labels,
     )
 
 
@@ -447,7 +438,7 @@ def build_report_data(
         definities=groups,
         onthulling=onthulling,
         toelichting_tekens=TEKENS,
-        extra={"kwaliteit": info.kwaliteit},
+        extra={"kwaliteit": None},  # the chain chapter: report.publicatie, from the publication
     )
 
 

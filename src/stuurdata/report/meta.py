@@ -107,8 +107,10 @@ class ReportMeta:
     """What the report knows besides the figures; read from a publication, not the warehouse.
 
     ``gemeente`` is the scope's gemeente, ``eind`` the end of the data (newest message).
-    ``kwaliteit`` is the finished chapter "Datakwaliteit van de keten", ``labels`` the
-    quality labels per indicator id.
+    ``kwaliteit`` is the cost-per-client block of the chapter "Datakwaliteit van de keten"
+    (``report.aanbieders.AanbiedersBlok``); the chapter's other figures are rows of the
+    publication. ``labels`` are the quality labels per indicator id, ``namen`` the names of
+    areas and providers (AGB code) by code.
     """
 
     gemeente: str | None

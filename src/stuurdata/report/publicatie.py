@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING
 
 from stuurdata.indicators import load_definitions
 from stuurdata.privacy.rule import explain_rule
+from stuurdata.report.aanbieders import AanbiedersBlok
 from stuurdata.report.build import build_report_data
+from stuurdata.report.kwaliteit import quality_chapter
 from stuurdata.report.model import ReportData, Section
 from stuurdata.report.render import render_report
 
@@ -27,6 +29,7 @@ def publication_report_data(
 ) -> ReportData:
     """``ReportData`` for the publication's gemeente, from the publication alone."""
     from stuurdata.publication.contract import as_indicator_frame
+    from stuurdata.publication.kwaliteit import quality_view
     from stuurdata.publication.publish import TITELS as titles
     from stuurdata.publication.publish import left_out_block
 
@@ -48,9 +51,19 @@ def publication_report_data(
     if "kwaliteit" in pub.weggelaten:
         kwaliteit = left_out_block("kwaliteit", titles["kwaliteit"], pub.weggelaten["kwaliteit"])
         data = replace(data, secties=(*data.secties, kwaliteit))
+    else:
+        keten = quality_chapter(
+            quality_view(pub.cijfers), pub.meta.namen, cost_block(pub.meta.kwaliteit)
+        )
+        data = replace(data, extra={**data.extra, "kwaliteit": keten})
     if pub.colofon:
         data = replace(data, colofon=pub.colofon)
     return data
+
+
+def cost_block(value: object) -> AanbiedersBlok | None:
+    """The stored cost-per-client block (a publication from before it holds another part)."""
+    return value if isinstance(value, AanbiedersBlok) else None
 
 
 def render_publication(pub: Publicatie, uit: Path, *, now: datetime | None = None) -> Path:

@@ -8,6 +8,7 @@ Output layout (a contract with the readers)::
     <map>/bronnen/berichten/<iwmo|ijw>/<YYYY-MM>/<type>_<identificatie>.xml
     <map>/waarheid/waarheid.json        (see ``truth.py``; never loaded by the reader)
     <map>/begroting.csv                 (budget per year, law and category; for forecasts)
+    <map>/aanbieders.csv                (provider names by AGB code, as a municipality keeps them)
 
 Month folders are named after the message's dagtekening. Allocations already running at the
 start of the window come with the request, allocation and start messages that created them,
@@ -170,6 +171,7 @@ def generate(
         root, pop=pop, areas=areas, alloc=alloc, bsn=bsn, t0=t0, t_end=t_end, zaad=zaad, geo=geo
     )
     write_budget(root / "begroting.csv", truth["totalen"]["declaratie_compleet"])
+    write_providers(root / "aanbieders.csv", truth["aanbieders"])
     end_pop = int(((pop.start < t_end) & (pop.end >= t_end)).sum())
     summary = SynthSummary(
         map=root,
@@ -187,6 +189,14 @@ def generate(
     )
     report("Klaar", 1.0)
     return summary
+
+
+def write_providers(path: Path, aanbieders: list[dict[str, object]]) -> None:
+    """The municipality's provider list (``aanbieders.csv``: agb;naam;contract), as a
+    municipality keeps it beside its contracts; read by ``publiceer --aanbieders``."""
+    lines = ["agb;naam;contract"]
+    lines += [f"{a['agb']};{a['naam']};raamovereenkomst" for a in aanbieders]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def write_budget(path: Path, compleet: list[dict[str, object]]) -> None:

@@ -154,11 +154,19 @@ def bekijk(
     activiteit: str = "bekijken",
     niveau: str = "gemeente",
     toelichting: str | None = None,
+    persoonsniveau: bool = False,
+    doel: str | None = None,
 ) -> Iterator[Verwerking]:
-    """Run a view of ``route`` for ``user`` as an audit-logged processing under the purpose."""
+    """Run a view of ``route`` for ``user`` as an audit-logged processing under the purpose.
+
+    ``persoonsniveau``: the view shows pseudonyms (the chain monitor's work list), so the
+    purpose must allow person-level output; ``doel`` names that purpose when it is not the
+    dashboard's own (e.g. the installation's purpose for the ``kwaliteit`` task).
+    """
     state = state_of(request)
     cfg = state.config
     path = request.url.path
+    naam = doel or state.doel()
     if niveau not in NIVEAUS:  # refused before anything typed in a URL reaches the log
         raise Geweigerd("Onbekend niveau: kies gemeente, wijk of buurt.")
 
@@ -169,7 +177,7 @@ def bekijk(
             resultaat=audit.GEWEIGERD,
             actor=user.naam,
             rol=user.rol,
-            doel=state.doel(),
+            doel=naam,
             uitvoer=path,
             toelichting=toelichting,
             url=cfg.store_url,
@@ -189,9 +197,10 @@ def bekijk(
     try:
         with verwerking(
             cfg.pakhuis,
-            doel=state.doel(),
+            doel=naam,
             activiteit=activiteit,
             niveau=niveau,
+            persoonsniveau=persoonsniveau,
             actor=user.naam,
             rol=user.rol,
             url=cfg.store_url,

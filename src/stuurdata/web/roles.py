@@ -19,8 +19,9 @@ ROL_UITLEG = {
     RAADSLID: "gepubliceerde cijfers van gemeente en wijken",
     BELEIDSMEDEWERKER: "gepubliceerde cijfers tot op buurt, verantwoording, notities",
     CONTROLLER: "gepubliceerde cijfers tot op buurt, kosten en verantwoording",
-    CONTRACTMANAGER: "gepubliceerde cijfers tot op buurt (later: detail per aanbieder)",
-    ANALIST: "cijfers tot op buurt (later: interne waarden als het doel dat toelaat)",
+    CONTRACTMANAGER: "gepubliceerde cijfers tot op buurt, ketenmonitor per aanbieder met "
+    "werklijst als het doel dat toelaat",
+    ANALIST: "cijfers tot op buurt, werklijst van de ketenmonitor als het doel dat toelaat",
     BEHEERDER: "gebruikers, doelen en het auditlog, en de gepubliceerde cijfers",
 }
 
@@ -37,6 +38,9 @@ NIVEAUS = ("gemeente", "wijk", "buurt")
 
 IEDEREEN = frozenset(ROLLEN)
 ALLEEN_BEHEER = frozenset({BEHEERDER})
+# The chain monitor's work list names allocations and pseudonyms: contract management and
+# the analyst only, and only under a purpose that allows person-level output.
+WERKLIJST = frozenset({CONTRACTMANAGER, ANALIST})
 
 # Route name -> roles allowed. Every route the app serves to a signed-in user is listed;
 # a test fails when one is missing.
@@ -53,6 +57,8 @@ TOEGANG: dict[str, frozenset[str]] = {
     "grafiek_svg": IEDEREEN,
     "kaart_svg": IEDEREEN,
     "notitie_nieuw": frozenset({BELEIDSMEDEWERKER, ANALIST}),
+    "ketenmonitor": IEDEREEN,
+    "ketenmonitor_werklijst": WERKLIJST,
     "gebruikers": ALLEEN_BEHEER,
     "gebruiker_nieuw": ALLEEN_BEHEER,
     "auditlog": ALLEEN_BEHEER,
