@@ -46,9 +46,26 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(code=1)
 
 
+Regio = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--regio",
+        help="Gemeenten (GMxxxx) die samen één regio vormen: een regiorapport met regiototalen "
+        "en de gemeenten apart. Herhaal de optie per gemeente.",
+    ),
+]
+
+
 @contextmanager
-def _published(
-    pakhuis: Path, doel: str | None, activiteit: str, gemeente: str | None, begroting: Path | None
+def published(
+    pakhuis: Path,
+    doel: str | None,
+    activiteit: str,
+    gemeente: str | None,
+    begroting: Path | None = None,
+    *,
+    regio: list[str] | None = None,
+    cbs_cache: list[Path] | None = None,
 ) -> Iterator[Publicatie]:
     """Publish from ``pakhuis`` under ``doel``; the audit record lists the sources read."""
     from stuurdata.privacy.rule import RegelGeweigerd
@@ -63,7 +80,14 @@ def _published(
     with onder_doel(pakhuis, doel, activiteit, bronnen=indicator_sources()) as v:
         con = connect(pakhuis)
         try:
-            pub = publiceer(con, doel=v.doel, gemeente=gemeente, begroting=begroting)
+            pub = publiceer(
+                con,
+                doel=v.doel,
+                gemeente=gemeente,
+                regio=regio,
+                begroting=begroting,
+                cbs_cache=cbs_cache or None,
+            )
         except (ScopeError, RegelGeweigerd) as exc:
             raise _fail(str(exc)) from None
         finally:
@@ -90,12 +114,14 @@ def publiceer(
     pakhuis: Pakhuis,
     doel: DoelOptie = None,
     gemeente: Gemeente = None,
+    regio: Regio = None,
     begroting: Begroting = None,
 ) -> None:
-    """Bereken, beveilig en bewaar alle cijfers voor één gemeente (cijfers.csv en .parquet)."""
+    """Bereken, beveilig en bewaar alle cijfers voor één gemeente of een regio (cijfers.csv
+    en .parquet)."""
     from stuurdata.publication.store import write_publication
 
-    with _published(pakhuis, doel, "export", gemeente, begroting) as pub:
+    with published(pakhuis, doel, "export", gemeente, begroting, regio=regio) as pub:
         folder = write_publication(pub, uit or default_publication(pakhuis))
     console.print(
         f"Publicatie voor {pub.scope.label()}: {len(pub.cijfers)} cijfers in {folder} "
@@ -124,13 +150,15 @@ def rapport(
     begroting: Begroting = None,
     doel: DoelOptie = None,
     gemeente: Gemeente = None,
+    regio: Regio = None,
 ) -> None:
     """Schrijf het rapport voor raad en beleid (één zelfstandig HTML-bestand)."""
     from stuurdata.publication.store import PublicatieOnleesbaar, read_publication
     from stuurdata.report.publicatie import render_publication
 
     fresh = default_publication(pakhuis)
-    if publicatie is None and begroting is None and gemeente is None and _newer(fresh, pakhuis):
+    chosen = begroting is None and gemeente is None and regio is None
+    if publicatie is None and chosen and _newer(fresh, pakhuis):
         publicatie = fresh
         console.print(f"Uit de publicatie in {fresh} (nieuwer dan het pakhuis).")
     if publicatie is not None:
@@ -140,7 +168,7 @@ def rapport(
             raise _fail(str(exc)) from None
         path = render_publication(pub, uit)
     else:
-        with _published(pakhuis, doel, "rapport", gemeente, begroting) as pub:
+        with published(pakhuis, doel, "rapport", gemeente, begroting, regio=regio) as pub:
             path = render_publication(pub, uit)
     log.info("rapport geschreven")
     console.print(f"Rapport: {path}")
