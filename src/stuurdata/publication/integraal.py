@@ -204,7 +204,7 @@ def _stacking_rows(result: Stapeling, gm: str, code: str) -> list[dict[str, obje
     return rows
 
 
-def _square_rows(result: Stapeling, code: str) -> list[dict[str, object]]:
+def square_rows(result: Stapeling, code: str) -> list[dict[str, object]]:
     """Households with help and the share with 2+ domains per 100 m and 500 m square.
 
     The share's ``n`` is the smaller of the two groups it splits the base into: a share near
@@ -314,7 +314,7 @@ def integraal_rows(
     for gm in scope.gemeenten:
         rows += _stacking_rows(stacking(con, periode, (gm,)), gm, code)
         rows += _relapse_rows(con, gm, last_year(periode.van))
-    rows += _square_rows(stacking(con, periode, scope.gemeenten), code)
+    rows += square_rows(stacking(con, periode, scope.gemeenten), code)
     out = Rows(pd.DataFrame(), periode)
     try:
         reach_rows, out.synthetisch_cbs = _reach_rows(con, scope, periode, cbs_cache, code)
@@ -405,7 +405,13 @@ def _stacking_areas(cijfers: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _squares(cijfers: pd.DataFrame) -> pd.DataFrame:
+_SQUARES = ("grootte", "vierkant", "met_voorziening", "teller", "waarde", "status")
+
+
+def published_squares(cijfers: pd.DataFrame) -> pd.DataFrame:
+    """Per square: households with help, with 2+ domains and the share, as published."""
+    if cijfers.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in _SQUARES})
     base = _of(cijfers, "stapeling_vierkant_huishoudens")
     share = _of(cijfers, "stapeling_vierkant_aandeel")
     keys = ["niveau", "gebiedscode"]
@@ -555,7 +561,7 @@ def result_from(
         definities=dict(DEFINITIES),
         meldingen=list(meldingen),
         synthetisch_cbs=synthetisch_cbs,
-        stapeling_vierkant=_squares(mine),
+        stapeling_vierkant=published_squares(mine),
         gemeente=gm,
         gemeenten=scope.gemeenten,
         trechter_gemeente=peers,
@@ -574,6 +580,8 @@ __all__ = [
     "is_integraal",
     "parse_code",
     "peer_funnel",
+    "published_squares",
+    "square_rows",
     "result_from",
     "wijk_funnel",
 ]
