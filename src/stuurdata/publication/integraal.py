@@ -468,30 +468,43 @@ def _relapse(cijfers: pd.DataFrame, gm: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def wijk_funnel(cijfers: pd.DataFrame, gemeente: str | None = None) -> pd.DataFrame:
-    """The funnel of Wmo clients per 1,000 per wijk, from the published (rounded) rows.
+def wijk_funnel(
+    cijfers: pd.DataFrame,
+    gemeente: str | None = None,
+    *,
+    maat: str = PEER_INDICATOR,
+    niveau: str = "wijk",
+    periodesoort: str = "jaar",
+    periode: str | None = None,
+) -> pd.DataFrame:
+    """The funnel of a rate per 1,000 per wijk (or buurt), from the published rounded rows.
 
-    The newest complete year; suppressed wijken stay in as rows without a verdict. The
-    average is pooled over the published wijken (of ``gemeente`` when given).
+    ``periode`` defaults to the newest complete one; suppressed areas stay in as rows
+    without a verdict. The average is pooled over the published areas (of ``gemeente``
+    when given).
     """
     rows = cijfers[
-        (cijfers["maat"] == PEER_INDICATOR)
-        & (cijfers["niveau"] == "wijk")
-        & (cijfers["periodesoort"] == "jaar")
+        (cijfers["maat"] == maat)
+        & (cijfers["niveau"] == niveau)
+        & (cijfers["periodesoort"] == periodesoort)
+        & (cijfers["categorie"].fillna("") == "")
     ]
     if gemeente is not None:
         rows = rows[rows["gebiedscode"].astype(str).str[2:6] == gemeente[2:6]]
     if rows.empty:
         return pd.DataFrame()
-    whole = rows[rows["volledig"].astype(bool)] if "volledig" in rows.columns else rows
-    jaar = str((whole if not whole.empty else rows)["periode"].max())
-    rows = rows[rows["periode"] == jaar]
+    if periode is None:
+        whole = rows[rows["volledig"].astype(bool)] if "volledig" in rows.columns else rows
+        periode = str((whole if not whole.empty else rows)["periode"].max())
+    rows = rows[rows["periode"] == periode]
+    if rows.empty:
+        return pd.DataFrame()
     data = pd.DataFrame(
         {
             "eenheid": rows["gebiedscode"].to_numpy(),
             "teller": rows["teller"].to_numpy(dtype="float64"),
             "noemer": rows["noemer"].to_numpy(dtype="float64"),
-            "periode": jaar,
+            "periode": periode,
         }
     )
     return _funnel_of(data)
@@ -581,7 +594,7 @@ __all__ = [
     "parse_code",
     "peer_funnel",
     "published_squares",
-    "square_rows",
     "result_from",
+    "square_rows",
     "wijk_funnel",
 ]

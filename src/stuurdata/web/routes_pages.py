@@ -21,6 +21,7 @@ from stuurdata.web.publicatie import WebPublicatie
 from stuurdata.web.roles import allowed
 from stuurdata.web.security import same_token
 from stuurdata.web.users import Gebruiker
+from stuurdata.web.vergelijking import comparisons, signals
 
 router = APIRouter()
 
@@ -60,6 +61,7 @@ def overzicht(request: Request, user: User) -> Response:
     with bekijk(request, "overzicht", user) as v:
         pub = state.publication()
         result = state.memo(("overzicht",), lambda: figures.overview(pub, state.definitions))
+        signalen = state.memo(("signalen",), lambda: signals(pub, state.definitions))
         v.personen = result.personen if result else None
         v.bronnen = [b.bron for b in pub.bronnen]
     notities = {}
@@ -77,6 +79,7 @@ def overzicht(request: Request, user: User) -> Response:
         titel="Overzicht",
         o=result,
         notities=notities,
+        signalen=signalen,
     )
 
 
@@ -125,6 +128,12 @@ def explorer_page(
     cfg = state.config
     d = result.definitie
     gebieden = sorted(set(result.frame["gebiedscode"]))
+    key = ("vergelijking", d.id, result.niveau, result.periodesoort, result.periode)
+    pub = state.publication()
+    vergelijkingen = state.memo(
+        key,
+        lambda: comparisons(pub, d, result.niveau, result.periodesoort, result.periode),
+    )
     return render(
         request,
         "verkenner.html",
@@ -141,6 +150,7 @@ def explorer_page(
         periodes=sorted(set(result.frame["periode"]), reverse=True),
         melding=melding,
         status_code=status_code,
+        vergelijkingen=vergelijkingen,
     )
 
 
