@@ -239,6 +239,10 @@ def _reach_rows(
     table = load_table(low_income_table(scope.gemeente, cbs_cache), cbs_cache)
     raw = reach(con, periode, select_period(table))
     raw = raw[raw["gebiedscode"].astype(str).map(scope.covers)]
+    # Only wijken the warehouse knows: a CBS table of another vintage (or the synthetic
+    # snapshot beside a newly generated town) may list wijken nobody here lives in.
+    known = {str(w) for (w,) in con.execute("SELECT DISTINCT wijkcode FROM verblijf").fetchall()}
+    raw = raw[(raw["niveau"] != "wijk") | raw["gebiedscode"].astype(str).isin(known)]
     rows: list[dict[str, object]] = []
     for r in raw.itertuples():
         users, entitled = float(r.gebruikers), float(r.rechthebbend)

@@ -30,6 +30,7 @@ from stuurdata.privacy.purposes import NIVEAUS, Doel, sources_of
 from stuurdata.privacy.rule import describe_rule, installation_rule
 from stuurdata.publication import integraal
 from stuurdata.publication.contract import from_indicators
+from stuurdata.publication.regio import region_name, region_rows
 from stuurdata.publication.scope import Scope, decide_scope
 from stuurdata.publication.selection import merge_small_groups, shown
 from stuurdata.report.integraal import integraal_section
@@ -128,7 +129,7 @@ def publiceer(
     scope = decide_scope(in_data, eind, gemeente, regio)
 
     reads_of = _chapter_sources()
-    allowed, weggelaten = _allowed_chapters(doel, reads_of, sorted(set(in_data)))
+    allowed, weggelaten = _allowed_chapters(doel, reads_of, sorted(set(in_data)), scope)
     niveau = doel.niveau if doel is not None else NIVEAUS[-1]
     mine = frame[frame["gebiedscode"].astype("str").map(scope.covers)]
     selected = merge_small_groups(shown(mine, niveau), rule.min_count)
@@ -150,8 +151,12 @@ def publiceer(
         ignore_index=True,
     )
 
+    if scope.regio:  # the region's totals beside its members, from their published figures
+        cijfers = pd.concat([cijfers, region_rows(cijfers, scope, soort)], ignore_index=True)
     maten = list(cijfers["maat"].unique())
-    meta = report_meta(con, maten, scope.gemeente, rule, kwaliteit="kwaliteit" in allowed)
+    meta = report_meta(con, maten, scope.code, rule, kwaliteit="kwaliteit" in allowed)
+    if scope.regio:
+        meta.namen[scope.code] = region_name(scope, meta.namen)
     chapters = _chapters(con, allowed, rule, begroting)
     if rows is not None:
         for code, naam in rows.namen.items():  # peers' CBS names beside the own areas
@@ -189,7 +194,7 @@ def publiceer(
 
 
 def _allowed_chapters(
-    doel: Doel | None, reads_of: dict[str, tuple[str, ...]], gemeenten: list[str]
+    doel: Doel | None, reads_of: dict[str, tuple[str, ...]], gemeenten: list[str], scope: Scope
 ) -> tuple[set[str], dict[str, str]]:
     """The optional chapters the purpose and scope allow, and a reason for each other one."""
     allowed: set[str] = set()
@@ -207,6 +212,11 @@ def _allowed_chapters(
             weggelaten[key] = (
                 "Dit hoofdstuk ontbreekt: de prognose kan nog niet per gemeente worden gemaakt "
                 f"als het pakhuis meer gemeenten bevat ({', '.join(gemeenten)})."
+            )
+        elif key == "integraal" and scope.regio:
+            weggelaten[key] = (
+                "Dit hoofdstuk ontbreekt in een regiorapport: stapeling, bereik en terugval "
+                "staan per gemeente in het rapport van die gemeente (--gemeente)."
             )
         else:
             allowed.add(key)
