@@ -15,10 +15,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from stuurdata.cli_doel import DoelOptie, Pakhuis
+from stuurdata.cli_doel import DoelOptie, Pakhuis, doelgebonden
 from stuurdata.cli_publiceer import Gemeente
 from stuurdata.cli_tabel import print_table
 from stuurdata.report.format import fmt_number
+from stuurdata.report.integraal import BRONNEN as INTEGRAAL_BRONNEN
 from stuurdata.sources.cbs import CbsError, default_cache, load_table, select_period
 
 app = typer.Typer(
@@ -95,6 +96,7 @@ _TABELLEN = (
 
 
 @app.command()
+@doelgebonden("berekenen", bronnen=INTEGRAAL_BRONNEN, niveau="wijk")
 def integraal(
     *,
     pakhuis: Pakhuis,
