@@ -40,13 +40,17 @@ class Terugval:
 
     def interval(self, z: float = 1.959964) -> tuple[float, float]:
         """Wilson score interval of the share."""
-        n = self.beeindigd
-        if not n:
-            return (math.nan, math.nan)
-        p = self.terug / n
-        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-        half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-        return (max(0.0, centre - half), min(1.0, centre + half))
+        return wilson(self.terug, self.beeindigd, z)
+
+
+def wilson(k: float, n: float, z: float = 1.959964) -> tuple[float, float]:
+    """Wilson score interval of the share ``k / n`` (NaN when ``n`` is 0)."""
+    if not n:
+        return (math.nan, math.nan)
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 def relapse(

@@ -46,7 +46,7 @@ from stuurdata.analysis.peers import peer_rates
 from stuurdata.analysis.reach import DEFINITIE as REACH_DEF
 from stuurdata.analysis.reach import ratio_interval, reach
 from stuurdata.analysis.relapse import DEFINITIE as RELAPSE_DEF
-from stuurdata.analysis.relapse import Terugval, relapse
+from stuurdata.analysis.relapse import Terugval, relapse, wilson
 from stuurdata.analysis.stacking import DEFINITIE as STACKING_DEF
 from stuurdata.analysis.stacking import Stapeling, stacking
 from stuurdata.publication.contract import COLUMNS
@@ -350,7 +350,7 @@ def contract_rows(protected: pd.DataFrame) -> pd.DataFrame:
         lo, hi = ratio_interval(float(t[i]), float(n[i]))
         out.loc[i, ["ondergrens", "bovengrens"]] = (100 * lo, 100 * hi)
     for i in out.index[out["maat"].str.startswith("terugval_") & t.notna() & n.gt(0)]:
-        lo, hi = Terugval("", Periode(date.min, date.min), 0, int(n[i]), int(t[i])).interval()
+        lo, hi = wilson(float(t[i]), float(n[i]))
         out.loc[i, ["ondergrens", "bovengrens"]] = (100 * lo, 100 * hi)
     out["n"] = pd.to_numeric(out["n"], errors="coerce").astype("Int64")
     out["versie"] = pd.to_numeric(out["versie"], errors="coerce").astype("Int64")
