@@ -6,6 +6,7 @@ import hashlib
 import re
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -107,3 +108,17 @@ def generate_towns(
             tot=date(2025, 12, 1),
         )
     return [root / code / "bronnen" for code, *_ in towns]
+
+
+def published_squares(result: Any, rule: Any = None) -> Any:
+    """The grid squares of a stacking result after the publication's one protection step."""
+    import pandas as pd
+
+    from stuurdata.privacy.disclosure import DisclosureRule, protect_with_totals
+    from stuurdata.publication import integraal
+
+    rows = pd.DataFrame(integraal.square_rows(result, "2025-01-01/2025-12-31"))
+    if rows.empty:
+        return integraal.published_squares(rows)
+    protected = protect_with_totals(rows, rule or DisclosureRule(), integraal.SOORT)
+    return integraal.published_squares(integraal.contract_rows(protected))

@@ -1,6 +1,7 @@
 """Commands for the social domain as a Typer sub-app (``stuurdata domein ...``).
 
-Thin front ends over ``sources.cbs`` and ``analysis``; the lead registers the app with
+Thin front ends over ``sources.cbs`` and a publication (``integraal`` publishes first, so
+its figures passed ``publiceer``'s one protection step); the lead registers the app with
 ``app.add_typer(cli_domein.app, name="domein")``.
 """
 
@@ -15,7 +16,10 @@ from rich.console import Console
 from rich.table import Table
 
 from stuurdata.cli_doel import DoelOptie, Pakhuis, doelgebonden
+from stuurdata.cli_publiceer import Gemeente
 from stuurdata.cli_tabel import print_table
+from stuurdata.report.format import fmt_number
+from stuurdata.report.integraal import BRONNEN as INTEGRAAL_BRONNEN
 from stuurdata.sources.cbs import CbsError, default_cache, load_table, select_period
 
 app = typer.Typer(
@@ -52,102 +56,96 @@ def cbs(
     console.print(rows.head(10).to_string(index=False))
 
 
+def _cell(value: object, hidden: bool) -> str:
+    """A published value the Dutch way: "." when suppressed, "–" when there is none."""
+    if isinstance(value, float | int):
+        if hidden:
+            return "."
+        whole = float(value).is_integer()
+        return fmt_number(float(value), 0 if whole else 1)
+    return str(value)
+
+
 def _show(title: str, frame: pd.DataFrame, columns: list[str]) -> None:
     table = Table(title=title)
     for c in columns:
         table.add_column(c)
     for _, row in frame.iterrows():
-        table.add_row(
-            *(
-                "."
-                if row[c] != row[c]
-                else f"{row[c]:.3g}"
-                if isinstance(row[c], float)
-                else str(row[c])
-                for c in columns
-            )
-        )
+        hidden = row.get("status") == "onderdrukt"
+        table.add_row(*(_cell(row[c], hidden) for c in columns))
     print_table(console, table)
 
 
+_TABELLEN = (
+    (
+        "Stapeling (huishoudens per combinatie)",
+        "stapeling_huishoudens_per_categorie",
+        ("categorie",),
+    ),
+    ("Stapeling per wijk (huishoudens met een voorziening)", "stapeling_huishoudens", ("gebied",)),
+    ("Aandeel met 2 of meer domeinen (%)", "stapeling_aandeel_huishoudens", ("gebied",)),
+    ("Bereik minimaregelingen (%)", "bereik_minima", ("gebied",)),
+    ("Terugval binnen een jaar (%): Participatiewet", "terugval_participatiewet", ("gebied",)),
+    ("Terugval binnen een jaar (%): schuldhulp", "terugval_schuldhulp", ("gebied",)),
+    (
+        "Wmo-cliënten per 1.000 inwoners: vergelijking",
+        "vergelijking_clienten_per_1000_wmo",
+        ("gebied", "rol"),
+    ),
+)
+
+
 @app.command()
-@doelgebonden("berekenen", bronnen=("voorziening", "toewijzing", "verblijf", "cbs"), niveau="wijk")
+@doelgebonden("berekenen", bronnen=INTEGRAAL_BRONNEN, niveau="wijk")
 def integraal(
     *,
     pakhuis: Pakhuis,
     doel: DoelOptie = None,
+    gemeente: Gemeente = None,
     cbs_cache: Annotated[
         list[Path] | None, typer.Option("--cbs-cache", help="Map(pen) met CBS-tabellen.")
     ] = None,
-    uit: Annotated[Path | None, typer.Option("--uit", help="Map voor de CSV-bestanden.")] = None,
-    trechter: Annotated[
-        bool, typer.Option(help="Ook het trechterdiagram per wijk (berekent de indicatoren).")
-    ] = True,
+    uit: Annotated[
+        Path | None, typer.Option("--uit", help="Map voor integraal.csv (Excel-formaat).")
+    ] = None,
 ) -> None:
-    """Stapeling, bereik, terugval en trechter per wijk; alles na onthullingscontrole."""
-    import duckdb
+    """Stapeling, bereik, terugval en vergelijking met andere gemeenten.
 
-    from stuurdata.analysis.integraal import integraal as run
-    from stuurdata.indicators import compute_indicators
+    Eerst wordt gepubliceerd (zoals 'stuurdata publiceer'), dus alles onder de regel voor
+    onthulling van de installatie; getoond wordt alleen wat in de publicatie staat.
+    """
+    from stuurdata.cli_publiceer import published
+    from stuurdata.publication.contract import write_csv
+    from stuurdata.publication.integraal import is_integraal, parse_code
 
-    if not pakhuis.exists():
-        raise _fail(f"Pakhuis {pakhuis} bestaat niet.")
-    con = duckdb.connect(str(pakhuis), read_only=True)
-    try:
-        result = run(
-            con,
-            cbs_cache=cbs_cache or None,
-            indicators=compute_indicators(con) if trechter else None,
+    activiteit = "export" if uit else "berekenen"
+    with published(pakhuis, doel, activiteit, gemeente, cbs_cache=cbs_cache) as pub:
+        rows = pub.cijfers[is_integraal(pub.cijfers["maat"])]
+        if "integraal" in pub.weggelaten:
+            console.print(pub.weggelaten["integraal"])
+            return
+        if rows.empty:
+            console.print("Geen integraal beeld: het pakhuis bevat geen gegevens uit de suites.")
+            return
+        if uit is not None:
+            uit.mkdir(parents=True, exist_ok=True)
+            write_csv(rows, uit / "integraal.csv", pub.meta.namen)
+    console.print(f"[bold]Integraal beeld[/bold] voor {pub.scope.label()} ({pub.regel_tekst})")
+    for titel, maat, labels in _TABELLEN:
+        part = rows[rows["maat"] == maat]
+        if part.empty:
+            continue
+        shown = part.assign(
+            gebied=[pub.meta.namen.get(c, c) for c in part["gebiedscode"]],
+            rol=part["categorie"],
         )
-    except ValueError as exc:
-        raise _fail(str(exc)) from None
-    finally:
-        con.close()
-    console.print(f"[bold]Integraal beeld[/bold], periode {result.periode.label()}")
-    _show(
-        "Stapeling (huishoudens)",
-        result.combinaties[result.combinaties["indicator"] == "stapeling_huishoudens"],
-        ["categorie", "teller", "status"],
-    )
-    _show(
-        "Stapeling per wijk (huishoudens, % met 2+ domeinen)",
-        result.stapeling_wijk[result.stapeling_wijk["indicator"] == "stapeling_huishoudens"],
-        ["gebiedscode", "met_voorziening", "waarde", "status"],
-    )
-    if not result.bereik.empty:
-        _show(
-            "Bereik minimaregelingen",
-            result.bereik,
-            ["gebiedscode", "gebruikers", "rechthebbend", "bereik", "ondergrens", "bovengrens"],
-        )
-    _show("Terugval binnen 12 maanden", result.terugval, ["wet", "beeindigd", "terug", "aandeel"])
-    if not result.trechter_wijk.empty:
-        _show(
-            "Wmo-cliënten per 1.000 per wijk",
-            result.trechter_wijk,
-            ["eenheid", "waarde", "oordeel"],
-        )
-    if not result.trechter_gemeente.empty:
-        _show(
-            "Wmo-cliënten per 1.000 per gemeente",
-            result.trechter_gemeente,
-            ["eenheid", "naam", "waarde", "oordeel"],
-        )
-        console.print(result.vergelijking)
-    for melding in result.meldingen:
-        console.print(f"[yellow]{melding}[/yellow]")
-    if result.synthetisch_cbs:
-        console.print("[yellow]Let op: de CBS-cijfers zijn synthetisch.[/yellow]")
+        periode = str(shown["periode"].iloc[0])
+        if "/" in periode:
+            periode = parse_code(periode).label()
+        _show(f"{titel}, {periode}", shown, [*labels, "teller", "noemer", "waarde"])
+    chapter = pub.hoofdstukken.get("integraal")
+    for block in chapter.blokken if chapter else ():
+        if block.id in ("integraal-gemeenten", "integraal-meldingen") and block.inleiding:
+            console.print(block.inleiding)
     if uit is not None:
-        uit.mkdir(parents=True, exist_ok=True)
-        for name in (
-            "combinaties",
-            "stapeling_wijk",
-            "stapeling_vierkant",
-            "bereik",
-            "terugval",
-            "trechter_wijk",
-            "trechter_gemeente",
-        ):
-            getattr(result, name).to_csv(uit / f"{name}.csv", index=False, sep=";", decimal=",")
-        console.print(f"CSV-bestanden in {uit}")
+        console.print(f"CSV-bestand: {uit / 'integraal.csv'}")

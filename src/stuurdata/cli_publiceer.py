@@ -56,6 +56,16 @@ Aanbieders = Annotated[
 ]
 
 
+Regio = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--regio",
+        help="Gemeenten (GMxxxx) die samen één regio vormen: een regiorapport met regiototalen "
+        "en de gemeenten apart. Herhaal de optie per gemeente.",
+    ),
+]
+
+
 def provider_names(pakhuis: Path, aanbieders: Path | None) -> dict[str, str]:
     """Names from ``--aanbieders`` or ``aanbieders.csv`` beside the warehouse; a skipped
     line is reported in Dutch, the other names are used."""
@@ -78,8 +88,11 @@ def published(
     doel: str | None,
     activiteit: str,
     gemeente: str | None,
-    begroting: Path | None,
+    begroting: Path | None = None,
     aanbieders: Path | None = None,
+    *,
+    regio: list[str] | None = None,
+    cbs_cache: list[Path] | None = None,
 ) -> Iterator[Publicatie]:
     """Publish from ``pakhuis`` under ``doel``; the audit record lists the sources read."""
     from stuurdata.privacy.rule import RegelGeweigerd
@@ -96,7 +109,13 @@ def published(
         con = connect(pakhuis)
         try:
             pub = publiceer(
-                con, doel=v.doel, gemeente=gemeente, begroting=begroting, aanbieders=namen
+                con,
+                doel=v.doel,
+                gemeente=gemeente,
+                regio=regio,
+                begroting=begroting,
+                cbs_cache=cbs_cache or None,
+                aanbieders=namen,
             )
         except (ScopeError, RegelGeweigerd) as exc:
             raise _fail(str(exc)) from None
@@ -124,13 +143,15 @@ def publiceer(
     pakhuis: Pakhuis,
     doel: DoelOptie = None,
     gemeente: Gemeente = None,
+    regio: Regio = None,
     begroting: Begroting = None,
     aanbieders: Aanbieders = None,
 ) -> None:
-    """Bereken, beveilig en bewaar alle cijfers voor één gemeente (cijfers.csv en .parquet)."""
+    """Bereken, beveilig en bewaar alle cijfers voor één gemeente of een regio (cijfers.csv
+    en .parquet)."""
     from stuurdata.publication.store import write_publication
 
-    with published(pakhuis, doel, "export", gemeente, begroting, aanbieders) as pub:
+    with published(pakhuis, doel, "export", gemeente, begroting, aanbieders, regio=regio) as pub:
         folder = write_publication(pub, uit or default_publication(pakhuis))
     console.print(
         f"Publicatie voor {pub.scope.label()}: {len(pub.cijfers)} cijfers in {folder} "
@@ -160,13 +181,14 @@ def rapport(
     doel: DoelOptie = None,
     gemeente: Gemeente = None,
     aanbieders: Aanbieders = None,
+    regio: Regio = None,
 ) -> None:
     """Schrijf het rapport voor raad en beleid (één zelfstandig HTML-bestand)."""
     from stuurdata.publication.store import PublicatieOnleesbaar, read_publication
     from stuurdata.report.publicatie import render_publication
 
     fresh = default_publication(pakhuis)
-    plain = begroting is None and gemeente is None and aanbieders is None
+    plain = begroting is None and gemeente is None and aanbieders is None and regio is None
     if publicatie is None and plain and newer(fresh, pakhuis):
         publicatie = fresh
         console.print(f"Uit de publicatie in {fresh} (nieuwer dan het pakhuis).")
@@ -177,7 +199,9 @@ def rapport(
             raise _fail(str(exc)) from None
         path = render_publication(pub, uit)
     else:
-        with published(pakhuis, doel, "rapport", gemeente, begroting, aanbieders) as pub:
+        with published(
+            pakhuis, doel, "rapport", gemeente, begroting, aanbieders, regio=regio
+        ) as pub:
             path = render_publication(pub, uit)
     log.info("rapport geschreven")
     console.print(f"Rapport: {path}")

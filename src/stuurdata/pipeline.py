@@ -25,7 +25,6 @@ from stuurdata.privacy.governance import colofon
 from stuurdata.privacy.purposes import Doel
 from stuurdata.privacy.rule import configured_rule, describe_rule, explain_rule
 from stuurdata.report import build_report_data, render_report
-from stuurdata.report.integraal import integraal_section
 from stuurdata.report.prognose import prognose_section
 
 
@@ -90,34 +89,27 @@ def write_report(
     *,
     begroting: Path | None = None,
     doel: Doel | None = None,
-    cbs_cache: Path | None = None,
-    indicators: pd.DataFrame | None = None,
     gemeente: str | None = None,
 ) -> Path:
     """Render the council report from published (protected) values.
 
     A warehouse may hold several municipalities (a region): ``gemeente`` chooses whose
-    figures fill the chapters per law; "Integraal beeld" then covers the region and places
-    the gemeente among the others.
+    figures fill the chapters per law.
 
     The chapter "Prognose en budget" compares with ``begroting`` (a budget CSV, see
-    docs/modelkaart.md) when given; a report made under a purpose carries its colophon. The
-    chapter "Integraal beeld" appears when suite exports were loaded; ``cbs_cache`` names
-    the CBS tables to compare with, ``indicators`` the unprotected frame if already computed.
+    docs/modelkaart.md) when given; a report made under a purpose carries its colophon.
+    "Integraal beeld" is made only by ``publication.publiceer`` (its figures are rows of the
+    publication); use ``stuurdata rapport`` for the full report.
     """
     rule = disclosure_rule()
     prognose = prognose_section(con, begroting=begroting, rule=rule)
     if gemeente is not None:
         published = published[published["gebiedscode"].astype(str).str[2:6] == gemeente[2:6]]
-    integraal = integraal_section(
-        con, rule=rule, cbs_cache=cbs_cache, indicators=indicators, gemeente=gemeente
-    )
     data = build_report_data(
         con,
         published,
         load_definitions(),
         prognose=prognose,
-        integraal=integraal,
         onthulling=explain_rule(rule),
     )
     if doel is not None:

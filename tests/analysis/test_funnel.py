@@ -46,5 +46,23 @@ def test_peers_come_from_the_synthetic_snapshot() -> None:
     kwb = load_table(KERNCIJFERS, SNAPSHOT_DIR).data
     wmo = load_table(WMO_GEMEENTEN, SNAPSHOT_DIR).data
     peers, note = gemeente_peers("GM9901", kwb, wmo)
-    assert set(peers["eenheid"]) == {"GM9901", "GM9902", "GM9903"}
-    assert "Te weinig gemeenten" in note
+    # 12,000 inhabitants against 6,000 and 25,000: the snapshot has too few alike, so no
+    # peers at all rather than unlike ones; the own figure stays, no national row (3 rows).
+    assert peers["eenheid"].tolist() == ["GM9901"] and peers["rol"].tolist() == ["eigen"]
+    assert "Te weinig gemeenten van vergelijkbare grootte" in note
+    assert "geen landelijk cijfer" in note
+
+
+def test_peers_are_the_nearest_in_size_and_urbanity_and_exclude_the_gemeente() -> None:
+    sizes = [60_000, 6_000, 25_000, 55_000, 70_000, 48_000, 130_000, 58_000, 62_000]
+    sted = [2, 2, 2, 2, 2, 4, 2, 5, 3]
+    codes = [f"GM{1000 + i}" for i in range(len(sizes))]
+    kern = pd.DataFrame({"Codering": codes, "AantalInwoners": sizes, "Stedelijkheid": sted})
+    wmo = pd.DataFrame(
+        {"Codering": codes, "WmoClienten": [s // 14 for s in sizes], "AantalInwoners": sizes}
+    )
+    peers, note = gemeente_peers("GM1000", kern, wmo)
+    alike = set(peers.loc[peers["rol"] == "vergelijkbaar", "eenheid"])
+    # 6,000 and 130,000 are more than a factor 2 away; stedelijkheid 4 and 5 too far.
+    assert alike == {"GM1003", "GM1004", "GM1008"}
+    assert "stedelijkheid" in note and "telt de eigen gemeente niet mee" in note

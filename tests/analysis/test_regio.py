@@ -7,10 +7,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from stuurdata.analysis.integraal import integraal, municipalities
+from stuurdata.analysis.integraal import municipalities
 from stuurdata.indicators import compute_indicators
-from stuurdata.pipeline import compute_and_store, publish, write_report
 from stuurdata.privacy.pseudonym import Pseudonymiser
+from stuurdata.publication.integraal import peer_funnel
+from stuurdata.publication.publish import publiceer
 from stuurdata.warehouse.load import load_sources
 
 from helpers import generate_towns
@@ -36,49 +37,50 @@ def regio(tmp_path_factory) -> tuple[Path, list[Path]]:
     return pakhuis, maps
 
 
-@pytest.mark.slow
-def test_each_municipality_is_compared_with_the_other_two(regio):
-    pakhuis, maps = regio
-    con = duckdb.connect(str(pakhuis), read_only=True)
-    try:
-        assert sorted(municipalities(con)) == ["GM9901", "GM9902", "GM9903"]
-        frame = compute_indicators(con, ["clienten_per_1000_wmo"])
-        result = integraal(
-            con, indicators=frame, gemeente="GM9902", cbs_cache=[m / "cbs" for m in maps]
-        )
-    finally:
-        con.close()
-    peers = result.trechter_gemeente
-    assert sorted(peers["eenheid"]) == ["GM9901", "GM9902", "GM9903"]
-    assert "3 gemeenten in dit pakhuis" in result.vergelijking
-    own = frame[(frame.niveau == "gemeente") & (frame.periodesoort == "jaar")]
-    row = own[(own.gebiedscode == "GM9902") & (own.periode == peers["periode"].iloc[0])]
-    # the published rate is the municipality's own indicator (rounded counts beside it)
-    assert peers.loc[peers.eenheid == "GM9902", "waarde"].iloc[0] == pytest.approx(
-        row["waarde"].iloc[0]
-    )
-    # wijken of all three municipalities are in the regional wijk funnel
-    assert {c[2:6] for c in result.trechter_wijk["eenheid"]} == {"9901", "9902", "9903"}
-
-
-@pytest.mark.slow
-def test_report_for_one_municipality_of_the_region(regio, tmp_path):
+@pytest.fixture(scope="module")
+def gm9902(regio):
+    """The publication of GM9902 in the three-gemeente warehouse."""
     pakhuis, maps = regio
     con = duckdb.connect(str(pakhuis))
     try:
-        frame = compute_and_store(con)
-        path = write_report(
-            con,
-            publish(frame),
-            tmp_path / "r.html",
-            indicators=frame,
-            gemeente="GM9902",
-            cbs_cache=[m / "cbs" for m in maps],
-        )
+        assert sorted(municipalities(con)) == ["GM9901", "GM9902", "GM9903"]
+        pub = publiceer(con, gemeente="GM9902", cbs_cache=[m / "cbs" for m in maps])
+        frame = compute_indicators(con, ["clienten_per_1000_wmo"])
     finally:
         con.close()
-    html = path.read_text(encoding="utf-8")
-    assert "gemeente Proefdorp" in html
-    assert "regio van 3 gemeenten" in html
-    assert "Proefdorp (eigen gemeente)" in html
-    assert "Vergelijking met andere gemeenten" in html
+    return pub, frame
+
+
+@pytest.mark.slow
+def test_each_municipality_is_compared_with_the_other_two(gm9902):
+    pub, frame = gm9902
+    rows = pub.cijfers[pub.cijfers["maat"] == "vergelijking_clienten_per_1000_wmo"]
+    assert dict(zip(rows["gebiedscode"], rows["categorie"], strict=True)) == {
+        "GM9901": "regio",
+        "GM9902": "eigen",
+        "GM9903": "regio",
+    }
+    peers, _ = peer_funnel(pub.cijfers, pub.meta.namen)
+    # The reference line is the other two gemeenten's pooled rate, not including GM9902.
+    other = rows[rows["categorie"] == "regio"]
+    assert peers["doel"].iloc[0] == pytest.approx(
+        1000 * other["teller"].sum() / other["noemer"].sum()
+    )
+    own = frame[(frame.niveau == "gemeente") & (frame.periodesoort == "jaar")]
+    row = own[(own.gebiedscode == "GM9902") & (own.periode == rows["periode"].iloc[0])]
+    mine = rows[rows["categorie"] == "eigen"].iloc[0]
+    # The published rate is the gemeente's own indicator, rounded like any count.
+    assert mine["teller"] == 5 * round(row["teller"].iloc[0] / 5)
+    assert mine["waarde"] == pytest.approx(1000 * mine["teller"] / mine["noemer"], abs=0.01)
+
+
+@pytest.mark.slow
+def test_the_gemeente_chapter_holds_only_its_own_wijken(gm9902):
+    pub, _ = gm9902
+    chapter = pub.cijfers[pub.cijfers["maat"].str.startswith(("stapeling_", "bereik_"))]
+    areas = chapter[chapter["niveau"].isin(["gemeente", "wijk"])]
+    assert {c[2:6] for c in areas["gebiedscode"]} == {"9902"}
+    section = pub.hoofdstukken["integraal"]
+    text = " ".join(r.label for b in section.blokken for t in b.tabellen for r in t.rijen)
+    assert "Proefdorp (eigen gemeente)" in text
+    assert "Vergelijking met andere gemeenten" in [b.titel for b in section.blokken]

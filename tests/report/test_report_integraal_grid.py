@@ -8,10 +8,12 @@ import pandas as pd
 
 from stuurdata.analysis.base import Periode
 from stuurdata.analysis.integraal import Integraal
-from stuurdata.analysis.stacking import DEFINITIE_VIERKANT, Stapeling, publish_squares
+from stuurdata.analysis.stacking import DEFINITIE_VIERKANT, Stapeling
 from stuurdata.privacy.disclosure import DisclosureRule
 from stuurdata.report.charts import to_svg
 from stuurdata.report.integraal_grid import GRIJS, grid_block
+
+from helpers import published_squares
 
 PERIODE = Periode(date(2025, 1, 1), date(2026, 1, 1))
 
@@ -30,7 +32,7 @@ def _result(rows: list[tuple[int, str, int, int]], rule: DisclosureRule) -> Inte
         empty,
         empty,
         {},
-        stapeling_vierkant=publish_squares(internal, rule),
+        stapeling_vierkant=published_squares(internal, rule),
     )
 
 

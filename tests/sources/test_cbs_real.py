@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from stuurdata.analysis.funnel import gemeente_peers
-from stuurdata.analysis.peers import kerncijfers_for, peer_funnel
+from stuurdata.analysis.peers import kerncijfers_for, peer_funnel, peer_rates
 from stuurdata.analysis.reach import reach
 from stuurdata.sources.cbs import CbsError, CbsTable, load_table
 from stuurdata.sources.cbs_columns import column_for, kerncijfers, stem
@@ -52,12 +52,22 @@ def test_real_peers_of_aa_en_hunze():
         {"Codering": gm["Codering"], "WmoClienten": 0, "AantalInwoners": gm["AantalInwoners"]}
     )
     peers, note = gemeente_peers("GM1680", kern, counts)
-    assert "20.000-50.000" in note and "geen stedelijkheid" in note
+    assert "bevolkingsdichtheid" in note and "factor 2" in note
+    by_code = kern.set_index("Codering")
+    alike = peers[peers["rol"] == "vergelijkbaar"]
+    assert len(alike) == 10  # the nearest ten of those alike
+    inw = alike["eenheid"].map(by_code["AantalInwoners"])
+    dicht = alike["eenheid"].map(by_code["Bevolkingsdichtheid"])
+    assert inw.between(25286 / 2, 25286 * 2).all()
+    assert dicht.between(own["Bevolkingsdichtheid"] / 2, own["Bevolkingsdichtheid"] * 2).all()
     names = dict(zip(kern["Codering"], kern["Naam"], strict=True))
-    found = {names[c] for c in peers["eenheid"]}
-    assert {"Aa en Hunze", "Aalsmeer", "Aalten", "Baarn"} <= found
-    assert "Amsterdam" not in found and "Vlieland" not in found
-    assert len(found) == 190
+    found = {names[c] for c in alike["eenheid"]}
+    assert "Borger-Odoorn" in found  # next door, same size, same density
+    assert not found & {"Amsterdam", "Vlieland", "Voorschoten", "Aa en Hunze"}
+    assert peers.loc[peers["rol"] == "eigen", "eenheid"].tolist() == ["GM1680"]
+    # The country's row: the sum over every gemeente of the table when it has no NL row.
+    land = peers[peers["rol"] == "nederland"]
+    assert land["noemer"].item() == gm["AantalInwoners"].sum()
 
 
 def test_real_funnel_of_aa_en_hunze_matches_the_published_rate():
@@ -68,9 +78,22 @@ def test_real_funnel_of_aa_en_hunze_matches_the_published_rate():
     assert (own["teller"], own["noemer"], own["periode"]) == (1045, 25286, "2017")
     assert round(own["waarde"]) == 41
     assert own["naam"] == "Aa en Hunze"
-    assert "86050NED" in note and "dezelfde grootte" in note
-    assert set(out["eenheid"]) >= {"GM1681", "GM0626"}  # Borger-Odoorn, Voorschoten
-    assert "GM0363" not in set(out["eenheid"])  # Amsterdam is no peer
+    assert "86050NED" in note and "lijken qua grootte" in note
+    assert "GM1681" in set(out["eenheid"])  # Borger-Odoorn
+    assert not {"GM0363", "GM0626"} & set(out["eenheid"])  # Amsterdam, Voorschoten (dense)
+    # The funnel's reference is the peers' pooled rate, without Aa en Hunze itself.
+    peers = out[out["rol"] == "vergelijkbaar"]
+    assert out["doel"].iloc[0] == pytest.approx(
+        1000 * peers["teller"].sum() / peers["noemer"].sum()
+    )
+
+
+def test_the_national_figure_is_the_country_row_of_the_wmo_table():
+    rates, note = peer_rates("GM1680", None, [CACHE])
+    land = rates[rates["rol"] == "nederland"].iloc[0]
+    # 86050NED 2017: 1,036,255 Wmo clients in Nederland over 17,081,507 inhabitants.
+    assert (land["eenheid"], land["teller"], land["noemer"]) == ("NL00", 1036255, 17081507)
+    assert "heel Nederland" in note
 
 
 def test_a_real_gemeente_never_gets_the_synthetic_tables(tmp_path):

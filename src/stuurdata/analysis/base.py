@@ -12,6 +12,7 @@ Definitions (shown beside every figure in the report):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -86,8 +87,13 @@ def _provisions_sql(con: duckdb.DuckDBPyConnection) -> str:
     )
 
 
-def person_domains(con: duckdb.DuckDBPyConnection, periode: Periode) -> pd.DataFrame:
+def person_domains(
+    con: duckdb.DuckDBPyConnection, periode: Periode, gemeenten: Sequence[str] | None = None
+) -> pd.DataFrame:
     """One row per resident person in the period with a flag per domain and their areas.
+
+    ``gemeenten``: only persons whose latest residence in the period lies in one of them (a
+    region warehouse holds several; a publication is about one, or an explicit region).
 
     Columns: persoon_id, huishouden_id, gemeentecode, wijkcode, buurtcode, laatste_van,
     hh_wijkcode, hh_buurtcode, and one boolean column per domain in ``DOMAINS``.
@@ -121,6 +127,8 @@ def person_domains(con: duckdb.DuckDBPyConnection, periode: Periode) -> pd.DataF
         frame[d] = frame[d].fillna(False).astype(bool)
     # A person without a household number is a household of one.
     frame["huishouden_id"] = frame["huishouden_id"].fillna("persoon:" + frame["persoon_id"])
+    if gemeenten is not None:
+        frame = frame[frame["gemeentecode"].isin(list(gemeenten))].reset_index(drop=True)
     return frame
 
 

@@ -100,60 +100,99 @@ def wijk_rates(
     )
 
 
-def size_class(inwoners: float) -> str:
-    """A size class in the spirit of CBS's gemeentegrootte (inhabitants)."""
-    for bound, label in (
-        (10_000, "< 10.000"),
-        (20_000, "10.000-20.000"),
-        (50_000, "20.000-50.000"),
-    ):
-        if inwoners < bound:
-            return label
-    return "50.000-100.000" if inwoners < 100_000 else "100.000 of meer"
+# Peers: municipalities of similar size and urbanity. "Similar" is a distance in steps: a
+# factor 2 in inhabitants is one step, and so is one class of CBS stedelijkheid (or, when
+# the table has no class, a factor 2 in address or population density). A peer lies within
+# one step on each axis; the nearest ``PEERS`` of them are taken, so a 60,000 town is never
+# compared with a 6,000 village just because the table is small.
+PEERS = 10
+NATIONAL_FROM = 300  # gemeenten: a table this complete stands for the country (342 in 2024)
+URBANITY = ("Stedelijkheid", "Omgevingsadressendichtheid", "Bevolkingsdichtheid")
+_URBANITY_WORDS = {
+    "Stedelijkheid": "stedelijkheid (CBS-klasse, hooguit één klasse verschil)",
+    "Omgevingsadressendichtheid": "omgevingsadressendichtheid (tot een factor 2 verschil)",
+    "Bevolkingsdichtheid": "bevolkingsdichtheid (tot een factor 2 verschil)",
+}
+
+
+def _steps(values: pd.Series, own: float, column: str) -> pd.Series:
+    """Distance in steps on one axis: a class, or a factor 2 of a size or density."""
+    x = values.astype("float64")
+    if column == "Stedelijkheid":
+        return (x - own).abs()
+    return (np.log2(x.where(x > 0)) - math.log2(own)).abs() if own > 0 else x * np.nan
 
 
 def gemeente_peers(
     gemeentecode: str, kerncijfers: pd.DataFrame, wmo: pd.DataFrame, *, minimum: int = 3
 ) -> tuple[pd.DataFrame, str]:
-    """Municipalities like ``gemeentecode`` (same size class and urbanity) with Wmo counts.
+    """The gemeente, its peers (similar size and urbanity) and the country, with Wmo counts.
 
-    ``kerncijfers``: CBS rows with Codering, AantalInwoners, Stedelijkheid (gemeente rows);
-    ``wmo``: rows with Codering, WmoClienten, AantalInwoners. Returns the funnel input
-    (eenheid, teller, noemer) and a Dutch note on how peers were chosen; with fewer than
-    ``minimum`` peers all municipalities in the table are used.
+    ``kerncijfers``: CBS rows with Codering, AantalInwoners and an urbanity column
+    (``URBANITY``); ``wmo``: rows with Codering, WmoClienten, AantalInwoners. Returns rows
+    ``eenheid, teller, noemer, rol`` (``eigen``, ``vergelijkbaar``, ``nederland``) and a
+    Dutch note on how the peers were chosen. Fewer than ``minimum`` peers: no peers at all
+    (the note says why), never a comparison with municipalities that are not alike. The
+    national figure is the country's row, else the sum over every gemeente in the table.
     """
-    gm = kerncijfers[kerncijfers["Codering"].astype(str).str.startswith("GM")].copy()
-    gm["klasse"] = gm["AantalInwoners"].astype(float).map(size_class)
-    own = gm[gm["Codering"] == gemeentecode]
     data = wmo.rename(
         columns={"Codering": "eenheid", "WmoClienten": "teller", "AantalInwoners": "noemer"}
-    )
-    data = data[["eenheid", "teller", "noemer"]]
-    if own.empty:
-        return (
-            data,
-            "Geen kerncijfers van de eigen gemeente: alle gemeenten in de tabel vergeleken.",
+    )[["eenheid", "teller", "noemer"]]
+    data = data.assign(eenheid=data["eenheid"].astype(str))
+    land = data[data["eenheid"].str.startswith("NL")]
+    data = data[data["eenheid"].str.startswith("GM")]
+    if not land.empty:
+        land_note = " Het landelijke cijfer is dat van heel Nederland."
+    elif len(data) >= NATIONAL_FROM:
+        land = pd.DataFrame(
+            {
+                "eenheid": ["NL00"],
+                "teller": [data["teller"].sum()],
+                "noemer": [data["noemer"].sum()],
+            }
         )
-    klasse = own["klasse"].iloc[0]
-    if "Stedelijkheid" not in gm.columns:  # e.g. a KWB extract without the urbanity column
-        peers = gm[gm["klasse"] == klasse]["Codering"]
-        if len(peers) >= minimum:
-            return data[data["eenheid"].isin(set(peers))], (
-                f"Vergeleken met gemeenten van dezelfde grootte ({klasse} inwoners); de "
-                "CBS-tabel heeft geen stedelijkheid."
-            )
-    sted = own["Stedelijkheid"].iloc[0] if "Stedelijkheid" in gm.columns else None
-    if sted is not None:
-        peers = gm[(gm["klasse"] == klasse) & (gm["Stedelijkheid"] == sted)]["Codering"]
-    if len(peers) < minimum:
-        return data, (
-            f"Te weinig gemeenten van dezelfde grootte ({klasse}) en stedelijkheid: "
-            f"alle {len(data)} gemeenten in de tabel vergeleken."
+        land_note = (
+            f" Het landelijke cijfer is het totaal van de {len(data)} gemeenten in de tabel."
         )
-    return data[data["eenheid"].isin(set(peers))], (
-        f"Vergeleken met gemeenten van dezelfde grootte ({klasse} inwoners) "
-        f"en stedelijkheid ({sted})."
+    else:
+        land_note = " De CBS-tabel heeft geen landelijk cijfer."
+    gm = kerncijfers[kerncijfers["Codering"].astype(str).str.startswith("GM")]
+    gm = gm.drop_duplicates("Codering").set_index("Codering")
+    eigen = data[data["eenheid"] == gemeentecode].assign(rol="eigen")
+    land = land.assign(rol="nederland")
+    if gemeentecode not in gm.index:
+        return pd.concat([eigen, land], ignore_index=True), (
+            "Geen kerncijfers van de eigen gemeente: geen vergelijkbare gemeenten gekozen."
+            + land_note
+        )
+    own = gm.loc[gemeentecode]
+    axis = next((c for c in URBANITY if c in gm.columns and pd.notna(own.get(c))), None)
+    size = _steps(gm["AantalInwoners"], float(own["AantalInwoners"]), "AantalInwoners")
+    urban = _steps(gm[axis], float(own[axis]), axis) if axis else size * 0
+    near = (size <= 1) & (urban <= 1) & (gm.index != gemeentecode)
+    distance = (size + urban)[near].sort_values(kind="stable")
+    chosen = set(distance.index[:PEERS]) & set(data["eenheid"])
+    inwoners = f"{fmt_inwoners(float(own['AantalInwoners']))} inwoners"
+    wat = f"grootte ({inwoners}, tot een factor 2 groter of kleiner)"
+    if axis:
+        wat += f" en {_URBANITY_WORDS[axis]}"
+    else:
+        wat += "; de CBS-tabel heeft geen stedelijkheid"
+    if len(chosen) < minimum:
+        return pd.concat([eigen, land], ignore_index=True), (
+            f"Te weinig gemeenten van vergelijkbare {wat} in de CBS-tabel ({len(chosen)}): "
+            "geen vergelijking met gemeenten die niet op deze gemeente lijken." + land_note
+        )
+    peers = data[data["eenheid"].isin(chosen)].assign(rol="vergelijkbaar")
+    return pd.concat([eigen, peers, land], ignore_index=True), (
+        f"Vergeleken met de {len(peers)} gemeenten die het meest lijken qua {wat}. Het "
+        "gemiddelde van de vergelijkbare gemeenten telt de eigen gemeente niet mee." + land_note
     )
+
+
+def fmt_inwoners(value: float) -> str:
+    """Inhabitants the Dutch way, rounded to hundreds: ``60.000``."""
+    return f"{round(value, -2):,.0f}".replace(",", ".")
 
 
 # -- funnels of a mean (e.g. declared cost per client) -----------------------------------

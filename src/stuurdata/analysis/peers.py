@@ -2,9 +2,10 @@
 
 Peers come from the warehouse itself when it holds at least three municipalities (a region
 loading together: same definitions, same moment), else from CBS: the GMSD-style table of
-Wmo clients per gemeente, narrowed to municipalities of the same size class and urbanity
-(``funnel.gemeente_peers``). The rates are placed in a funnel (``funnel.funnel``) so a
-small municipality is not called different for what chance gives.
+Wmo clients per gemeente, narrowed to municipalities of similar size and urbanity
+(``funnel.gemeente_peers``), with the national figure beside them. The rates are placed in
+a funnel (``funnel.funnel``) around the peers' pooled rate, the gemeente itself left out of
+that mean, so a small municipality is not called different for what chance gives.
 """
 
 from __future__ import annotations
@@ -92,25 +93,27 @@ def own_rates(indicators: pd.DataFrame, indicator: str = INDICATOR) -> pd.DataFr
     )
 
 
-def peer_funnel(
+def peer_rates(
     gemeentecode: str,
     indicators: pd.DataFrame | None,
     cbs_cache: Path | Sequence[Path] | None,
 ) -> tuple[pd.DataFrame, str]:
-    """Funnel rows (eenheid, naam, teller, noemer, waarde, limits, oordeel) and a Dutch note.
+    """Rows ``eenheid, naam, teller, noemer, periode, rol`` and a Dutch note (unprotected).
 
-    Raises ``CbsError`` when the warehouse has too few municipalities and the CBS tables
-    are not available.
+    ``rol``: ``eigen`` (the gemeente), ``regio`` (the other gemeenten in this warehouse, when
+    there are at least ``MINIMUM``), ``vergelijkbaar`` (CBS peers of similar size and
+    urbanity) or ``nederland``. Raises ``CbsError`` when the warehouse has too few
+    municipalities and the CBS tables are not available.
     """
     own = own_rates(indicators) if indicators is not None else pd.DataFrame()
-    if len(own) >= MINIMUM:
+    if len(own) >= MINIMUM and gemeentecode in set(own["eenheid"]):
         note = (
-            f"Vergeleken met de {len(own)} gemeenten in dit pakhuis, met dezelfde definities "
-            f"({own['periode'].iloc[0]})."
+            f"Vergeleken met de andere {len(own) - 1} gemeenten in dit pakhuis (de regio), met "
+            f"dezelfde definities ({own['periode'].iloc[0]}). Het gemiddelde van de regio telt "
+            "de eigen gemeente niet mee."
         )
-        out = funnel(own)
-        out["naam"] = out["eenheid"]
-        return out, note
+        rol = ["eigen" if c == gemeentecode else "regio" for c in own["eenheid"]]
+        return own.assign(naam=own["eenheid"], rol=rol), note
     dirs = cache_dirs(cbs_cache)
     if gemeentecode.startswith("GM99"):
         # A synthetic municipality's own folder holds only itself; its synthetic peers are
@@ -124,11 +127,28 @@ def peer_funnel(
         wmo, wmo_note = wmo_clienten(load_table(WMO_CLIENTEN, dirs), kern, kern.attrs["jaar"])
         wmo_note = " " + wmo_note
     data, note = gemeente_peers(gemeentecode, kern, wmo)
-    if len(data) < 2:
-        raise CbsError("Te weinig gemeenten in de CBS-tabel om mee te vergelijken.")
     periode = str(wmo["Perioden"].iloc[0])[:4] if "Perioden" in wmo and len(wmo) else ""
-    data = data.assign(periode=periode)
-    out = funnel(data.reset_index(drop=True))
     names = dict(zip(kern["Codering"].astype(str), kern["Naam"].astype(str), strict=True))
-    out["naam"] = out["eenheid"].map(names).fillna(out["eenheid"])
+    names["NL00"] = "Nederland"
+    out = data.assign(periode=periode, naam=data["eenheid"].map(names).fillna(data["eenheid"]))
+    out = out[["eenheid", "naam", "teller", "noemer", "periode", "rol"]].reset_index(drop=True)
     return out, note + wmo_note + " Bron: CBS (cijfers volgens de GMSD-definitie)."
+
+
+def peer_funnel(
+    gemeentecode: str,
+    indicators: pd.DataFrame | None,
+    cbs_cache: Path | Sequence[Path] | None,
+) -> tuple[pd.DataFrame, str]:
+    """The gemeente and its peers in a funnel around the peers' pooled rate (unprotected).
+
+    The reference excludes the gemeente itself and the national row; the frame has
+    ``eenheid, naam, teller, noemer, periode, rol`` plus the funnel's columns.
+    """
+    rates, note = peer_rates(gemeentecode, indicators, cbs_cache)
+    rows = rates[rates["rol"] != "nederland"].reset_index(drop=True)
+    peers = rows[rows["rol"] != "eigen"]
+    if peers.empty:
+        return rows.assign(waarde=float("nan"), oordeel="geen cijfer"), note
+    p0 = float(peers["teller"].sum() / peers["noemer"].sum())
+    return funnel(rows, doel=p0), note

@@ -10,6 +10,7 @@ proportion.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -39,32 +40,54 @@ class Terugval:
 
     def interval(self, z: float = 1.959964) -> tuple[float, float]:
         """Wilson score interval of the share."""
-        n = self.beeindigd
-        if not n:
-            return (math.nan, math.nan)
-        p = self.terug / n
-        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-        half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-        return (max(0.0, centre - half), min(1.0, centre + half))
+        return wilson(self.terug, self.beeindigd, z)
+
+
+def wilson(k: float, n: float, z: float = 1.959964) -> tuple[float, float]:
+    """Wilson score interval of the share ``k / n`` (NaN when ``n`` is 0)."""
+    if not n:
+        return (math.nan, math.nan)
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 def relapse(
-    con: duckdb.DuckDBPyConnection, wet: str, periode: Periode, dagen: int = 365
+    con: duckdb.DuckDBPyConnection,
+    wet: str,
+    periode: Periode,
+    dagen: int = 365,
+    gemeenten: Sequence[str] | None = None,
 ) -> Terugval:
-    """Persons whose ``wet`` spell ended in ``periode`` and who returned within ``dagen``."""
+    """Persons whose ``wet`` spell ended in ``periode`` and who returned within ``dagen``.
+
+    ``gemeenten``: only persons who lived in one of them when their spell ended.
+    """
     if not has_table(con, "voorziening"):
         return Terugval(wet, periode, dagen, 0, 0)
+    where = ""
+    if gemeenten is not None:
+        where = (
+            "AND EXISTS (SELECT 1 FROM verblijf r WHERE r.persoon_id = voorziening.persoon_id "
+            "AND r.gemeentecode IN (SELECT unnest($gemeenten)) AND r.van <= voorziening.eind "
+            "AND coalesce(r.tot, DATE '9999-12-31') > voorziening.eind)"
+        )
+    params: dict[str, object] = {"wet": wet, "van": periode.van, "tot": periode.tot}
+    params["dagen"] = dagen
+    if gemeenten is not None:
+        params["gemeenten"] = list(gemeenten)
     row = con.execute(
-        """
+        f"""
         WITH ended AS (
             SELECT persoon_id, min(eind) AS eind FROM voorziening
-            WHERE wet = $wet AND eind >= $van AND eind < $tot GROUP BY persoon_id
+            WHERE wet = $wet AND eind >= $van AND eind < $tot {where} GROUP BY persoon_id
         )
         SELECT count(*), count(*) FILTER (WHERE EXISTS (
             SELECT 1 FROM voorziening v WHERE v.wet = $wet AND v.persoon_id = e.persoon_id
               AND v.start > e.eind AND v.start <= e.eind + $dagen::INTEGER))
         FROM ended e
         """,
-        {"wet": wet, "van": periode.van, "tot": periode.tot, "dagen": dagen},
+        params,
     ).fetchall()[0]
     return Terugval(wet, periode, dagen, int(row[0]), int(row[1]))

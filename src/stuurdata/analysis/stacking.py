@@ -4,21 +4,19 @@ Households that receive Wmo, youth care, social assistance and debt help at the 
 where integral work pays off. Counts are per combination of domains (an UpSet-style view), for
 persons and for households, for the municipality and per wijk (how many have at least one and
 at least two domains), and for households per CBS grid square of 100 m and 500 m when the BRP
-extract came with coordinates (``verblijf.vierkant``). Everything published passes
-``privacy.disclosure.protect``.
+extract came with coordinates (``verblijf.vierkant``). These are internal counts: they
+leave only as rows of a publication (``publication.integraal``), protected by ``publiceer``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import duckdb
-import numpy as np
 import pandas as pd
 
 from stuurdata.analysis.base import DOMAINS, Periode, combination, person_domains
-from stuurdata.privacy.disclosure import DisclosureRule, protect
-from stuurdata.privacy.rule import configured_rule
 from stuurdata.sources.vierkant import vierkant_500
 
 DEFINITIE = (
@@ -131,9 +129,14 @@ def _per_square(
     return out[_SQUARE_COLUMNS]
 
 
-def stacking(con: duckdb.DuckDBPyConnection, periode: Periode) -> Stapeling:
-    """Count combinations of domains per person and per household in ``periode``."""
-    persons = person_domains(con, periode)
+def stacking(
+    con: duckdb.DuckDBPyConnection, periode: Periode, gemeenten: Sequence[str] | None = None
+) -> Stapeling:
+    """Count combinations of domains per person and per household in ``periode``.
+
+    ``gemeenten``: only residents of these (see ``base.person_domains``).
+    """
+    persons = person_domains(con, periode, gemeenten)
     households = (
         persons.groupby("huishouden_id", sort=False)
         .agg({**{d: "any" for d in DOMAINS}, "hh_wijkcode": "first", "hh_buurtcode": "first"})
@@ -184,95 +187,3 @@ def stacking(con: duckdb.DuckDBPyConnection, periode: Periode) -> Stapeling:
     ]
     squares = _per_square(con, periode, households)
     return Stapeling(periode, combinaties.reset_index(drop=True), per_wijk[cols], squares)
-
-
-def publish_stacking(
-    result: Stapeling, rule: DisclosureRule | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Disclosure-controlled copies: combinations (counts) and the wijk table (share)."""
-    rule = rule or configured_rule()
-    c = result.combinaties
-    combos = protect(
-        pd.DataFrame(
-            {
-                "indicator": "stapeling_" + c["eenheid"],
-                "categorie": c["combinatie"],
-                "domeinen": c["domeinen"],
-                "teller": c["aantal"],
-                "noemer": None,
-                "waarde": c["aantal"],
-                "n": c["aantal"],
-                "soort": "aantal",
-            }
-        ),
-        rule,
-    )
-    w = result.per_wijk
-    wijk = protect(
-        pd.DataFrame(
-            {
-                "indicator": "stapeling_" + w["eenheid"],
-                "gebiedscode": w["wijkcode"],
-                "met_voorziening": w["met_voorziening"],
-                "teller": w["twee_of_meer"],
-                "noemer": w["met_voorziening"],
-                "waarde": w["aandeel_twee_of_meer"],
-                "n": w["twee_of_meer"],
-                "soort": "percentage",
-            }
-        ),
-        rule,
-    )
-    # The base count is published rounded (and hidden when below the threshold) too.
-    base = wijk["met_voorziening"].astype("float64")
-    wijk["met_voorziening"] = (base / rule.round_to + 0.5).floordiv(1) * rule.round_to
-    wijk.loc[base < rule.min_count, "met_voorziening"] = float("nan")
-    return combos, wijk
-
-
-def publish_squares(result: Stapeling, rule: DisclosureRule | None = None) -> pd.DataFrame:
-    """Disclosure-controlled households per grid square (both sizes), one row per square.
-
-    Columns: grootte, vierkant, met_voorziening (rounded; empty below the threshold), teller
-    (households with 2+ domains, rounded; empty below the threshold), waarde (the share, %,
-    from the rounded counts), status. The share is published only when both the households
-    with 2+ domains and those with exactly one reach the threshold: otherwise a share near
-    100% or 0% would tell something about (almost) every household with help in the square.
-    Most 100 m squares hold too few households and come out suppressed; that is intended.
-    """
-    rule = rule or configured_rule()
-    v = result.per_vierkant
-    if v.empty:
-        return pd.DataFrame(
-            {
-                c: pd.Series(dtype="object")
-                for c in ("grootte", "vierkant", "met_voorziening", "teller", "waarde", "status")
-            }
-        )
-    base = v["met_voorziening"].astype("float64")
-    twee = v["twee_of_meer"].astype("float64")
-    # n is the smaller of the two groups the share splits the base into.
-    n = np.minimum(twee, base - twee)
-    out = protect(
-        pd.DataFrame(
-            {
-                "indicator": "stapeling_vierkant_huishoudens",
-                "grootte": v["grootte"].astype("int64"),
-                "vierkant": v["vierkant"].astype("str"),
-                "teller": twee,
-                "noemer": base,
-                "waarde": v["aandeel_twee_of_meer"].astype("float64"),
-                "n": n,
-                "soort": "percentage",
-            }
-        ),
-        rule,
-    )
-    # The counts stand on their own: each is shown (rounded) when it reaches the threshold.
-    out["met_voorziening"] = (base / rule.round_to + 0.5).floordiv(1) * rule.round_to
-    out.loc[base < rule.min_count, "met_voorziening"] = np.nan
-    out["teller"] = ((twee / rule.round_to + 0.5).floordiv(1) * rule.round_to).where(
-        twee >= rule.min_count
-    )
-    cols = ["grootte", "vierkant", "met_voorziening", "teller", "waarde", "status"]
-    return out[cols].reset_index(drop=True)

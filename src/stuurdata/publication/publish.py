@@ -28,14 +28,17 @@ from stuurdata.privacy.disclosure import DisclosureRule, protect_with_totals
 from stuurdata.privacy.governance import colofon
 from stuurdata.privacy.purposes import NIVEAUS, Doel, sources_of
 from stuurdata.privacy.rule import describe_rule, installation_rule
+from stuurdata.publication import integraal
 from stuurdata.publication import kwaliteit as keten
 from stuurdata.publication.aanbieders import publish_providers
 from stuurdata.publication.contract import from_indicators
 from stuurdata.publication.grenzen import BRONNEN as BOUNDARY_SOURCES
 from stuurdata.publication.grenzen import published_boundaries
+from stuurdata.publication.regio import region_name, region_rows
 from stuurdata.publication.scope import Scope, decide_scope
 from stuurdata.publication.selection import merge_small_groups, shown
 from stuurdata.quality.monitor import run_monitor
+from stuurdata.report.integraal import integraal_section
 from stuurdata.report.meta import ReportMeta, newest_message
 from stuurdata.report.model import Block, Section
 
@@ -44,8 +47,9 @@ from stuurdata.report.model import Block, Section
 class Publicatie:
     """One publication: protected figures plus what is needed to show them.
 
-    ``hoofdstukken`` holds the chapters not yet expressed as contract rows (forecast,
-    "Integraal beeld"), finished and protected under the same rule and scope;
+    ``hoofdstukken`` holds the finished chapters: the forecast (not yet contract rows,
+    protected by its module under the same rule and scope) and "Integraal beeld" (laid out
+    from its protected contract rows, ``publication.integraal``);
     ``weggelaten`` gives, per chapter left out (``kwaliteit``, ``prognose``,
     ``integraal``), the Dutch reason.
     """
@@ -79,12 +83,13 @@ TITELS = {
 
 def _chapter_sources() -> dict[str, tuple[str, ...]]:
     """Per optional chapter, the tables and sources its code declares it reads."""
-    from stuurdata.report import integraal, kwaliteit, prognose
+    from stuurdata.report import integraal as integraal_report
+    from stuurdata.report import kwaliteit, prognose
 
     return {
         "kwaliteit": kwaliteit.BRONNEN,
         "prognose": prognose.BRONNEN,
-        "integraal": integraal.BRONNEN,
+        "integraal": integraal_report.BRONNEN,
     }
 
 
@@ -108,8 +113,9 @@ def publiceer(
     *,
     doel: Doel | None = None,
     gemeente: str | None = None,
+    regio: Sequence[str] | None = None,
     begroting: Path | None = None,
-    cbs_cache: Path | None = None,
+    cbs_cache: Path | Sequence[Path] | None = None,
     now: datetime | None = None,
     aanbieders: Mapping[str, str] | None = None,
 ) -> Publicatie:
@@ -130,28 +136,62 @@ def publiceer(
     newest = newest_message(con)
     eind = newest.date() if isinstance(newest, datetime) else newest
     in_data = frame.loc[frame["niveau"] == "gemeente", "gebiedscode"].astype("str")
-    scope = decide_scope(in_data, eind, gemeente)
+    scope = decide_scope(in_data, eind, gemeente, regio)
 
+    reads_of = _chapter_sources()
+    allowed, weggelaten = _allowed_chapters(doel, reads_of, sorted(set(in_data)), scope)
     niveau = doel.niveau if doel is not None else NIVEAUS[-1]
     mine = frame[frame["gebiedscode"].astype("str").map(scope.covers)]
     selected = merge_small_groups(shown(mine, niveau), rule.min_count)
-    soort: dict[str, str] = {d.id: d.soort for d in definitions.values()}
-    reads_of = _chapter_sources()
-    allowed, weggelaten = _allowed_chapters(doel, reads_of, sorted(set(in_data)))
+    soort: dict[str, str] = {d.id: d.soort for d in definitions.values()} | integraal.SOORT
     if "kwaliteit" in allowed:  # the chain monitor's rows join the same protection
         quality = keten.quality_rows(
-            run_monitor(con), scope.gemeente, rule.min_count, met_gemeente=in_data.nunique() == 1
+            run_monitor(con), scope.code, rule.min_count, met_gemeente=in_data.nunique() == 1
         )
         selected = pd.concat([selected, quality], ignore_index=True)
         soort |= keten.soorten(quality)
+    rows = None
+    if "integraal" in allowed:
+        rows = integraal.integraal_rows(
+            con, scope, cbs_cache=integraal.cbs_source(cbs_cache), indicators=frame
+        )
+        if rows is not None:
+            selected = pd.concat([selected, rows.frame], ignore_index=True)
     protected = protect_with_totals(selected, rule, soort)  # the one protection step
-    cijfers = from_indicators(protected, {**definitions, **keten.definitions()})
+    chapter_rows = integraal.is_integraal(protected["indicator"])
+    cijfers = pd.concat(
+        [
+            from_indicators(protected[~chapter_rows], {**definitions, **keten.definitions()}),
+            integraal.contract_rows(protected[chapter_rows]),
+        ],
+        ignore_index=True,
+    )
 
+    if scope.regio:  # the region's totals beside its members, from their published figures
+        cijfers = pd.concat([cijfers, region_rows(cijfers, scope, soort)], ignore_index=True)
     maten = [m for m in cijfers["maat"].unique() if not str(m).startswith(keten.AANDEEL)]
-    meta = report_meta(con, maten, scope.gemeente, rule)
+    meta = report_meta(con, maten, scope.code, rule)
     if "kwaliteit" in allowed:
         meta = _with_quality(con, meta, cijfers, maten, rule, aanbieders or {})
-    chapters = _chapters(con, allowed, rule, scope, frame, begroting, cbs_cache)
+    if scope.regio:
+        meta.namen[scope.code] = region_name(scope, meta.namen)
+    chapters = _chapters(con, allowed, rule, begroting)
+    if rows is not None:
+        for code, naam in rows.namen.items():  # peers' CBS names beside the own areas
+            meta.namen.setdefault(code, naam)
+        chapters["integraal"] = integraal_section(
+            integraal.result_from(
+                cijfers,
+                scope,
+                periode=rows.periode,
+                namen=meta.namen,
+                meldingen=rows.meldingen,
+                synthetisch_cbs=rows.synthetisch_cbs,
+                vergelijking=rows.vergelijking,
+            ),
+            meta.namen,
+            rule,
+        )
     read = {"kwaliteit"} | set(chapters)
     bronnen = set(indicator_sources(definitions))
     bronnen |= {b for key in read & allowed for b in reads_of[key]}
@@ -197,7 +237,7 @@ def _with_quality(
 
 
 def _allowed_chapters(
-    doel: Doel | None, reads_of: dict[str, tuple[str, ...]], gemeenten: list[str]
+    doel: Doel | None, reads_of: dict[str, tuple[str, ...]], gemeenten: list[str], scope: Scope
 ) -> tuple[set[str], dict[str, str]]:
     """The optional chapters the purpose and scope allow, and a reason for each other one."""
     allowed: set[str] = set()
@@ -216,6 +256,11 @@ def _allowed_chapters(
                 "Dit hoofdstuk ontbreekt: de prognose kan nog niet per gemeente worden gemaakt "
                 f"als het pakhuis meer gemeenten bevat ({', '.join(gemeenten)})."
             )
+        elif key == "integraal" and scope.regio:
+            weggelaten[key] = (
+                "Dit hoofdstuk ontbreekt in een regiorapport: stapeling, bereik en terugval "
+                "staan per gemeente in het rapport van die gemeente (--gemeente)."
+            )
         else:
             allowed.add(key)
     return allowed, weggelaten
@@ -225,10 +270,7 @@ def _chapters(
     con: duckdb.DuckDBPyConnection,
     allowed: set[str],
     rule: DisclosureRule,
-    scope: Scope,
-    frame: pd.DataFrame,
     begroting: Path | None,
-    cbs_cache: Path | None,
 ) -> dict[str, Section]:
     """The allowed chapters that are not yet contract rows, under the publication's rule."""
     chapters: dict[str, Section] = {}
@@ -238,14 +280,6 @@ def _chapters(
         section = prognose_section(con, begroting=begroting, rule=rule)
         if section is not None:
             chapters["prognose"] = section
-    if "integraal" in allowed:
-        from stuurdata.report.integraal import integraal_section
-
-        section = integraal_section(
-            con, rule=rule, cbs_cache=cbs_cache, indicators=frame, gemeente=scope.gemeente
-        )
-        if section is not None:
-            chapters["integraal"] = section
     return chapters
 
 

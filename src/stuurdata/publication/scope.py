@@ -47,6 +47,14 @@ class Scope:
     def regio(self) -> bool:
         return len(self.gemeenten) > 1
 
+    @property
+    def code(self) -> str:
+        """The code the outputs show totals under: the gemeente, or ``RG`` + the members'
+        digits for an explicit region (``RG9901-9902``; no CBS area code starts with RG)."""
+        if not self.regio:
+            return self.gemeente
+        return "RG" + "-".join(g[2:6] for g in self.gemeenten)
+
     def covers(self, code: str) -> bool:
         """True when an area code lies in the scope."""
         return gemeente_of(code) in self.gemeenten
@@ -90,7 +98,7 @@ def decide_scope(
     if not found:
         raise ScopeError("Het pakhuis bevat nog geen cijfers per gemeente; lees eerst gegevens in.")
     keuze = ", ".join(found)
-    if regio is not None:
+    if regio:
         chosen = tuple(dict.fromkeys(regio))
         missing = [g for g in chosen if g not in found]
         if missing:
@@ -106,6 +114,6 @@ def decide_scope(
         raise ScopeError(
             f"Het pakhuis bevat {len(found)} gemeenten ({keuze}). Kies er een met "
             "--gemeente, zodat geen cijfers van de ene gemeente onder de naam van de andere "
-            "komen."
+            "komen, of maak een regiorapport met --regio per gemeente."
         )
     return Scope(found, eind)

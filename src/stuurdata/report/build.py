@@ -85,6 +85,7 @@ class _Builder:
         self.labels = labels or {}
         self.definitions = definitions
         self.gm = gemeente
+        self.regio = gemeente.startswith("RG")  # an explicit region: members beside its total
         self.names = names
         self.soort_keuze = soort
         self.data_end: date | None = None  # newest message: later periods are incomplete
@@ -249,13 +250,21 @@ class _Builder:
         def cells(code: str) -> tuple[str, ...]:
             return tuple(self.fmt(i, self.frame.value(i, code, soort, periode)) for i in ids)
 
+        def label(code: str) -> str:
+            name = self.names.get(code, code)
+            if self.regio and niveau != "gemeente":  # wijk names repeat between gemeenten
+                gm = "GM" + code[2:6]
+                return f"{name} ({self.names.get(gm, gm)})"
+            return name
+
         rows = sorted(
-            (TableRow(self.names.get(code, code), cells(code)) for code in codes),
+            (TableRow(label(code), cells(code)) for code in codes),
             key=lambda r: r.label.lower(),
         )
-        rows.append(TableRow("Gemeente totaal", cells(self.gm), totaal=True))
-        titel = {"wijk": "Per wijk", "buurt": "Per buurt"}.get(niveau, niveau)
-        eerste = {"wijk": "Wijk", "buurt": "Buurt"}.get(niveau, "Gebied")
+        totaal = "Regio totaal" if self.regio else "Gemeente totaal"
+        rows.append(TableRow(totaal, cells(self.gm), totaal=True))
+        titel = {"gemeente": "Per gemeente", "wijk": "Per wijk", "buurt": "Per buurt"}[niveau]
+        eerste = {"gemeente": "Gemeente", "wijk": "Wijk", "buurt": "Buurt"}[niveau]
         columns = tuple(self.column(i) for i in ids)
         return Table(f"{titel}, {period_label(periode)}", eerste, columns, tuple(rows))
 
@@ -311,6 +320,11 @@ class _Builder:
         if cat:
             blocks.append(Block(f"{wet}-categorie", "Per productcategorie", grafieken=(cat,)))
         tables = [
+            *(
+                [self.area_table("gemeente", own(GEBIED_KOLOMMEN), soort, periode)]
+                if self.regio
+                else []
+            ),
             self.area_table("wijk", own(GEBIED_KOLOMMEN), soort, periode),
             self.area_table("buurt", own(GEBIED_KOLOMMEN), soort, periode),
         ]
@@ -368,6 +382,11 @@ def report_meta(
         brp_geladen=meta.brp_loaded(con),
         bronnen=tuple(meta.sources(con)),
     )
+
+
+def _scope_label(code: str, naam: str) -> str:
+    """``gemeente Demostad``, or the region's own name (``regio Demostad, Proefdorp``)."""
+    return naam if code.startswith("RG") else f"gemeente {naam}"
 
 
 def build_report_data(
@@ -428,7 +447,7 @@ def build_report_data(
     return ReportData(
         gemeentecode=gemeente,
         gemeentenaam=naam,
-        titel=f"Stuurinformatie sociaal domein — gemeente {naam}",
+        titel=f"Stuurinformatie sociaal domein — {_scope_label(gemeente, naam)}",
         periode_tekst=periode_tekst,
         gegenereerd=fmt_date(now or datetime.now().replace(second=0, microsecond=0)),
         nieuwste_bericht=fmt_date(info.eind),

@@ -3,25 +3,20 @@
 It looks across the laws: households with provisions from several domains at once
 (stacking, as an UpSet chart and per wijk), the reach of the minima schemes against the
 CBS count of low-income households, relapse into social assistance and debt help, and a
-funnel plot of Wmo use per wijk. Every figure comes from ``analysis.integraal.integraal``,
-which has already passed disclosure control (counts rounded to 5, below 10 withheld and
-shown as "."); this module only lays the figures out, each with its Dutch definition.
+funnel plot of Wmo use per wijk. Every figure is a row of the publication, protected by
+``publiceer`` with the other figures (``publication.integraal``); this module only lays the
+figures out, each with its Dutch definition. It opens no warehouse and protects nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
-from pathlib import Path
+from collections.abc import Mapping
 
-import duckdb
 import pandas as pd
 
-from stuurdata.analysis.base import DOMAIN_LABELS, DOMAINS, Periode, has_table
-from stuurdata.analysis.integraal import Integraal, integraal, municipalities
-from stuurdata.analysis.stacking import Stapeling, publish_stacking, stacking
+from stuurdata.analysis.base import DOMAIN_LABELS, DOMAINS
+from stuurdata.analysis.integraal import Integraal
 from stuurdata.privacy.disclosure import DisclosureRule
-from stuurdata.privacy.rule import configured_rule
 from stuurdata.report.format import fmt_number, period_span
 from stuurdata.report.integraal_charts import interval_chart, upset_chart
 from stuurdata.report.integraal_grid import grid_block
@@ -36,11 +31,8 @@ from stuurdata.report.integraal_parts import (
     peer_block,
     relapse_block,
 )
-from stuurdata.report.meta import area_names, message_municipality
 from stuurdata.report.model import Block, Card, Chart, Section, Table, TableRow
-from stuurdata.sources.cbs import LAAG_INKOMEN, SNAPSHOT_DIR, default_cache
 
-FUNNEL_INDICATOR = "clienten_per_1000_wmo"
 MAX_COMBINATIES = 15
 # The tables and sources the chapter reads: suite exports, CBS tables, care and residents.
 BRONNEN = ("voorziening", "cbs", "toewijzing", "verblijf", "persoon")
@@ -50,46 +42,10 @@ CBS_SYNTHETISCH = (
 )
 
 
-def _cbs_source(cbs_cache: Path | Sequence[Path] | None) -> Path | Sequence[Path]:
-    """The given cache; otherwise the user's cache when it holds the table, else the snapshot."""
-    if cbs_cache is not None:
-        return cbs_cache
-    own = default_cache()
-    return own if (own / LAAG_INKOMEN / "meta.json").is_file() else SNAPSHOT_DIR
-
-
 # -- stacking --------------------------------------------------------------------------
 
 
-def _gemeente_row(
-    con: duckdb.DuckDBPyConnection, periode: Periode, gm: str, rule: DisclosureRule
-) -> pd.DataFrame:
-    """The municipality line of the wijk table, protected by the same rule as the wijken.
-
-    ``integraal`` publishes wijken only; summing their rounded figures would be wrong, so
-    the total is taken from the unrounded counts and protected here.
-    """
-    internal = stacking(con, periode)
-    per_wijk = internal.per_wijk
-    if len(municipalities(con)) > 1:  # a region: only this gemeente's wijken make its total
-        per_wijk = per_wijk[per_wijk["wijkcode"].astype(str).str[2:6] == gm[2:6]]
-    total = per_wijk.groupby("eenheid", as_index=False)[
-        ["met_voorziening", "twee_of_meer", "totaal"]
-    ].sum()
-    total["wijkcode"] = gm
-    total["aandeel_twee_of_meer"] = (
-        100 * total["twee_of_meer"] / total["met_voorziening"].where(total["met_voorziening"] > 0)
-    )
-    _, published = publish_stacking(Stapeling(periode, internal.combinaties, total), rule)
-    return published
-
-
-def stacking_block(
-    result: Integraal,
-    totaal: pd.DataFrame,
-    names: Mapping[str, str],
-    rule: DisclosureRule,
-) -> Block:
+def stacking_block(result: Integraal, names: Mapping[str, str], rule: DisclosureRule) -> Block:
     definitie = result.definities["stapeling"]
     combos = result.combinaties
     hh = combos[combos["indicator"] == "stapeling_huishoudens"]
@@ -150,12 +106,12 @@ def stacking_block(
             )
         )
 
-    wijk = result.stapeling_wijk
-    wijk = wijk[wijk["indicator"] == "stapeling_huishoudens"]
-    tot = totaal[totaal["indicator"] == "stapeling_huishoudens"]
-    gm = str(tot["gebiedscode"].iloc[0]) if not tot.empty else ""
-    if len(result.gemeenten) > 1 and gm:  # a region: the gemeente's own wijken only
-        wijk = wijk[wijk["gebiedscode"].astype(str).str[2:6] == gm[2:6]]
+    areas = result.stapeling_wijk
+    gm = result.gemeente
+    tot = areas[areas["gebiedscode"] == gm]
+    wijk = areas[
+        (areas["niveau"] == "wijk") & (areas["gebiedscode"].astype(str).str[2:6] == gm[2:6])
+    ]
     wcols = (
         column(
             "Huishoudens met een voorziening",
@@ -307,63 +263,12 @@ def reach_block(result: Integraal, gm: str, names: Mapping[str, str]) -> Block |
 # -- the chapter -----------------------------------------------------------------------
 
 
-def _has_provisions(con: duckdb.DuckDBPyConnection) -> bool:
-    if not has_table(con, "voorziening"):
-        return False
-    return bool(con.execute("SELECT count(*) FROM voorziening").fetchall()[0][0])
-
-
-def _gemeente(con: duckdb.DuckDBPyConnection) -> str:
-    if has_table(con, "gebied"):
-        rows = con.execute(
-            "SELECT gebiedscode FROM gebied WHERE niveau = 'gemeente' ORDER BY 1 LIMIT 1"
-        ).fetchall()
-        if rows:
-            return str(rows[0][0])
-    return message_municipality(con) or "GM0000"
-
-
-def integraal_section(
-    con: duckdb.DuckDBPyConnection,
-    *,
-    rule: DisclosureRule | None = None,
-    cbs_cache: Path | Sequence[Path] | None = None,
-    indicators: pd.DataFrame | None = None,
-    periode: Periode | None = None,
-    gemeente: str | None = None,
-) -> Section | None:
-    """The chapter "Integraal beeld", or None when the warehouse has no ``voorziening`` rows.
-
-    ``cbs_cache``: folder(s) with the CBS tables (the demo's ``<map>/cbs``); by default the
-    user's CBS cache when it holds the low-income table, else the bundled synthetic
-    snapshot. ``indicators``: the *internal* indicator frame (the funnel needs unrounded
-    counts); computed here for the one indicator it needs when not given.
-    """
-    if not _has_provisions(con):
-        return None
-    rule = rule or configured_rule()
-    if indicators is None:
-        from stuurdata.indicators import compute_indicators
-
-        indicators = compute_indicators(con, [FUNNEL_INDICATOR])
-    result = integraal(
-        con,
-        cbs_cache=_cbs_source(cbs_cache),
-        periode=periode,
-        indicators=indicators,
-        rule=rule,
-        gemeente=gemeente,
-    )
-    names = area_names(con)
-    gm = gemeente or _gemeente(con)
-    if len(result.gemeenten) > 1 and not result.trechter_wijk.empty:
-        # wijken are shown for the gemeente the report is about, never for its neighbours
-        own = result.trechter_wijk["eenheid"].astype(str).str[2:6] == gm[2:6]
-        result = replace(result, trechter_wijk=result.trechter_wijk[own])
+def integraal_section(result: Integraal, names: Mapping[str, str], rule: DisclosureRule) -> Section:
+    """The chapter "Integraal beeld" from the published figures (``publication.integraal``)."""
     blocks: list[Block | None] = [
-        stacking_block(result, _gemeente_row(con, result.periode, gm, rule), names, rule),
+        stacking_block(result, names, rule),
         grid_block(result, rule),
-        reach_block(result, gm, names),
+        reach_block(result, result.gemeente, names),
         relapse_block(result),
         funnel_block(result, names),
         peer_block(result, names),
@@ -372,15 +277,12 @@ def integraal_section(
         blocks.append(
             Block("integraal-meldingen", "Niet berekend", inleiding=" ".join(result.meldingen))
         )
-    titel = "Integraal beeld"
-    if len(result.gemeenten) > 1:
-        titel += f" — regio van {len(result.gemeenten)} gemeenten"
     return Section(
         "integraal",
-        titel,
+        "Integraal beeld",
         period_span(result.periode.van, result.periode.tot),
         tuple(b for b in blocks if b is not None),
     )
 
 
-__all__ = ["integraal_section"]
+__all__ = ["BRONNEN", "integraal_section"]

@@ -4,8 +4,8 @@ CBS grid squares form a regular grid on the RD New plane, so the map needs no ge
 files: each square is a rectangle from its code (``E1455N4360`` is x 145.5-146.0 km,
 y 436.0-436.5 km). The colour is the share of households with help from two or more domains;
 squares whose share is withheld by disclosure control are drawn grey. The figures arrive
-protected (``analysis.stacking.publish_squares``); the 100 m squares are only counted in the
-note, because almost all of them hold too few households to show anything.
+protected (rows of ``publication.integraal``, protected by ``publiceer``); the 100 m squares
+are only counted in the note, because almost all of them hold too few households to show anything.
 """
 
 from __future__ import annotations

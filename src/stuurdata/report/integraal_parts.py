@@ -7,6 +7,7 @@ protected by ``analysis.integraal.integraal`` and are only formatted and laid ou
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import pandas as pd
 
@@ -213,11 +214,37 @@ def funnel_block(result: Integraal, names: Mapping[str, str]) -> Block | None:
 
 
 def peer_block(result: Integraal, names: Mapping[str, str]) -> Block | None:
-    """The municipality among its peers (region in the warehouse, or CBS peers)."""
+    """The municipality among its peers (region in the warehouse, or CBS peers) and the
+    national figure; without peers alike, the own and the national figure only."""
     frame = result.trechter_gemeente
     if frame.empty:
         return None
     jaar = str(frame["periode"].iloc[0]) if "periode" in frame else ""
+    land = result.landelijk
+    landelijk = (
+        ""
+        if pd.isna(land)
+        else f" Landelijk: {fmt_number(land, 1)} Wmo-cliënten per 1.000 inwoners."
+    )
+    inleiding = result.vergelijking + landelijk
+    if "oordeel" not in frame.columns:
+        eigen = frame.iloc[0]
+        cols = (column("Wmo-cliënten per 1.000 inwoners", result.definities["trechter"]),)
+        rows = [
+            TableRow(
+                names.get(str(eigen["eenheid"]), str(eigen["naam"])), (fmt_rate(eigen["waarde"]),)
+            )
+        ]
+        if not pd.isna(land):
+            rows.append(TableRow("Nederland", (fmt_rate(land),), totaal=True))
+        return Block(
+            "integraal-gemeenten",
+            "Vergelijking met andere gemeenten",
+            inleiding=inleiding,
+            tabellen=(
+                Table(f"Wmo-cliënten per 1.000 inwoners, {jaar}", "Gebied", cols, tuple(rows)),
+            ),
+        )
     labels = [
         names.get(str(c), str(n)) + (" (eigen gemeente)" if c == result.gemeente else "")
         for c, n in zip(frame["eenheid"], frame["naam"], strict=True)
@@ -229,14 +256,21 @@ def peer_block(result: Integraal, names: Mapping[str, str]) -> Block | None:
         eenheid="Gemeente",
         chart_id="integraal-gemeenten",
         titel=f"Wmo-cliënten per 1.000 inwoners per gemeente, {jaar}",
-        gemiddelde="het gemiddelde van de vergeleken gemeenten",
+        gemiddelde="het gemiddelde van de vergeleken gemeenten (zonder de eigen gemeente)",
     )
+    if not pd.isna(land):
+        national = TableRow("Nederland", (fmt_rate(land), "", "", ""), totaal=True)
+        table = replace(table, rijen=(*table.rijen, national))
     return Block(
         "integraal-gemeenten",
         "Vergelijking met andere gemeenten",
-        inleiding=result.vergelijking
+        inleiding=inleiding
         + " Een kleine gemeente wijkt door toeval vaker af; alleen een punt buiten de "
         "trechter is een verschil om na te vragen.",
         grafieken=charts,
         tabellen=(table,),
     )
+
+
+def fmt_rate(v: float) -> str:
+    return SUPPRESSED if pd.isna(v) else fmt_number(v, 1)

@@ -29,6 +29,7 @@ def publication_report_data(
 ) -> ReportData:
     """``ReportData`` for the publication's gemeente, from the publication alone."""
     from stuurdata.publication.contract import as_indicator_frame
+    from stuurdata.publication.integraal import is_integraal
     from stuurdata.publication.kwaliteit import quality_view
     from stuurdata.publication.publish import TITELS as titles
     from stuurdata.publication.publish import left_out_block
@@ -38,9 +39,11 @@ def publication_report_data(
             return left_out_block(key, titles[key], pub.weggelaten[key])
         return pub.hoofdstukken.get(key)
 
+    # The chapter "Integraal beeld" is laid out from its own rows (``hoofdstukken``).
+    indicators = pub.cijfers[~is_integraal(pub.cijfers["maat"])]
     data = build_report_data(
         pub.meta,
-        as_indicator_frame(pub.cijfers),
+        as_indicator_frame(indicators),
         load_definitions(),
         periodesoort=periodesoort,
         now=now,

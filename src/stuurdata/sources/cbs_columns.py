@@ -65,8 +65,9 @@ def _optional(table: CbsTable, wanted: str) -> str | None:
 
 
 def kerncijfers(table: CbsTable) -> tuple[pd.DataFrame, int]:
-    """A KWB table of any year as Codering, Naam, SoortRegio, AantalInwoners[, Stedelijkheid]
-    plus the number of rows dropped for a missing region code."""
+    """A KWB table of any year as Codering, Naam, SoortRegio, AantalInwoners[, Stedelijkheid,
+    Omgevingsadressendichtheid, Bevolkingsdichtheid] plus the number of rows dropped for a
+    missing region code."""
     data = table.data
     code = _optional(table, "Codering") or column_for(table, "WijkenEnBuurten")
     naam = _optional(table, "Naam") or column_for(table, "Gemeentenaam")
@@ -83,6 +84,12 @@ def kerncijfers(table: CbsTable) -> tuple[pd.DataFrame, int]:
     sted = _optional(table, "Stedelijkheid") or _optional(table, "MateVanStedelijkheid")
     if sted is not None:
         out["Stedelijkheid"] = pd.to_numeric(data[sted], errors="coerce")
+    # Urbanity as a density when the table has no class: addresses per km² around each
+    # address (CBS's own basis for stedelijkheid), else inhabitants per km².
+    for density in ("Omgevingsadressendichtheid", "Bevolkingsdichtheid"):
+        found = _optional(table, density)
+        if found is not None:
+            out[density] = pd.to_numeric(data[found], errors="coerce")
     if "Perioden" in data.columns:
         out["Perioden"] = data["Perioden"]
     bad = out["Codering"].isna() | (out["Codering"] == "")
@@ -114,7 +121,8 @@ def wmo_clienten(
         raise CbsError(f"Tabel {table.tabel} bevat geen jaarcijfers.")
     chosen = jaar if jaar in available else available[-1]
     rows = data[years == str(chosen)]
-    gemeenten = kern[kern["SoortRegio"] == "Gemeente"]
+    # The country's row too (``NL00``, "Nederland"): the national figure beside the peers.
+    gemeenten = kern[kern["SoortRegio"].isin(["Gemeente", "Land"])]
     code = _optional(table, "Codering")
     if code is not None:
         regio = rows[code].astype("string").str.strip()

@@ -22,6 +22,7 @@ from stuurdata.web.publicatie import WebPublicatie
 from stuurdata.web.roles import allowed
 from stuurdata.web.security import same_token
 from stuurdata.web.users import Gebruiker
+from stuurdata.web.vergelijking import comparisons, signals
 
 router = APIRouter()
 
@@ -61,6 +62,7 @@ def overzicht(request: Request, user: User) -> Response:
     with bekijk(request, "overzicht", user) as v:
         pub = state.publication()
         result = state.memo(("overzicht",), lambda: figures.overview(pub, state.definitions))
+        signalen = state.memo(("signalen",), lambda: signals(pub, state.definitions))
         v.personen = result.personen if result else None
         v.bronnen = [b.bron for b in pub.bronnen]
     notities = {}
@@ -78,6 +80,7 @@ def overzicht(request: Request, user: User) -> Response:
         titel="Overzicht",
         o=result,
         notities=notities,
+        signalen=signalen,
     )
 
 
@@ -126,6 +129,12 @@ def explorer_page(
     cfg = state.config
     d = result.definitie
     gebieden = sorted(set(result.frame["gebiedscode"]))
+    key = ("vergelijking", d.id, result.niveau, result.periodesoort, result.periode)
+    pub = state.publication()
+    vergelijkingen = state.memo(
+        key,
+        lambda: comparisons(pub, d, result.niveau, result.periodesoort, result.periode),
+    )
     return render(
         request,
         "verkenner.html",
@@ -142,6 +151,7 @@ def explorer_page(
         periodes=sorted(set(result.frame["periode"]), reverse=True),
         melding=melding,
         status_code=status_code,
+        vergelijkingen=vergelijkingen,
     )
 
 
