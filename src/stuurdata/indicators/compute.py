@@ -68,7 +68,7 @@ import pandas as pd
 import pyarrow as pa
 
 from stuurdata.engine.base import Engine, as_engine
-from stuurdata.indicators.families import FAMILIES, Context, person_areas
+from stuurdata.indicators.families import FAMILIES, Context, person_areas, residents
 from stuurdata.indicators.periods import CoverageError, calendar_rows, calendar_table
 from stuurdata.indicators.registry import Definition, load_definitions
 
@@ -108,6 +108,7 @@ ALGEMENE_REGELS = """\
 
 _AREAS_TABLE = "_stuurdata_persoon_gebied"
 _CALENDAR_TABLE = "_stuurdata_kalender"
+_RESIDENTS_TABLE = "_stuurdata_inwoners"
 
 
 def empty_frame() -> pd.DataFrame:
@@ -226,7 +227,9 @@ def compute_indicators(
     with engine.helpers() as helper:
         cal = helper(_CALENDAR_TABLE, calendar_table(*coverage))
         areas = helper(_AREAS_TABLE, person_areas(tables, cal))
-        ctx = Context(tables=tables, cal=cal, areas=areas)
+        rates = any(d.berekening == "clienten_per_1000" for d in definitions)
+        res = helper(_RESIDENTS_TABLE, residents(tables, cal)) if rates else None
+        ctx = Context(tables=tables, cal=cal, areas=areas, residents=res)
         parts = [
             engine.execute(_finish(FAMILIES[d.berekening](ctx, d), d), d.model_dump_json() + schema)
             for d in definitions
