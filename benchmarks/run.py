@@ -15,7 +15,7 @@ For generated municipalities of ``BENCH_SIZES`` inhabitants (default 100,000 and
 (c) growth from the first to the second size of (a) and (b);
 plus every ``benchmarks/bench_*.py`` module's ``run(pakhuis)`` (chain monitor, forecast), and the
 forecast backtest on real CBS series of all gemeenten (``prognose_cbs.py``, issue 15;
-``BENCH_CBS=0`` skips it).
+``BENCH_CBS=0`` skips it; ``BENCH_EXTRA=0`` skips the ``bench_*.py`` modules).
 
 Generated data is cached in ``benchmarks/data/``. Results go to ``benchmarks/results.json``
 with the machine, its load, the commit and every ratio (``verhoudingen``); see README.md.
@@ -234,10 +234,8 @@ def main() -> int:
         figures["indicatoren_vs_pandas"] = figures["pandas_s"] / figures["indicatoren_s"]
         per_size[size] = figures
         results["verhoudingen"][str(size)] = {k: figures[k] for k in RATIOS}  # type: ignore[index]
-        results["grootten"][str(size)] = {  # type: ignore[index]
-            **figures,
-            "extra": extra_benchmarks(pakhuis),
-        }
+        extra = extra_benchmarks(pakhuis) if os.environ.get("BENCH_EXTRA", "1") != "0" else {}
+        results["grootten"][str(size)] = {**figures, "extra": extra}  # type: ignore[index]
         # Written after every size, so a long run leaves its finished part behind.
         (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     if len(SIZES) == 2:
