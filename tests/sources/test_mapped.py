@@ -147,3 +147,32 @@ def test_user_mappings_come_from_the_environment(tmp_path: Path, monkeypatch, ps
     assert not rejected
     assert units[0].rows["voorziening"][0]["start"] == date(2025, 6, 5)
     assert units[0].rows["voorziening"][0]["bron"] == "eigen-suite"
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt"),
+    [
+        ("2024-02-29", "%Y-%m-%d"),
+        ("2024-02-30", "%Y-%m-%d"),
+        ("2024-1-5", "%Y-%m-%d"),
+        ("20240105", "%Y-%m-%d"),
+        ("2024-13-01", "%Y-%m-%d"),
+        ("31-12-2024", "%d-%m-%Y"),
+        ("00-12-2024", "%d-%m-%Y"),
+        ("3-1-2024", "%d-%m-%Y"),
+        ("３１-12-2024", "%d-%m-%Y"),
+        ("31/12/2024", "%d/%m/%Y"),
+    ],
+)
+def test_fast_date_path_reads_as_strptime_does(text, fmt):
+    from datetime import datetime
+
+    from stuurdata.sources.mapped import _parse_date
+
+    try:
+        expected = datetime.strptime(text, fmt).date()
+    except ValueError:
+        with pytest.raises(ValueError):
+            _parse_date(text, fmt)
+    else:
+        assert _parse_date(text, fmt) == expected

@@ -78,13 +78,18 @@ class DuckDBEngine:
     def _drop(self, name: str) -> None:
         self.con.execute(f"DROP TABLE IF EXISTS temp.main.{name}")
 
+    def prepare(self, expr: ir.Table, key: str) -> None:
+        """Compile ``expr`` into the cache under ``key`` (pure Python: no connection used, so
+        a thread can compile the next expression while the database runs this one)."""
+        if key not in self._sql_cache:
+            self._sql_cache[key] = str(ibis.to_sql(expr, dialect="duckdb"))
+
     def execute(self, expr: ir.Table, key: str | None = None) -> pa.Table:
         # Compiling a large expression costs ~0.3 s; helpers have fixed names, so the SQL of
         # the same definition over the same schema is the same from call to call.
         if key is None:
             return self.con.sql(str(ibis.to_sql(expr, dialect="duckdb"))).to_arrow_table()
-        if key not in self._sql_cache:
-            self._sql_cache[key] = str(ibis.to_sql(expr, dialect="duckdb"))
+        self.prepare(expr, key)
         return self.con.sql(self._sql_cache[key]).to_arrow_table()
 
 

@@ -58,6 +58,7 @@ Decisions, where the standards leave room (also stated in plain Dutch in the YAM
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
 
@@ -68,7 +69,7 @@ import pandas as pd
 import pyarrow as pa
 
 from stuurdata.engine.base import Engine, as_engine
-from stuurdata.indicators.families import FAMILIES, Context, person_areas
+from stuurdata.indicators.families import FAMILIES, Context, person_areas, residents
 from stuurdata.indicators.periods import CoverageError, calendar_rows, calendar_table
 from stuurdata.indicators.registry import Definition, load_definitions
 
@@ -108,6 +109,7 @@ ALGEMENE_REGELS = """\
 
 _AREAS_TABLE = "_stuurdata_persoon_gebied"
 _CALENDAR_TABLE = "_stuurdata_kalender"
+_RESIDENTS_TABLE = "_stuurdata_inwoners"
 
 
 def empty_frame() -> pd.DataFrame:
@@ -226,11 +228,23 @@ def compute_indicators(
     with engine.helpers() as helper:
         cal = helper(_CALENDAR_TABLE, calendar_table(*coverage))
         areas = helper(_AREAS_TABLE, person_areas(tables, cal))
-        ctx = Context(tables=tables, cal=cal, areas=areas)
-        parts = [
-            engine.execute(_finish(FAMILIES[d.berekening](ctx, d), d), d.model_dump_json() + schema)
-            for d in definitions
-        ]
+        rates = any(d.berekening == "clienten_per_1000" for d in definitions)
+        res = helper(_RESIDENTS_TABLE, residents(tables, cal)) if rates else None
+        ctx = Context(tables=tables, cal=cal, areas=areas, residents=res)
+        prepare = getattr(engine, "prepare", None)
+
+        def build(d: Definition) -> tuple[ir.Table, str]:
+            expr, key = _finish(FAMILIES[d.berekening](ctx, d), d), d.model_dump_json() + schema
+            if prepare is not None:
+                prepare(expr, key)
+            return expr, key
+
+        # Building and compiling an expression is Python work (a second per definition in a
+        # fresh process); the database releases the interpreter while it runs a query, so
+        # one thread prepares the next definitions while this one executes, in order.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            built = [pool.submit(build, d) for d in definitions]
+            parts = [engine.execute(*job.result()) for job in built]
     return normalise_frame(mark_complete(pa.concat_tables(parts).to_pandas(), *coverage))
 
 

@@ -47,6 +47,7 @@ class Context:
     tables: dict[str, ir.Table]
     cal: ir.Table
     areas: ir.Table
+    residents: ir.Table | None = None  # ``residents`` as a helper table, when rates are asked
 
     def t(self, name: str) -> ir.Table:
         return self.tables[name]
@@ -82,6 +83,27 @@ def person_areas(tables: dict[str, ir.Table], cal: ir.Table) -> ir.Table:
         group_by=[j.persoon_id, j.periodesoort, j.periode], order_by=ibis.desc(j.van)
     )
     return j.mutate(rn=rank).filter(lambda r: r.rn == 0).drop("rn", "van")
+
+
+def residents(tables: dict[str, ir.Table], cal: ir.Table) -> ir.Table:
+    """Per period: every person living in the gemeente on its reference day, with the area.
+
+    The range join of all residences with the calendar is the largest step of the rates
+    per 1,000; ``compute_indicators`` makes it once as a helper table for all of them.
+    """
+    v = tables["verblijf"]
+    j = v.join(cal, [v.van <= cal.laatste_dag, _open(v.tot) > cal.laatste_dag])
+    return j.select(
+        persoon_id=v.persoon_id,
+        periodesoort=cal.periodesoort,
+        periode=cal.periode,
+        laatste_dag=cal.laatste_dag,
+        gm=v.gemeentecode,
+        wk=v.wijkcode,
+        bu=v.buurtcode,
+        lading=v.lading_id,
+        hh=v.huishouden_id,
+    )
 
 
 def _allocations(ctx: Context, wet: str) -> ir.Table:
@@ -233,19 +255,7 @@ def inhabitants(ctx: Context, leeftijd_tot: int | None, d: Definition | None = N
     given day), per buurt first and summed upwards: a distinct count over (inhabitants x
     periods x levels) rows would cost the engine several times more.
     """
-    v, cal = ctx.t("verblijf"), ctx.cal
-    j = v.join(cal, [v.van <= cal.laatste_dag, _open(v.tot) > cal.laatste_dag])
-    j = j.select(
-        persoon_id=v.persoon_id,
-        periodesoort=cal.periodesoort,
-        periode=cal.periode,
-        laatste_dag=cal.laatste_dag,
-        gm=v.gemeentecode,
-        wk=v.wijkcode,
-        bu=v.buurtcode,
-        lading=v.lading_id,
-        hh=v.huishouden_id,
-    )
+    j = ctx.residents if ctx.residents is not None else residents(ctx.tables, ctx.cal)
     if leeftijd_tot is not None:
         j = _younger_than(ctx, j, leeftijd_tot)
     groups = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import re
 
 _WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
@@ -19,7 +20,7 @@ def is_valid_bsn(value: str) -> bool:
     """
     if len(value) != 9 or not (value.isascii() and value.isdigit()) or value == "000000000":
         return False
-    return sum(int(d) * w for d, w in zip(value, _WEIGHTS, strict=True)) % 11 == 0
+    return sum(map(operator.mul, map(int, value), _WEIGHTS)) % 11 == 0
 
 
 def scrub(text: str) -> str:

@@ -177,14 +177,22 @@ def _os_reason(exc: OSError) -> str:
     return f"Bestand kon niet worden gelezen (systeemfout {exc.errno or 'onbekend'})."
 
 
-def _read_file(path: Path) -> bytes | str:
-    """The bytes of a plain file, or a Dutch reason why not (too large, unreadable)."""
+def _read_file(path: Path) -> bytes | str | None:
+    """The bytes of a plain file, or a Dutch reason why not (too large, unreadable).
+
+    None when the file is a zip archive to unpack (as ``is_zip``): the magic number is
+    checked on the handle that reads the file, so a plain file is opened only once.
+    """
     try:
         # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
         with open(fd, "rb") as fh:
             if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
                 return "Geen gewoon bestand (een apparaat, pijp of socket); niet gelezen."
+            zipped = fh.read(4) == b"PK\x03\x04" and path.suffix.lower() not in (".xlsx", ".xlsm")
+            if zipped and zipfile.is_zipfile(fh):
+                return None
+            fh.seek(0)
             data = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         return _os_reason(exc)
@@ -233,17 +241,16 @@ def iter_sources(entries: Iterable[Listed]) -> Iterator[SourceFile]:
         if entry.problem is not None:
             yield _failed(f"map-{number}", entry.problem)
             continue
-        archive = is_zip(entry.path)
-        zf = _open_zip(entry.path) if archive else None
-        if archive and zf is None:
-            yield _failed(f"archief-{number}.zip", "Zip-archief is beschadigd; niet gelezen.")
+        data = _read_file(entry.path)
+        if isinstance(data, str):
+            yield _failed(f"bestand-{number}{safe_name('', entry.path.name)}", data)
             continue
+        if data is not None:
+            yield _source(entry.path.name, data)
+            continue
+        zf = _open_zip(entry.path)
         if zf is None:
-            data = _read_file(entry.path)
-            if isinstance(data, str):
-                yield _failed(f"bestand-{number}{safe_name('', entry.path.name)}", data)
-            else:
-                yield _source(entry.path.name, data)
+            yield _failed(f"archief-{number}.zip", "Zip-archief is beschadigd; niet gelezen.")
             continue
         with zf:
             yield from _zip_sources(entry.path, zf)
