@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import struct
 
 import pytest
 from fastapi.routing import APIRoute
@@ -25,6 +26,7 @@ URLS: dict[str, tuple[str, str]] = {
     "download_parquet": ("GET", "/downloads/cijfers.parquet?maat=clienten_wmo&niveau=wijk"),
     "notitie_nieuw": ("POST", "/verkenner/notitie"),
     "grafiek_svg": ("GET", "/verkenner/grafiek.svg?maat=clienten_wmo&niveau=gemeente"),
+    "grafiek_png": ("GET", "/verkenner/grafiek.png?maat=clienten_wmo&niveau=gemeente"),
     "gebruikers": ("GET", "/beheer/gebruikers"),
     "gebruiker_nieuw": ("POST", "/beheer/gebruikers"),
     "auditlog": ("GET", "/beheer/audit"),
@@ -299,6 +301,21 @@ def test_chart_download_is_an_svg_file(signed_in):
         'filename="stuurdata_kosten_wmo_wijk_kwartaal.svg"'
         in (response.headers["content-disposition"])
     )
+
+
+def test_chart_download_is_a_png_image(signed_in):
+    response = signed_in.get("/verkenner/grafiek.png?maat=clienten_wmo&niveau=gemeente")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "image/png"
+    assert response.content.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", response.content[16:24])
+    assert width > 400 and height > 200  # twice the screen size
+    assert (
+        'filename="stuurdata_clienten_wmo_gemeente_kwartaal.png"'
+        in (response.headers["content-disposition"])
+    )
+    html = signed_in.get("/verkenner?maat=clienten_wmo&niveau=gemeente").text
+    assert "/verkenner/grafiek.png?maat=clienten_wmo" in html
 
 
 def test_api_returns_published_rows_and_openapi(signed_in):

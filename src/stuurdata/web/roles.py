@@ -51,6 +51,7 @@ TOEGANG: dict[str, frozenset[str]] = {
     "download_csv": IEDEREEN,
     "download_parquet": IEDEREEN,
     "grafiek_svg": IEDEREEN,
+    "grafiek_png": IEDEREEN,
     "notitie_nieuw": frozenset({BELEIDSMEDEWERKER, ANALIST}),
     "gebruikers": ALLEEN_BEHEER,
     "gebruiker_nieuw": ALLEEN_BEHEER,
