@@ -27,6 +27,11 @@ URLS: dict[str, tuple[str, str]] = {
     "notitie_nieuw": ("POST", "/verkenner/notitie"),
     "grafiek_svg": ("GET", "/verkenner/grafiek.svg?maat=clienten_wmo&niveau=gemeente"),
     "grafiek_png": ("GET", "/verkenner/grafiek.png?maat=clienten_wmo&niveau=gemeente"),
+    "klopt": (
+        "GET",
+        "/klopt?maat=clienten_wmo&gebiedscode=GM9901&periodesoort=kwartaal&periode=2026-K1",
+    ),
+    "afstemmen": ("POST", "/klopt/afstemmen"),
     "gebruikers": ("GET", "/beheer/gebruikers"),
     "gebruiker_nieuw": ("POST", "/beheer/gebruikers"),
     "auditlog": ("GET", "/beheer/audit"),
@@ -41,6 +46,12 @@ URLS: dict[str, tuple[str, str]] = {
 OPEN = {"inloggen", "inloggen_verzenden", "uitloggen"}
 # Per form route, an invalid form: an allowed role gets the form back with a message (400).
 INVALID = {
+    "afstemmen": {  # no file chosen
+        "maat": "clienten_wmo",
+        "periodesoort": "kwartaal",
+        "gebiedscode": "GM9901",
+        "periode": "2026-K1",
+    },
     "gebruiker_nieuw": {"naam": "x", "rol": "raadslid", "wachtwoord": "kort"},
     "notitie_nieuw": {
         "maat": "clienten_wmo",

@@ -114,7 +114,7 @@ def published_row(
 
 def _missing(value: object) -> bool:
     try:
-        return bool(pd.isna(value))  # type: ignore[arg-type]
+        return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
 
@@ -274,7 +274,10 @@ def _loads(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> list[Lading]:
         "WHERE lading_id IN (SELECT unnest($ids)) ORDER BY klaar DESC, lading_id DESC",
         {"ids": list(ids)},
     ).fetchall()
-    return [Lading(str(r[0]), str(r[1]), *map(int, r[2:6]), str(r[6])[:16]) for r in rows]
+    return [
+        Lading(str(r[0]), str(r[1]), int(r[2]), int(r[3]), int(r[4]), int(r[5]), str(r[6])[:16])
+        for r in rows
+    ]
 
 
 def lading_ids(text: object) -> list[int]:

@@ -40,7 +40,8 @@ from stuurdata.privacy.disclosure import DisclosureRule
 from stuurdata.privacy.pseudonym import Pseudonymiser
 from stuurdata.warehouse.database import open_warehouse
 
-MAX_BYTES = 2_000_000
+# Below the size at which the server would spool an upload to a temporary file on disk.
+MAX_BYTES = 1_000_000
 MAX_REGELS = 100_000
 MAX_MELDINGEN = 20
 _SEPARATORS = re.compile(r"[ .\-]")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -62,6 +62,8 @@ class WebConfig:
     # Trusted reverse-proxy mode: the proxy signs users in and passes the name in this
     # header (e.g. ``X-Remote-User``). Only safe when nobody reaches the app but the proxy.
     proxy_kop: str | None = None
+    # The installation's key: a list of BSNs to reconcile is pseudonymised with it at once.
+    sleutel: Path | None = None
 
 
 @dataclass
@@ -197,6 +199,8 @@ def bekijk(
     activiteit: str = "bekijken",
     niveau: str = "gemeente",
     toelichting: str | None = None,
+    bronnen: Sequence[str] = (),
+    persoonsniveau: bool = False,
 ) -> Iterator[Verwerking]:
     """Run a view of ``route`` for ``user`` as an audit-logged processing under the purpose."""
     state = state_of(request)
@@ -236,6 +240,8 @@ def bekijk(
             doel=state.doel(),
             activiteit=activiteit,
             niveau=niveau,
+            bronnen=bronnen,
+            persoonsniveau=persoonsniveau,
             actor=user.naam,
             rol=user.rol,
             url=cfg.store_url,

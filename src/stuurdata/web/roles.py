@@ -38,6 +38,10 @@ NIVEAUS = ("gemeente", "wijk", "buurt")
 IEDEREEN = frozenset(ROLLEN)
 ALLEEN_BEHEER = frozenset({BEHEERDER})
 
+# Roles that may see person-level differences (pseudonyms) of a reconciliation, when the
+# purpose allows person-level output too.
+PERSOONSNIVEAU = frozenset({ANALIST})
+
 # Route name -> roles allowed. Every route the app serves to a signed-in user is listed;
 # a test fails when one is missing.
 TOEGANG: dict[str, frozenset[str]] = {
@@ -53,6 +57,8 @@ TOEGANG: dict[str, frozenset[str]] = {
     "grafiek_svg": IEDEREEN,
     "grafiek_png": IEDEREEN,
     "notitie_nieuw": frozenset({BELEIDSMEDEWERKER, ANALIST}),
+    "klopt": IEDEREEN,
+    "afstemmen": frozenset({BELEIDSMEDEWERKER, CONTROLLER, CONTRACTMANAGER, ANALIST}),
     "gebruikers": ALLEEN_BEHEER,
     "gebruiker_nieuw": ALLEEN_BEHEER,
     "auditlog": ALLEEN_BEHEER,
