@@ -160,3 +160,30 @@ def test_raadslid_may_read_the_story_but_not_upload(warehouse: Path) -> None:
             files={"bestand": ("lijst.csv", b"bsn\n", "text/csv")},
         )
         assert response.status_code == 403
+
+
+def test_person_level_differences_only_for_analist_under_a_person_level_purpose(
+    warehouse: Path, input_bsns: set[str]
+) -> None:
+    from dataclasses import replace
+
+    from stuurdata.privacy.governance import demo_doel
+    from stuurdata.privacy.purposes import save_doel
+
+    save_doel(warehouse, replace(demo_doel(), naam="afstemmen-persoon", persoonsniveau=True))
+    config = WebConfig(
+        pakhuis=warehouse,
+        secure_cookies=False,
+        sleutel=warehouse.parent / "sleutel.key",
+        doel="afstemmen-persoon",
+    )
+    body = ("bsn\n" + "\n".join(sorted(input_bsns)[:40]) + "\n").encode()
+    for rol, shown in (("analist", True), ("beleidsmedewerker", False)):
+        with TestClient(create_app(config)) as c:
+            assert login(c, rol) == 303
+            response = _upload(c, body, "lijst.csv", _period(c))
+            assert response.status_code == 200
+            assert ("Verschillen per persoon" in response.text) is shown
+            pseudonyms = re.findall(r"<code>([0-9a-f]{32})</code>", response.text)
+            assert bool(pseudonyms) is shown
+            assert not any(bsn in response.text for bsn in input_bsns)
