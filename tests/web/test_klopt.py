@@ -187,3 +187,16 @@ def test_person_level_differences_only_for_analist_under_a_person_level_purpose(
             pseudonyms = re.findall(r"<code>([0-9a-f]{32})</code>", response.text)
             assert bool(pseudonyms) is shown
             assert not any(bsn in response.text for bsn in input_bsns)
+
+
+def test_the_api_gives_the_same_story(client: TestClient) -> None:
+    periode = _period(client)
+    data = client.get("/api/herleiding", params={**FIGURE, "periode": periode}).json()
+    assert data["maat"] == "clienten_wmo" and data["versie"] == 1
+    assert any("telt één keer mee" in zin for zin in data["telregel"])
+    assert data["onderdelen"] and all(
+        o["aantal"] is None or o["aantal"] % 5 == 0 for o in data["onderdelen"]
+    )
+    assert data["aantal_ladingen"] >= len(data["ladingen"]) > 0
+    missing = client.get("/api/herleiding", params={**FIGURE, "periode": "1999-K1"})
+    assert missing.status_code == 403

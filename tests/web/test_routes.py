@@ -41,6 +41,10 @@ URLS: dict[str, tuple[str, str]] = {
     "api_cijfers": ("GET", "/api/cijfers?maat=clienten_wmo&niveau=wijk"),
     "api_overzicht": ("GET", "/api/overzicht"),
     "api_verantwoording": ("GET", "/api/verantwoording"),
+    "api_herleiding": (
+        "GET",
+        "/api/herleiding?maat=clienten_wmo&gebiedscode=GM9901&periodesoort=kwartaal&periode=2026-K1",
+    ),
 }
 # The only routes that answer without a session.
 OPEN = {"inloggen", "inloggen_verzenden", "uitloggen"}

@@ -68,6 +68,7 @@ TOEGANG: dict[str, frozenset[str]] = {
     "api_cijfers": IEDEREEN,
     "api_overzicht": IEDEREEN,
     "api_verantwoording": IEDEREEN,
+    "api_herleiding": IEDEREEN,
 }
 
 

@@ -18,7 +18,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from stuurdata.analysis.herleiding import has_parts, herleid
+from stuurdata.analysis.herleiding import Herleiding, has_parts, herleid
 from stuurdata.analysis.reconcile import (
     MAX_BYTES,
     UploadGeweigerd,
@@ -60,22 +60,22 @@ def _may_see_persons(state: WebState, user: Gebruiker) -> bool:
     return user.rol in PERSOONSNIVEAU and bool(found and found.persoonsniveau)
 
 
-@router.get("/klopt", name="klopt")
-def klopt(
+def story(
     request: Request,
-    user: User,
-    maat: Tekst,
-    gebiedscode: Tekst,
-    periode: Tekst,
-    periodesoort: Tekst = "kwartaal",
-) -> Response:
-    """How one figure was made: rule, parts, loads, caveats; and the form to reconcile."""
+    user: Gebruiker,
+    route: str,
+    maat: str,
+    gebiedscode: str,
+    periodesoort: str,
+    periode: str,
+) -> Herleiding:
+    """``analysis.herleiding.herleid`` for one published figure, as a view under the purpose."""
     state = state_of(request)
     d, niveau, periodesoort = _choice(request, maat, gebiedscode, periodesoort, periode)
     pub = state.publication()
     with bekijk(
         request,
-        "klopt",
+        route,
         user,
         niveau=niveau,
         bronnen=d.bronnen,
@@ -96,16 +96,32 @@ def klopt(
         if h is None:
             raise Geweigerd("Dit cijfer staat niet in de publicatie. Kies het in de Verkenner.")
         v.personen = h.personen
+    return h
+
+
+@router.get("/klopt", name="klopt")
+def klopt(
+    request: Request,
+    user: User,
+    maat: Tekst,
+    gebiedscode: Tekst,
+    periode: Tekst,
+    periodesoort: Tekst = "kwartaal",
+) -> Response:
+    """How one figure was made: rule, parts, loads, caveats; and the form to reconcile."""
+    state = state_of(request)
+    h = story(request, user, "klopt", maat, gebiedscode, periodesoort, periode)
+    pub = state.publication()
     return render(
         request,
         "klopt.html",
         user,
         actief="verkenner",
-        titel=f"Klopt dit getal? {d.naam}",
+        titel=f"Klopt dit getal? {h.definitie.naam}",
         h=h,
         gebied=pub.naam(gebiedscode),
         mag_afstemmen=allowed(user.rol, "afstemmen"),
-        bsn_lijst=has_parts(d),
+        bsn_lijst=has_parts(h.definitie),
         max_mb=MAX_BYTES // 1_000_000,
     )
 
