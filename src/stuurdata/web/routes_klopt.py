@@ -152,7 +152,8 @@ async def afstemmen(request: Request, user: User) -> Response:
     """Reconcile an uploaded list with one figure; the list is never stored."""
     size = request.headers.get("content-length")
     if size is None or not size.isdigit() or int(size) > MAX_BYTES + 20_000:
-        return _refused(request, user, [_too_large()])
+        with bekijk(request, "afstemmen", user, toelichting="afstemmen: bestand te groot"):
+            return _refused(request, user, [_too_large()])
     async with request.form(max_files=1, max_fields=10) as form:
         fields = {k: v for k, v in form.items() if isinstance(v, str)}
         upload = form.get("bestand")
