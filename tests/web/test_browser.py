@@ -34,6 +34,7 @@ PAGES = [
     "/gebied/BU99010102",
     "/ketenmonitor",
     "/verantwoording",
+    "/klopt?maat=clienten_wmo&gebiedscode=WK990101&periodesoort=kwartaal&periode=2026-K1",
     "/downloads",
     "/beheer/gebruikers",
     "/beheer/audit",
@@ -51,7 +52,10 @@ def server(warehouse: Path) -> Iterator[str]:
     import uvicorn
 
     port = _free_port()
-    app = create_app(WebConfig(pakhuis=warehouse, secure_cookies=False))
+    config = WebConfig(
+        pakhuis=warehouse, secure_cookies=False, sleutel=warehouse.parent / "sleutel.key"
+    )
+    app = create_app(config)
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -146,6 +150,31 @@ def test_analist_annotates_a_figure_and_sees_it_in_the_overview(page):
     assert _axe(page) == []
     page.goto("/")
     assert page.locator("text=Nieuwe toegang via het sociaal wijkteam").count() == 1
+
+
+def test_reconcile_an_own_list_from_a_figure(page, input_bsns, tmp_path):
+    """From a figure in the explorer to its story, then an own list: good, then bad."""
+    page.goto("/verkenner?maat=clienten_wmo&niveau=gemeente&periodesoort=kwartaal")
+    page.locator("#resultaat tbody tr").last.locator("text=Klopt dit?").click()
+    page.wait_for_selector("h1:has-text('Klopt dit getal?')")
+    assert page.locator("text=Hoe dit getal is gemaakt").count() == 1
+    assert _axe(page) == []
+    lijst = tmp_path / "mijn lijst.csv"
+    lijst.write_text("bsn\n" + "\n".join(sorted(input_bsns)[:120]) + "\n", encoding="utf-8")
+    page.set_input_files("#bestand", str(lijst))
+    page.click("button:has-text('Vergelijk')")
+    page.wait_for_selector("text=Uw lijst vergeleken met de telling")
+    assert page.locator("text=In uw lijst én in de telling").count() == 1
+    assert not any(bsn in page.content() for bsn in input_bsns)
+    assert _axe(page) == []
+    page.go_back()
+    fout = tmp_path / "fout.csv"
+    fout.write_text("bsn\n123456789\n", encoding="utf-8")
+    page.set_input_files("#bestand", str(fout))
+    page.click("button:has-text('Vergelijk')")
+    page.wait_for_selector("text=Regel 2: geen geldig BSN")
+    assert "123456789" not in page.content()
+    assert _axe(page) == []
 
 
 def test_explorer_updates_in_place_with_htmx(page):

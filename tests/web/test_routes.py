@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import struct
 
 import pytest
 from fastapi.routing import APIRoute
@@ -31,6 +32,12 @@ URLS: dict[str, tuple[str, str]] = {
     "notitie_nieuw": ("POST", "/verkenner/notitie"),
     "grafiek_svg": ("GET", "/verkenner/grafiek.svg?maat=clienten_wmo&niveau=gemeente"),
     "kaart_svg": ("GET", "/verkenner/kaart.svg?maat=clienten_wmo&niveau=wijk"),
+    "grafiek_png": ("GET", "/verkenner/grafiek.png?maat=clienten_wmo&niveau=gemeente"),
+    "klopt": (
+        "GET",
+        "/klopt?maat=clienten_wmo&gebiedscode=GM9901&periodesoort=kwartaal&periode=2026-K1",
+    ),
+    "afstemmen": ("POST", "/klopt/afstemmen"),
     "gebruikers": ("GET", "/beheer/gebruikers"),
     "gebruiker_nieuw": ("POST", "/beheer/gebruikers"),
     "auditlog": ("GET", "/beheer/audit"),
@@ -40,11 +47,21 @@ URLS: dict[str, tuple[str, str]] = {
     "api_cijfers": ("GET", "/api/cijfers?maat=clienten_wmo&niveau=wijk"),
     "api_overzicht": ("GET", "/api/overzicht"),
     "api_verantwoording": ("GET", "/api/verantwoording"),
+    "api_herleiding": (
+        "GET",
+        "/api/herleiding?maat=clienten_wmo&gebiedscode=GM9901&periodesoort=kwartaal&periode=2026-K1",
+    ),
 }
 # The only routes that answer without a session.
 OPEN = {"inloggen", "inloggen_verzenden", "uitloggen"}
 # Per form route, an invalid form: an allowed role gets the form back with a message (400).
 INVALID = {
+    "afstemmen": {  # no file chosen
+        "maat": "clienten_wmo",
+        "periodesoort": "kwartaal",
+        "gebiedscode": "GM9901",
+        "periode": "2026-K1",
+    },
     "gebruiker_nieuw": {"naam": "x", "rol": "raadslid", "wachtwoord": "kort"},
     "notitie_nieuw": {
         "maat": "clienten_wmo",
@@ -309,6 +326,21 @@ def test_chart_download_is_an_svg_file(signed_in):
         'filename="stuurdata_kosten_wmo_wijk_kwartaal.svg"'
         in (response.headers["content-disposition"])
     )
+
+
+def test_chart_download_is_a_png_image(signed_in):
+    response = signed_in.get("/verkenner/grafiek.png?maat=clienten_wmo&niveau=gemeente")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "image/png"
+    assert response.content.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", response.content[16:24])
+    assert width > 400 and height > 200  # twice the screen size
+    assert (
+        'filename="stuurdata_clienten_wmo_gemeente_kwartaal.png"'
+        in (response.headers["content-disposition"])
+    )
+    html = signed_in.get("/verkenner?maat=clienten_wmo&niveau=gemeente").text
+    assert "/verkenner/grafiek.png?maat=clienten_wmo" in html
 
 
 def test_api_returns_published_rows_and_openapi(signed_in):

@@ -110,6 +110,38 @@ def anchor_path(pakhuis: Path) -> Path:
     return Path(pakhuis).with_suffix(".audit-anker")
 
 
+def new_record(
+    *,
+    activiteit: str,
+    resultaat: str,
+    actor: str,
+    doel: str | None = None,
+    grondslag: str | None = None,
+    rol: str | None = None,
+    bronnen: Sequence[str] = (),
+    personen: int | None = None,
+    uitvoer: str | None = None,
+    toelichting: str | None = None,
+    verwerking_id: str | None = None,
+) -> AuditRecord:
+    """A record not yet in the chain (``commit`` gives it its number and hash)."""
+    record = AuditRecord(
+        activiteit=activiteit,
+        resultaat=resultaat,
+        actor=actor,
+        doel=doel,
+        grondslag=grondslag,
+        rol=rol,
+        bronnen=json.dumps(sorted(set(bronnen)), ensure_ascii=False),
+        personen=None if personen is None else int(personen),
+        uitvoer=uitvoer,
+        toelichting=toelichting,
+    )
+    if verwerking_id:
+        record.verwerking_id = verwerking_id
+    return record
+
+
 def append(
     pakhuis: Path,
     *,
@@ -133,20 +165,39 @@ def append(
     change to the store (a purpose, a project) and its record commit together or not at all.
     ``verwerking_id`` links the record to what it records (``lading.verwerking_id``).
     """
-    record = AuditRecord(
+    record = new_record(
         activiteit=activiteit,
         resultaat=resultaat,
         actor=actor,
         doel=doel,
         grondslag=grondslag,
         rol=rol,
-        bronnen=json.dumps(sorted(set(bronnen)), ensure_ascii=False),
-        personen=None if personen is None else int(personen),
+        bronnen=bronnen,
+        personen=personen,
         uitvoer=uitvoer,
         toelichting=toelichting,
+        verwerking_id=verwerking_id,
     )
-    if verwerking_id:
-        record.verwerking_id = verwerking_id
+    commit(pakhuis, [record], url=url, within=within)
+    return record
+
+
+def commit(
+    pakhuis: Path,
+    batch: Sequence[AuditRecord],
+    *,
+    url: str | None = None,
+    within: Callable[[Connection], None] | None = None,
+) -> None:
+    """Chain ``batch`` behind the head and insert it in one transaction (one anchor update).
+
+    Each record still gets its own number and chained hash, exactly as one ``append`` each
+    would: a batch only saves transactions and anchor writes (the dashboard's group commit,
+    ``web.auditlog``). The anchor names the batch's last record as the next end before the
+    commit, so a crash in between is no false alarm.
+    """
+    if not batch:
+        return
     engine = engine_for(pakhuis, url)
     anchor = anchor_path(pakhuis)
     strict = _own_store(pakhuis, url)
@@ -163,14 +214,19 @@ def append(
                         .limit(1)
                     ).first()
                     end = (int(head[0]), str(head[1])) if head else (0, GENESIS)
-                    record.volgnummer, record.vorige_hash = end[0] + 1, end[1]
-                    row = asdict(record)
-                    record.hash = row["hash"] = record_hash(row)
-                    notes = _deviations(state, end, record.volgnummer) if strict else ()
-                    conn.execute(audit_table.insert().values(**row))
-                    # Written before the commit, naming the record as the next end: a crash
-                    # between commit and the final anchor is then no false alarm.
-                    _write_anchor(anchor, end, notes, (record.volgnummer, record.hash))
+                    notes = _deviations(state, end, end[0] + 1) if strict else ()
+                    last = end
+                    rows = []
+                    for record in batch:
+                        record.volgnummer, record.vorige_hash = last[0] + 1, last[1]
+                        row = asdict(record)
+                        record.hash = row["hash"] = record_hash(row)
+                        rows.append(row)
+                        last = (record.volgnummer, record.hash)
+                    conn.execute(audit_table.insert(), rows)
+                    # Written before the commit, naming the last record as the next end: a
+                    # crash between commit and the final anchor is then no false alarm.
+                    _write_anchor(anchor, end, notes, last)
                 break
             except IntegrityError:
                 continue
@@ -178,8 +234,7 @@ def append(
             raise UserError(
                 "Het auditlog kon niet worden bijgewerkt (te veel gelijktijdige schrijvers)."
             )
-        _write_anchor(anchor, (record.volgnummer, record.hash), notes)
-    return record
+        _write_anchor(anchor, last, notes)
 
 
 @contextlib.contextmanager

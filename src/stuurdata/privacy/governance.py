@@ -14,7 +14,7 @@ import os
 import shlex
 import sys
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -91,6 +91,8 @@ def verwerking(
     rol: str | None = None,
     url: str | None = None,
     taak: str = "standaard",
+    herstel: bool = True,
+    schrijf: Callable[..., object] | None = None,
 ) -> Iterator[Verwerking]:
     """Check ``doel`` for this processing, run the body, and log the outcome.
 
@@ -99,7 +101,9 @@ def verwerking(
     when no purpose is given, it does not exist, or the processing falls outside it; the
     refusal is logged, unless no management store exists yet (a refused first command
     creates nothing). First, records missing for earlier loads or rotations (a process
-    killed between its commit and its record) are recovered.
+    killed between its commit and its record) are recovered; ``herstel=False`` leaves that
+    to the caller (the dashboard does it once per interval, not per page view).
+    ``schrijf`` replaces ``audit.append`` (same arguments): the dashboard's group commit.
     """
     pakhuis = Path(pakhuis)
     who = actor or current_actor()
@@ -111,7 +115,7 @@ def verwerking(
     def log(resultaat: str, toelichting: str | None, running: Verwerking | None = None) -> None:
         if resultaat == audit.GEWEIGERD and not store:
             return
-        audit.append(
+        (schrijf or audit.append)(
             pakhuis,
             activiteit=activiteit,
             resultaat=resultaat,
@@ -127,7 +131,7 @@ def verwerking(
             verwerking_id=running.verwerking_id if running else None,
         )
 
-    if store:
+    if store and herstel:
         audit.recover_missing(pakhuis, actor=who, url=url)
 
     def allows(d: Doel) -> bool:

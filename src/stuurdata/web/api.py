@@ -97,6 +97,40 @@ class Verantwoording(BaseModel):
     bronnen: list[Bron]
 
 
+class Onderdeel(BaseModel):
+    label: str
+    aantal: float | None
+    status: str
+
+
+class Lading(BaseModel):
+    bron: str
+    bestand: str
+    gelezen: int
+    geladen: int
+    gequarantaineerd: int
+    dubbel: int
+    klaar: str
+
+
+class Herleiding(BaseModel):
+    maat: str
+    naam: str
+    versie: int
+    niveau: str
+    gebiedscode: str
+    periodesoort: str
+    periode: str
+    waarde: float | None
+    status: str
+    volledig: bool | None
+    telregel: list[str]
+    onderdelen: list[Onderdeel]
+    aantal_ladingen: int
+    ladingen: list[Lading]
+    kanttekeningen: list[str]
+
+
 class Fout(BaseModel):
     detail: str
 
@@ -254,6 +288,39 @@ def create_api(state: WebState) -> FastAPI:
             regel=pub.regel,
             eind=pub.eind.isoformat() if pub.eind else None,
             bronnen=[Bron(**b.__dict__) for b in pub.bronnen],
+        )
+
+    @api.get("/herleiding", name="api_herleiding", response_model=Herleiding, responses=_ERRORS)
+    def herleiding(
+        request: Request,
+        user: User,
+        maat: Annotated[str, Query(max_length=100)],
+        gebiedscode: Annotated[str, Query(max_length=20)],
+        periode: Annotated[str, Query(max_length=20)],
+        periodesoort: Annotated[str, Query(max_length=20)] = "kwartaal",
+    ) -> Herleiding:
+        """Klopt dit getal?: how one published figure was made (see docs/dashboard.md)."""
+        from stuurdata.web.routes_klopt import story
+
+        h = story(request, user, "api_herleiding", maat, gebiedscode, periodesoort, periode)
+        return Herleiding(
+            maat=h.definitie.id,
+            naam=h.definitie.naam,
+            versie=h.definitie.versie,
+            niveau=h.niveau,
+            gebiedscode=h.gebiedscode,
+            periodesoort=h.periodesoort,
+            periode=h.periode,
+            waarde=h.waarde,
+            status=h.status,
+            volledig=h.volledig,
+            telregel=h.regel,
+            onderdelen=[
+                Onderdeel(label=o.label, aantal=o.aantal, status=o.status) for o in h.onderdelen
+            ],
+            aantal_ladingen=h.aantal_ladingen,
+            ladingen=[Lading(**vars(x)) for x in h.ladingen],
+            kanttekeningen=h.kanttekeningen,
         )
 
     return api

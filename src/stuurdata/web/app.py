@@ -106,7 +106,14 @@ def invalid_fields(exc: RequestValidationError) -> list[str]:
 
 def create_app(config: WebConfig) -> FastAPI:
     """The dashboard for one warehouse (its newest publication) and its management store."""
-    from stuurdata.web import api, routes_auth, routes_beheer, routes_keten, routes_pages
+    from stuurdata.web import (
+        api,
+        routes_auth,
+        routes_beheer,
+        routes_keten,
+        routes_klopt,
+        routes_pages,
+    )
 
     app = FastAPI(
         title="stuurdata dashboard",
@@ -122,6 +129,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.include_router(routes_pages.router)
     app.include_router(routes_beheer.router)
     app.include_router(routes_keten.router)
+    app.include_router(routes_klopt.router)
     app.mount("/api", api.create_api(app.state.web))
 
     @app.exception_handler(NietIngelogd)

@@ -9,7 +9,9 @@ role, purpose, route, number of persons behind what was shown), also for a refus
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,7 +24,9 @@ from stuurdata.config import default_doel
 from stuurdata.indicators.registry import Definition, load_definitions
 from stuurdata.privacy import audit
 from stuurdata.privacy.governance import DoelGeweigerd, Verwerking, verwerking
-from stuurdata.privacy.purposes import get_doel
+from stuurdata.privacy.purposes import Doel, get_doel
+from stuurdata.privacy.store import store_exists
+from stuurdata.web.auditlog import GroupCommit
 from stuurdata.web.publicatie import WebPublicatie, find_publication, load_publication
 from stuurdata.web.roles import NIVEAUS, allowed, levels_for
 from stuurdata.web.security import SESSIE, LoginThrottle, Signer, secret_for
@@ -30,6 +34,12 @@ from stuurdata.web.users import Gebruiker, get_user
 
 T = TypeVar("T")
 MEMO_MAX = 500
+# How long a looked-up purpose or publication folder is reused (seconds): a change in the
+# store or a new publication shows from the next page after this.
+KORT = 2.0
+# How often the dashboard recovers audit records missing for loads (seconds): a CLI command
+# does it at its start; per page view it would open the warehouse each time.
+HERSTEL_INTERVAL = 300.0
 
 
 class NietIngelogd(Exception):
@@ -52,6 +62,8 @@ class WebConfig:
     # Trusted reverse-proxy mode: the proxy signs users in and passes the name in this
     # header (e.g. ``X-Remote-User``). Only safe when nobody reaches the app but the proxy.
     proxy_kop: str | None = None
+    # The installation's key: a list of BSNs to reconcile is pseudonymised with it at once.
+    sleutel: Path | None = None
 
 
 @dataclass
@@ -64,6 +76,10 @@ class WebState:
     _pub: WebPublicatie | None = None
     _pub_stamp: tuple[str, float] | None = None
     _memo: dict[tuple[object, ...], object] = field(default_factory=dict)
+    auditlog: GroupCommit = field(default_factory=GroupCommit)
+    _short: dict[str, tuple[float, object]] = field(default_factory=dict)
+    _hersteld: float = float("-inf")
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def create(cls, config: WebConfig) -> WebState:
@@ -73,9 +89,31 @@ class WebState:
     def definitions(self) -> dict[str, Definition]:
         return load_definitions()
 
+    def briefly(self, key: str, make: Callable[[], T]) -> T:
+        """``make()``, reused for ``KORT`` seconds (purposes, the publication's folder)."""
+        now = time.monotonic()
+        hit = self._short.get(key)
+        if hit is not None and now - hit[0] < KORT:
+            return hit[1]  # type: ignore[return-value]
+        value = make()
+        self._short[key] = (now, value)
+        return value
+
+    def recover(self, actor: str) -> None:
+        """Recover missing load records at most once per ``HERSTEL_INTERVAL``."""
+        with self._lock:
+            now = time.monotonic()
+            if now - self._hersteld < HERSTEL_INTERVAL:
+                return
+            self._hersteld = now
+        cfg = self.config
+        if store_exists(cfg.pakhuis, cfg.store_url):
+            audit.recover_missing(cfg.pakhuis, actor=actor, url=cfg.store_url)
+
     def publication(self) -> WebPublicatie:
         """The newest publication; read again only when a newer one was written."""
-        folder = find_publication(self.config.pakhuis, self.config.publicatie)
+        cfg = self.config
+        folder = self.briefly("pub", lambda: find_publication(cfg.pakhuis, cfg.publicatie))
         stamp = (str(folder), (folder / "publicatie.json").stat().st_mtime)
         if self._pub is None or stamp != self._pub_stamp:
             self._pub = load_publication(folder)
@@ -104,10 +142,17 @@ class WebState:
         except LookupError:
             return None
 
+    def purpose(self) -> Doel | None:
+        """The registered purpose views run under (briefly cached), or None."""
+        naam = self.doel()
+        if not naam:
+            return None
+        cfg = self.config
+        return self.briefly(f"doel:{naam}", lambda: get_doel(cfg.pakhuis, naam, url=cfg.store_url))
+
     def levels(self, user: Gebruiker) -> tuple[str, ...]:
         """Area levels this user may see under the purpose."""
-        naam = self.doel()
-        found = get_doel(self.config.pakhuis, naam, url=self.config.store_url) if naam else None
+        found = self.purpose()
         return levels_for(user.rol, found.niveaus if found else ("gemeente",))
 
 
@@ -154,6 +199,7 @@ def bekijk(
     activiteit: str = "bekijken",
     niveau: str = "gemeente",
     toelichting: str | None = None,
+    bronnen: Sequence[str] = (),
     persoonsniveau: bool = False,
     doel: str | None = None,
 ) -> Iterator[Verwerking]:
@@ -171,7 +217,7 @@ def bekijk(
         raise Geweigerd("Onbekend niveau: kies gemeente, wijk of buurt.")
 
     def refuse(toelichting: str, message: str) -> Geweigerd:
-        audit.append(
+        state.auditlog.append(
             cfg.pakhuis,
             activiteit=activiteit,
             resultaat=audit.GEWEIGERD,
@@ -194,16 +240,20 @@ def bekijk(
             f"niveau {niveau} niet toegestaan voor rol {user.rol} en doel",
             f"Cijfers per {niveau} zijn voor uw rol of onder dit doel niet zichtbaar.",
         )
+    state.recover(user.naam)
     try:
         with verwerking(
             cfg.pakhuis,
             doel=naam,
             activiteit=activiteit,
             niveau=niveau,
+            bronnen=bronnen,
             persoonsniveau=persoonsniveau,
             actor=user.naam,
             rol=user.rol,
             url=cfg.store_url,
+            herstel=False,
+            schrijf=state.auditlog.append,
         ) as v:
             v.uitvoer = path
             v.toelichting = toelichting

@@ -42,6 +42,10 @@ ALLEEN_BEHEER = frozenset({BEHEERDER})
 # the analyst only, and only under a purpose that allows person-level output.
 WERKLIJST = frozenset({CONTRACTMANAGER, ANALIST})
 
+# Roles that may see person-level differences (pseudonyms) of a reconciliation, when the
+# purpose allows person-level output too.
+PERSOONSNIVEAU = frozenset({ANALIST})
+
 # Route name -> roles allowed. Every route the app serves to a signed-in user is listed;
 # a test fails when one is missing.
 TOEGANG: dict[str, frozenset[str]] = {
@@ -59,6 +63,9 @@ TOEGANG: dict[str, frozenset[str]] = {
     "notitie_nieuw": frozenset({BELEIDSMEDEWERKER, ANALIST}),
     "ketenmonitor": IEDEREEN,
     "ketenmonitor_werklijst": WERKLIJST,
+    "grafiek_png": IEDEREEN,
+    "klopt": IEDEREEN,
+    "afstemmen": frozenset({BELEIDSMEDEWERKER, CONTROLLER, CONTRACTMANAGER, ANALIST}),
     "gebruikers": ALLEEN_BEHEER,
     "gebruiker_nieuw": ALLEEN_BEHEER,
     "auditlog": ALLEEN_BEHEER,
@@ -68,6 +75,7 @@ TOEGANG: dict[str, frozenset[str]] = {
     "api_cijfers": IEDEREEN,
     "api_overzicht": IEDEREEN,
     "api_verantwoording": IEDEREEN,
+    "api_herleiding": IEDEREEN,
 }
 
 

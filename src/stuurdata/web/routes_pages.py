@@ -319,6 +319,41 @@ def download_parquet(
     )
 
 
+def _chart(
+    request: Request,
+    user: Gebruiker,
+    route: str,
+    maat: str,
+    niveau: str,
+    periodesoort: str,
+    periode: str | None,
+) -> tuple[str, str]:
+    """The explorer's chart as SVG text, as an audited export; and the file name's stem."""
+    state = state_of(request)
+    d = definition(request, maat)
+    periodesoort = checked_soort(d, periodesoort)
+    periode = period_or_none(periode)
+    with bekijk(
+        request,
+        route,
+        user,
+        activiteit="export",
+        niveau=niveau,
+        toelichting=f"{maat} {niveau} {periodesoort} {periode or ''}".strip(),
+    ) as v:
+        result = state.memo(
+            ("verkenner", d.id, niveau, periodesoort, periode),
+            lambda: figures.explore(state.publication(), d, niveau, periodesoort, periode),
+        )
+        v.personen = result.personen
+    if not result.svg:
+        raise Geweigerd("Voor deze keuze is er geen grafiek; download de tabel.")
+    return result.svg, filename(maat, niveau, periodesoort).removesuffix(".csv")
+
+
+Periode = Annotated[str | None, Query(max_length=20)]
+
+
 @router.get("/verkenner/grafiek.svg", name="grafiek_svg")
 def grafiek_svg(
     request: Request,
@@ -326,31 +361,35 @@ def grafiek_svg(
     maat: Maat,
     niveau: Niveau = "gemeente",
     periodesoort: Soort = "kwartaal",
-    periode: Annotated[str | None, Query(max_length=20)] = None,
+    periode: Periode = None,
 ) -> Response:
     """The explorer's chart as an SVG file (for a memo or a presentation)."""
-    state = state_of(request)
-    d = definition(request, maat)
-    periodesoort = checked_soort(d, periodesoort)
-    periode = period_or_none(periode)
-    with bekijk(
-        request,
-        "grafiek_svg",
-        user,
-        activiteit="export",
-        niveau=niveau,
-        toelichting=f"{maat} {niveau} {periodesoort} {periode or ''}".strip(),
-    ) as v:
-        result = figures.explore(state.publication(), d, niveau, periodesoort, periode)
-        v.personen = result.personen
-    if not result.svg:
-        raise Geweigerd("Voor deze keuze is er geen grafiek; download de tabel.")
-    name = filename(maat, niveau, periodesoort).removesuffix(".csv") + ".svg"
-    body = '<?xml version="1.0" encoding="UTF-8"?>\n' + result.svg
+    svg, stem = _chart(request, user, "grafiek_svg", maat, niveau, periodesoort, periode)
+    body = '<?xml version="1.0" encoding="UTF-8"?>\n' + svg
     return Response(
         body.encode("utf-8"),
         media_type="image/svg+xml",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={"Content-Disposition": f'attachment; filename="{stem}.svg"'},
+    )
+
+
+@router.get("/verkenner/grafiek.png", name="grafiek_png")
+def grafiek_png(
+    request: Request,
+    user: User,
+    maat: Maat,
+    niveau: Niveau = "gemeente",
+    periodesoort: Soort = "kwartaal",
+    periode: Periode = None,
+) -> Response:
+    """The same chart as a PNG image (twice the screen size: sharp in a slide or a memo)."""
+    import vl_convert
+
+    svg, stem = _chart(request, user, "grafiek_png", maat, niveau, periodesoort, periode)
+    return Response(
+        bytes(vl_convert.svg_to_png(svg, scale=2.0)),
+        media_type="image/png",
+        headers={"Content-Disposition": f'attachment; filename="{stem}.png"'},
     )
 
 
