@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from stuurdata.cli_doel import DoelOptie, Pakhuis, doelgebonden
+from stuurdata.cli_export import Motor
 from stuurdata.cli_tabel import print_table
 from stuurdata.sources.cbs import CbsError, default_cache, load_table, select_period
 
@@ -83,23 +84,27 @@ def integraal(
     trechter: Annotated[
         bool, typer.Option(help="Ook het trechterdiagram per wijk (berekent de indicatoren).")
     ] = True,
+    motor: Motor = "duckdb",
 ) -> None:
     """Stapeling, bereik, terugval en trechter per wijk; alles na onthullingscontrole."""
     import duckdb
 
     from stuurdata.analysis.integraal import integraal as run
+    from stuurdata.engine import SparkError
+    from stuurdata.engine.base import open_engine
     from stuurdata.indicators import compute_indicators
 
     if not pakhuis.exists():
         raise _fail(f"Pakhuis {pakhuis} bestaat niet.")
     con = duckdb.connect(str(pakhuis), read_only=True)
     try:
-        result = run(
-            con,
-            cbs_cache=cbs_cache or None,
-            indicators=compute_indicators(con) if trechter else None,
-        )
-    except ValueError as exc:
+        with open_engine(con, motor):  # stacking and the indicators compute on `motor`
+            result = run(
+                con,
+                cbs_cache=cbs_cache or None,
+                indicators=compute_indicators(con) if trechter else None,
+            )
+    except (ValueError, SparkError) as exc:
         raise _fail(str(exc)) from None
     finally:
         con.close()

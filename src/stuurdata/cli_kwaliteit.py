@@ -16,7 +16,9 @@ from rich.console import Console
 from rich.table import Table
 
 from stuurdata.cli_doel import DoelOptie, Pakhuis, onder_doel
+from stuurdata.cli_export import Motor
 from stuurdata.cli_tabel import print_table
+from stuurdata.engine import SparkError
 from stuurdata.quality import Kwaliteit, run_monitor, scorecard, write_export
 
 app = typer.Typer(add_completion=False, rich_markup_mode="rich")
@@ -36,13 +38,15 @@ def opvallende_aanbieders(pakhuis: Path) -> pd.DataFrame:
     return flagged(publish_providers(result)).assign(periode=result.periode.label())
 
 
-def kwaliteit_rapport(pakhuis: Path, uit: Path | None = None) -> Kwaliteit:
-    """Run the monitor on ``pakhuis`` and write ``uit`` (.xlsx or .html) when given."""
+def kwaliteit_rapport(pakhuis: Path, uit: Path | None = None, motor: str = "duckdb") -> Kwaliteit:
+    """Run the monitor on ``pakhuis`` (computed on ``motor``), write ``uit`` when given."""
+    from stuurdata.engine.base import open_engine
     from stuurdata.warehouse.load import connect
 
     con = connect(pakhuis)
     try:
-        result = run_monitor(con)
+        with open_engine(con, motor) as engine:
+            result = run_monitor(engine)
     finally:
         con.close()
     if uit is not None:
@@ -62,6 +66,7 @@ def kwaliteit(
         ),
     ] = None,
     doel: DoelOptie = None,
+    motor: Motor = "duckdb",
 ) -> None:
     """Ketenmonitor: datakwaliteit per aanbieder (start- en stopberichten, declaraties)."""
     if not pakhuis.exists():
@@ -82,7 +87,11 @@ def kwaliteit(
         persoonsniveau=uit is not None,
         taak="kwaliteit",
     ) as v:
-        result = kwaliteit_rapport(pakhuis, uit)
+        try:
+            result = kwaliteit_rapport(pakhuis, uit, motor)
+        except SparkError as exc:
+            console.print(f"[red]Fout:[/] {exc}")
+            raise typer.Exit(1) from None
         opvallend = opvallende_aanbieders(pakhuis)
         v.uitvoer = str(uit) if uit else None
     card = scorecard(result)

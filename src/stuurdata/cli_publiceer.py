@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 
 from stuurdata.cli_doel import DoelOptie, Pakhuis, onder_doel
+from stuurdata.cli_export import Motor
 
 if TYPE_CHECKING:
     from stuurdata.publication.publish import Publicatie
@@ -48,9 +49,15 @@ def _fail(message: str) -> typer.Exit:
 
 @contextmanager
 def _published(
-    pakhuis: Path, doel: str | None, activiteit: str, gemeente: str | None, begroting: Path | None
+    pakhuis: Path,
+    doel: str | None,
+    activiteit: str,
+    gemeente: str | None,
+    begroting: Path | None,
+    motor: str = "duckdb",
 ) -> Iterator[Publicatie]:
     """Publish from ``pakhuis`` under ``doel``; the audit record lists the sources read."""
+    from stuurdata.engine import SparkError
     from stuurdata.privacy.rule import RegelGeweigerd
     from stuurdata.publication.publish import indicator_sources, publiceer
     from stuurdata.publication.scope import ScopeError
@@ -63,8 +70,8 @@ def _published(
     with onder_doel(pakhuis, doel, activiteit, bronnen=indicator_sources()) as v:
         con = connect(pakhuis)
         try:
-            pub = publiceer(con, doel=v.doel, gemeente=gemeente, begroting=begroting)
-        except (ScopeError, RegelGeweigerd) as exc:
+            pub = publiceer(con, doel=v.doel, gemeente=gemeente, begroting=begroting, motor=motor)
+        except (ScopeError, RegelGeweigerd, SparkError) as exc:
             raise _fail(str(exc)) from None
         finally:
             con.close()
@@ -91,11 +98,12 @@ def publiceer(
     doel: DoelOptie = None,
     gemeente: Gemeente = None,
     begroting: Begroting = None,
+    motor: Motor = "duckdb",
 ) -> None:
     """Bereken, beveilig en bewaar alle cijfers voor één gemeente (cijfers.csv en .parquet)."""
     from stuurdata.publication.store import write_publication
 
-    with _published(pakhuis, doel, "export", gemeente, begroting) as pub:
+    with _published(pakhuis, doel, "export", gemeente, begroting, motor) as pub:
         folder = write_publication(pub, uit or default_publication(pakhuis))
     console.print(
         f"Publicatie voor {pub.scope.label()}: {len(pub.cijfers)} cijfers in {folder} "

@@ -74,3 +74,31 @@ def test_an_unreachable_cluster_is_a_clear_refusal(tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert f"Spark op 127.0.0.1:{port} is niet bereikbaar" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.slow
+def test_publiceer_motor_spark_gives_the_same_publication(pakhuis, tmp_path):
+    """Indicators, chain quality and stacking all on Spark: the same protected figures."""
+    runner = CliRunner()
+    cijfers = {}
+    for motor in ("duckdb", "spark"):
+        folder = tmp_path / motor
+        args = ["publiceer", "--pakhuis", str(pakhuis), "--doel", "demo", "--gemeente", "GM9901"]
+        result = runner.invoke(app, [*args, "--motor", motor, "--uit", str(folder)])
+        assert result.exit_code == 0, result.output
+        cijfers[motor] = (folder / "cijfers.csv").read_text(encoding="utf-8")
+    assert len(cijfers["duckdb"].splitlines()) > 1000
+    assert cijfers["spark"] == cijfers["duckdb"]
+
+
+@pytest.mark.slow
+def test_kwaliteit_motor_spark_prints_the_same_scorecard(pakhuis):
+    runner = CliRunner()
+    out = {}
+    for motor in ("duckdb", "spark"):
+        args = ["kwaliteit", "--pakhuis", str(pakhuis), "--doel", "demo", "--motor", motor]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        out[motor] = result.output
+    assert "afwijkende gevallen in de werklijst" in out["duckdb"]
+    assert out["spark"] == out["duckdb"]

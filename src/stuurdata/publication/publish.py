@@ -105,6 +105,25 @@ def publiceer(
     begroting: Path | None = None,
     cbs_cache: Path | None = None,
     now: datetime | None = None,
+    motor: str = "duckdb",
+) -> Publicatie:
+    """``_publish`` with every computation (indicators, quality, stacking) on ``motor``."""
+    from stuurdata.engine.base import open_engine
+
+    with open_engine(con, motor):
+        return _publish(
+            con, doel=doel, gemeente=gemeente, begroting=begroting, cbs_cache=cbs_cache, now=now
+        )
+
+
+def _publish(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    doel: Doel | None = None,
+    gemeente: str | None = None,
+    begroting: Path | None = None,
+    cbs_cache: Path | None = None,
+    now: datetime | None = None,
 ) -> Publicatie:
     """Compute, protect once and gather every figure the outputs show, for one scope.
 
