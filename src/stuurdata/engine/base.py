@@ -82,11 +82,16 @@ class DuckDBEngine:
     def execute(self, expr: ir.Table, key: str | None = None) -> pa.Table:
         # Compiling a large expression costs ~0.3 s; helpers have fixed names, so the SQL of
         # the same definition over the same schema is the same from call to call.
+        # A caller may have left a result of ``execute`` unread; finish it first.
+        self.con.complete()
         if key is None:
-            return self.con.sql(str(ibis.to_sql(expr, dialect="duckdb"))).to_arrow_table()
-        if key not in self._sql_cache:
-            self._sql_cache[key] = str(ibis.to_sql(expr, dialect="duckdb"))
-        return self.con.sql(self._sql_cache[key]).to_arrow_table()
+            sql = str(ibis.to_sql(expr, dialect="duckdb"))
+        else:
+            if key not in self._sql_cache:
+                self._sql_cache[key] = str(ibis.to_sql(expr, dialect="duckdb"))
+            sql = self._sql_cache[key]
+        result: pa.Table = self.con.sql(sql).to_arrow_table()
+        return result
 
 
 _ACTIVE: ContextVar[tuple[duckdb.DuckDBPyConnection, Engine] | None] = ContextVar(
