@@ -123,7 +123,11 @@ def one(motor: str, pakhuis: Path, out: Path) -> None:
             frames = _compute(spark, timings)
     con.close()
     timings["rekenen_s"] = sum(timings[f"{p}_s"] for p in PARTS)
-    timings["piek_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    timings["piek_mb"] = usage.ru_maxrss / 1024
+    # CPU seconds of the whole process (Sail's threads included): on a shared machine the
+    # cost that carries over to a cluster, where wall time depends on the neighbours' load
+    timings["cpu_s"] = usage.ru_utime + usage.ru_stime
     for part, frame in frames.items():
         frame.to_parquet(out.with_suffix(f".{part}.parquet"))
     out.with_suffix(".json").write_text(json.dumps(timings))
