@@ -106,3 +106,20 @@ def test_kwaliteit_motor_spark_prints_the_same_scorecard(pakhuis):
         out[motor] = result.output
     assert "afwijkende gevallen in de werklijst" in out["duckdb"]
     assert out["spark"] == out["duckdb"]
+
+
+@pytest.mark.slow
+def test_regiozicht_shows_own_detail_others_published_and_the_region(pakhuis, tmp_path):
+    out = tmp_path / "zicht.csv"
+    args = ["export", "regiozicht", "--pakhuis", str(pakhuis), "--doel", "demo"]
+    result = CliRunner().invoke(app, [*args, "--gemeente", "GM9902", "--uit", str(out)])
+    assert result.exit_code == 0, result.output
+    view = pd.read_csv(out, sep=";", dtype={"categorie": str})
+    own = view[view["zicht"] == "eigen"]
+    others = view[view["zicht"] == "gepubliceerd"]
+    assert set(own["gebiedscode"].str[2:6]) == {"9902"} and "buurt" in set(own["niveau"])
+    assert set(others["gebiedscode"].str[2:6]) == {"9901"}
+    assert set(others["status"]) <= {"ok", "afgerond", "onderdrukt"}
+    assert set(view.loc[view["zicht"] == "regio", "niveau"]) == {"regio"}
+    refused = CliRunner().invoke(app, [*args, "--gemeente", "GM0363", "--uit", str(out)])
+    assert refused.exit_code == 1 and "hoort niet bij deze regio" in refused.output
