@@ -1,19 +1,20 @@
-"""DuckDB and Spark (Sail) side by side: the full indicator set on 1 and N municipalities.
+"""DuckDB and Spark (Sail) side by side: indicators, chain quality and stacking.
 
-    python benchmarks/engines.py            # BENCH_ENGINE_GEMEENTEN=1,4 BENCH_ENGINE_INWONERS=20000
+    python benchmarks/engines.py   # BENCH_ENGINE_GEMEENTEN=1,4,12 BENCH_ENGINE_INWONERS=100000
+                                   # BENCH_ENGINE_MAANDEN=36 (the defaults)
 
-For each region size: generate the municipalities (cached in ``benchmarks/data/``), load
-them into one warehouse, then compute every indicator once per engine, each engine in its
-own process so its peak memory (max RSS, Sail runs inside that process) is its own:
+For each region size: generate the municipalities (once, cached in ``benchmarks/data/``),
+load them into one warehouse, then compute every indicator, every chain-quality case and
+stacking for the last year once per engine, each engine in its own process so its peak
+memory (max RSS; Sail runs inside that process) and CPU seconds are its own:
 
-* ``duckdb``: ``compute_indicators`` on the warehouse (a first run compiles the SQL; the
-  second, warm run is reported, as a long-running installation sees it);
+* ``duckdb``: on the warehouse (``BENCH_ENGINE_WARM=1`` adds a warm second run);
 * ``spark``: export to Parquet, start Sail, read the export, compute (all reported, split);
 * ``spark-jvm`` (only when named in ``BENCH_ENGINE_MOTOREN``): the same on Apache Spark 4.0
   in local mode (Java 17).
 
-The two results are checked equal. Results go to ``benchmarks/engines.json``; the scaling
-note in docs/schaal.md quotes them.
+The results are checked equal (1e-9). Results go to ``benchmarks/engines.json`` after every
+size; the scaling note in docs/schaal.md quotes them.
 """
 
 from __future__ import annotations
