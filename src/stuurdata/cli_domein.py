@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from stuurdata.cli_doel import DoelOptie, Pakhuis, doelgebonden
+from stuurdata.cli_export import Motor
 from stuurdata.cli_publiceer import Gemeente
 from stuurdata.cli_tabel import print_table
 from stuurdata.report.format import fmt_number
@@ -108,6 +109,7 @@ def integraal(
     uit: Annotated[
         Path | None, typer.Option("--uit", help="Map voor integraal.csv (Excel-formaat).")
     ] = None,
+    motor: Motor = "duckdb",
 ) -> None:
     """Stapeling, bereik, terugval en vergelijking met andere gemeenten.
 
@@ -119,7 +121,7 @@ def integraal(
     from stuurdata.publication.integraal import is_integraal, parse_code
 
     activiteit = "export" if uit else "berekenen"
-    with published(pakhuis, doel, activiteit, gemeente, cbs_cache=cbs_cache) as pub:
+    with published(pakhuis, doel, activiteit, gemeente, cbs_cache=cbs_cache, motor=motor) as pub:
         rows = pub.cijfers[is_integraal(pub.cijfers["maat"])]
         if "integraal" in pub.weggelaten:
             console.print(pub.weggelaten["integraal"])

@@ -82,3 +82,48 @@ def parquet(
         + (f" ({', '.join(gemeenten)})" if gemeenten else "")
         + f", {result.ongewijzigd} ongewijzigd, {len(result.verwijderd)} verwijderd."
     )
+
+
+@app.command()
+def regiozicht(
+    uit: Annotated[Path, typer.Option("--uit", help="CSV-bestand met wat de gemeente ziet.")],
+    *,
+    gemeente: Annotated[
+        str, typer.Option("--gemeente", help="De gemeente die kijkt (GMxxxx), lid van de regio.")
+    ],
+    pakhuis: Pakhuis,
+    doel: DoelOptie = None,
+    motor: Motor = "duckdb",
+) -> None:
+    """Wat één gemeente ziet van de regio: eigen cijfers, die van de anderen zoals zij ze
+    publiceren, en regiototalen, beveiligd als regio (zie docs/schaal.md)."""
+    from stuurdata.engine import SparkError
+    from stuurdata.engine.base import open_engine
+    from stuurdata.exchange.regio import member_view
+    from stuurdata.indicators import compute_indicators, load_definitions
+    from stuurdata.privacy.rule import RegelGeweigerd, installation_rule
+    from stuurdata.publication.publish import indicator_sources
+
+    if not pakhuis.exists():
+        _err.print(f"[bold red]Fout:[/] Pakhuis {pakhuis} bestaat niet.")
+        raise typer.Exit(code=1)
+    with onder_doel(pakhuis, doel, "export", bronnen=indicator_sources(), niveau="buurt") as v:
+        con = duckdb.connect(str(pakhuis), read_only=True)
+        try:
+            with open_engine(con, motor) as engine:
+                frame = compute_indicators(engine)
+            soort = {d.id: d.soort for d in load_definitions().values()}
+            view = member_view(frame, gemeente, soort, rule=installation_rule(v.doel))
+        except (SparkError, RegelGeweigerd, ValueError) as exc:
+            _err.print(f"[bold red]Fout:[/] {exc}")
+            raise typer.Exit(code=1) from None
+        finally:
+            con.close()
+        view.drop(columns=["ladingen"], errors="ignore").to_csv(uit, sep=";", index=False)
+        v.uitvoer = str(uit)
+    counts = view["zicht"].value_counts()
+    console.print(
+        f"{gemeente}: {counts.get('eigen', 0)} eigen cijfers, {counts.get('gepubliceerd', 0)} "
+        f"gepubliceerde cijfers van de andere gemeenten en {counts.get('regio', 0)} "
+        f"regiototalen naar {uit}."
+    )

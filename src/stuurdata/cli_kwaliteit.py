@@ -18,8 +18,10 @@ from rich.console import Console
 from rich.table import Table
 
 from stuurdata.cli_doel import DoelOptie, Pakhuis, onder_doel
+from stuurdata.cli_export import Motor
 from stuurdata.cli_publiceer import Aanbieders, Gemeente, default_publication, newer, published
 from stuurdata.cli_tabel import print_table
+from stuurdata.engine import SparkError
 from stuurdata.quality import Kwaliteit, run_monitor, write_export
 
 if TYPE_CHECKING:
@@ -31,13 +33,16 @@ SOORTEN = (".xlsx", ".html", ".htm")
 OPVALLEND = ("duidelijk hoger", "mogelijk hoger", "mogelijk lager", "duidelijk lager")
 
 
-def werklijst(pakhuis: Path, uit: Path) -> Kwaliteit:
-    """Run the monitor on ``pakhuis`` and write its work list to ``uit`` (.xlsx or .html)."""
+def werklijst(pakhuis: Path, uit: Path, motor: str = "duckdb") -> Kwaliteit:
+    """Run the monitor on ``pakhuis`` (computed on ``motor``) and write its work list to
+    ``uit`` (.xlsx or .html)."""
+    from stuurdata.engine.base import open_engine
     from stuurdata.warehouse.load import connect
 
     con = connect(pakhuis)
     try:
-        result = run_monitor(con)
+        with open_engine(con, motor) as engine:
+            result = run_monitor(engine)
     finally:
         con.close()
     write_export(result, uit)
@@ -96,6 +101,7 @@ def kwaliteit(
     doel: DoelOptie = None,
     gemeente: Gemeente = None,
     aanbieders: Aanbieders = None,
+    motor: Motor = "duckdb",
 ) -> None:
     """Ketenmonitor: datakwaliteit per aanbieder en per regel (start- en stopberichten,
     declaraties), uit de publicatie."""
@@ -118,7 +124,7 @@ def kwaliteit(
         _show(pub, uit)
     else:
         with published(
-            pakhuis, doel, "export" if uit else "bekijken", gemeente, None, aanbieders
+            pakhuis, doel, "export" if uit else "bekijken", gemeente, None, aanbieders, motor=motor
         ) as pub:
             _show(pub, uit)
     if werklijst_uit is not None:
@@ -134,7 +140,11 @@ def kwaliteit(
             persoonsniveau=True,
             taak="kwaliteit",
         ) as v:
-            result = werklijst(pakhuis, werklijst_uit)
+            try:
+                result = werklijst(pakhuis, werklijst_uit, motor)
+            except SparkError as exc:
+                console.print(f"[red]Fout:[/] {exc}")
+                raise typer.Exit(1) from None
             v.uitvoer = str(werklijst_uit)
         console.print(
             f"{len(result.bevindingen)} afwijkende gevallen in de werklijst; geschreven naar "

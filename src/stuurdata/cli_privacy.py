@@ -89,7 +89,7 @@ def doel_nieuw(
     """Registreer een doel (of vervang het doel met dezelfde naam), het liefst uit een sjabloon."""
     from stuurdata.config import installation
     from stuurdata.privacy.purposes import Doel, DoelOngeldig, save_doel
-    from stuurdata.privacy.sjablonen import SJABLONEN, template
+    from stuurdata.privacy.sjablonen import ALLE_SJABLONEN, template
 
     changes = _doel_changes(
         vraag,
@@ -105,8 +105,9 @@ def doel_nieuw(
     )
     try:
         if sjabloon is not None:
-            if sjabloon not in SJABLONEN:
-                raise _fail(f"Onbekend sjabloon '{sjabloon}'; kies uit {', '.join(SJABLONEN)}.")
+            if sjabloon not in ALLE_SJABLONEN:
+                kies = ", ".join(ALLE_SJABLONEN)
+                raise _fail(f"Onbekend sjabloon '{sjabloon}'; kies uit {kies}.")
             inst = installation()
             gemeente = inst.gemeentenaam if inst and inst.gemeentenaam else "de gemeente"
             doel = replace(template(sjabloon, naam=naam, gemeente=gemeente), **changes)

@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 
 from stuurdata.cli_doel import DoelOptie, Pakhuis, onder_doel
+from stuurdata.cli_export import Motor
 
 if TYPE_CHECKING:
     from stuurdata.publication.publish import Publicatie
@@ -93,8 +94,10 @@ def published(
     *,
     regio: list[str] | None = None,
     cbs_cache: list[Path] | None = None,
+    motor: str = "duckdb",
 ) -> Iterator[Publicatie]:
     """Publish from ``pakhuis`` under ``doel``; the audit record lists the sources read."""
+    from stuurdata.engine import SparkError
     from stuurdata.privacy.rule import RegelGeweigerd
     from stuurdata.publication.publish import indicator_sources, publiceer
     from stuurdata.publication.scope import ScopeError
@@ -116,8 +119,9 @@ def published(
                 begroting=begroting,
                 cbs_cache=cbs_cache or None,
                 aanbieders=namen,
+                motor=motor,
             )
-        except (ScopeError, RegelGeweigerd) as exc:
+        except (ScopeError, RegelGeweigerd, SparkError) as exc:
             raise _fail(str(exc)) from None
         finally:
             con.close()
@@ -146,12 +150,15 @@ def publiceer(
     regio: Regio = None,
     begroting: Begroting = None,
     aanbieders: Aanbieders = None,
+    motor: Motor = "duckdb",
 ) -> None:
     """Bereken, beveilig en bewaar alle cijfers voor één gemeente of een regio (cijfers.csv
     en .parquet)."""
     from stuurdata.publication.store import write_publication
 
-    with published(pakhuis, doel, "export", gemeente, begroting, aanbieders, regio=regio) as pub:
+    with published(
+        pakhuis, doel, "export", gemeente, begroting, aanbieders, regio=regio, motor=motor
+    ) as pub:
         folder = write_publication(pub, uit or default_publication(pakhuis))
     console.print(
         f"Publicatie voor {pub.scope.label()}: {len(pub.cijfers)} cijfers in {folder} "

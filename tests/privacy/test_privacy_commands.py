@@ -121,3 +121,14 @@ def test_algorithm_register_entries(tmp_path):
     md = (tmp_path / "meerjarige_prognose.md").read_text()
     assert "## Menselijke tussenkomst" in md and "## Wettelijke grondslag" in md
     assert len(paths) == 2 * len(MODELS)
+
+
+def test_the_regional_key_purpose_is_a_template_of_its_own(tmp_path):
+    from stuurdata.privacy.sjablonen import REGIO_KOPPELING, SJABLONEN
+
+    assert REGIO_KOPPELING not in SJABLONEN  # never installed without the members' agreement
+    p = str(tmp_path / "regio.duckdb")
+    made = _run("doel", "nieuw", "--sjabloon", REGIO_KOPPELING, "--pakhuis", p)
+    assert made.exit_code == 0, made.output
+    shown = _run("doel", "toon", REGIO_KOPPELING, "--pakhuis", p).output
+    assert "art. 26 AVG" in shown and "regiosleutel" in shown

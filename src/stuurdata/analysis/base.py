@@ -17,8 +17,13 @@ from dataclasses import dataclass
 from datetime import date
 
 import duckdb
+import ibis
+import ibis.expr.types as ir
 import pandas as pd
 
+from stuurdata.engine.base import Engine, as_engine
+
+OPEN_END = date(9999, 12, 31)
 DOMAINS = ("wmo", "jeugd", "participatiewet", "schuldhulp", "minima")
 DOMAIN_LABELS = {
     "wmo": "Wmo",
@@ -73,63 +78,95 @@ def data_end(con: duckdb.DuckDBPyConnection) -> date | None:
     return _month_back(date(last.year, last.month, 1), -1)
 
 
-def _provisions_sql(con: duckdb.DuckDBPyConnection) -> str:
-    care = (
-        "SELECT persoon_id, wet AS domein FROM toewijzing WHERE wet IN ('wmo', 'jeugd') "
-        "AND ingangsdatum < $tot AND coalesce(einddatum, DATE '9999-12-31') >= $van "
-        "AND (einddatum IS NULL OR einddatum >= ingangsdatum)"
+def _overlaps(begin: ir.DateValue, end: ir.DateValue, periode: Periode) -> ir.BooleanValue:
+    """``[begin, end]`` (end NULL = open, inclusive) overlaps ``[van, tot)``."""
+    return (begin < periode.tot) & (end.fill_null(OPEN_END) >= periode.van)
+
+
+def provisions(tables: dict[str, ir.Table], periode: Periode) -> ir.Table:
+    """Distinct (persoon_id, domein) with an allocation or provision overlapping the period."""
+    t = tables["toewijzing"]
+    care = t.filter(
+        t.wet.isin(["wmo", "jeugd"]),
+        _overlaps(t.ingangsdatum, t.einddatum, periode),
+        t.einddatum.isnull() | (t.einddatum >= t.ingangsdatum),
+    ).select("persoon_id", domein=t.wet)
+    if "voorziening" not in tables:
+        return care.distinct()
+    v = tables["voorziening"]
+    other = v.filter(_overlaps(v.start, v.eind, periode)).select("persoon_id", domein=v.wet)
+    return ibis.union(care, other, distinct=True)
+
+
+def residents(tables: dict[str, ir.Table], periode: Periode) -> ir.Table:
+    """Per person living in the municipality in the period: the latest residence's fields.
+
+    ``huishouden_id`` and the area codes are the latest *known* ones (a residence without a
+    household number does not erase the household); ``laatste_van`` is the latest start.
+    """
+    v = tables["verblijf"]
+    v = v.filter(v.van < periode.tot, v.tot.fill_null(OPEN_END) > periode.van)
+
+    def latest(column: str) -> ir.Value:
+        return v[column].argmax(v.van, where=v[column].notnull())
+
+    return v.group_by("persoon_id").aggregate(
+        huishouden_id=latest("huishouden_id"),
+        gemeentecode=latest("gemeentecode"),
+        wijkcode=latest("wijkcode"),
+        buurtcode=latest("buurtcode"),
+        laatste_van=v.van.max(),
     )
-    if not has_table(con, "voorziening"):
-        return care
-    return (
-        care + " UNION SELECT persoon_id, wet FROM voorziening "
-        "WHERE start < $tot AND coalesce(eind, DATE '9999-12-31') >= $van"
+
+
+def person_domains_expr(
+    tables: dict[str, ir.Table], periode: Periode, gemeenten: Sequence[str] | None = None
+) -> ir.Table:
+    """``person_domains`` as one Ibis expression (runs on any engine, see ``engine``)."""
+    res = residents(tables, periode)
+    if gemeenten is not None:
+        res = res.filter(res.gemeentecode.isin(list(gemeenten)))
+    known = res.filter(res.huishouden_id.notnull())
+    hh = known.group_by("huishouden_id").aggregate(
+        hh_wijkcode=known.wijkcode.argmax(known.laatste_van, where=known.wijkcode.notnull()),
+        hh_buurtcode=known.buurtcode.argmax(known.laatste_van, where=known.buurtcode.notnull()),
+    )
+    p = provisions(tables, periode)
+    flags = p.group_by("persoon_id").aggregate(**{d: (p.domein == d).any() for d in DOMAINS})
+    j = res.left_join(hh, "huishouden_id").left_join(flags, "persoon_id")
+    return j.select(
+        persoon_id=j.persoon_id,
+        huishouden_id=j.huishouden_id.fill_null("persoon:" + j.persoon_id),
+        gemeentecode=j.gemeentecode,
+        wijkcode=j.wijkcode,
+        buurtcode=j.buurtcode,
+        laatste_van=j.laatste_van,
+        hh_wijkcode=j.hh_wijkcode.fill_null(j.wijkcode),
+        hh_buurtcode=j.hh_buurtcode.fill_null(j.buurtcode),
+        **{d: j[d].fill_null(False) for d in DOMAINS},
     )
 
 
 def person_domains(
-    con: duckdb.DuckDBPyConnection, periode: Periode, gemeenten: Sequence[str] | None = None
+    con: duckdb.DuckDBPyConnection | Engine,
+    periode: Periode,
+    gemeenten: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """One row per resident person in the period with a flag per domain and their areas.
 
     ``gemeenten``: only persons whose latest residence in the period lies in one of them (a
     region warehouse holds several; a publication is about one, or an explicit region).
 
-    Columns: persoon_id, huishouden_id, gemeentecode, wijkcode, buurtcode, laatste_van,
-    hh_wijkcode, hh_buurtcode, and one boolean column per domain in ``DOMAINS``.
+    Columns: persoon_id, huishouden_id (a person without a household number is a household
+    of one, ``persoon:<id>``), gemeentecode, wijkcode, buurtcode, laatste_van, hh_wijkcode,
+    hh_buurtcode, and one boolean column per domain in ``DOMAINS``. ``con`` is a warehouse
+    or any engine (DuckDB, Spark): the same expression runs on either.
     """
-    flags = ", ".join(f"bool_or(p.domein = '{d}') AS {d}" for d in DOMAINS)
-    sql = f"""
-    WITH res AS (
-        SELECT persoon_id,
-               arg_max(huishouden_id, van) AS huishouden_id,
-               arg_max(gemeentecode, van) AS gemeentecode,
-               arg_max(wijkcode, van) AS wijkcode,
-               arg_max(buurtcode, van) AS buurtcode,
-               max(van) AS laatste_van
-        FROM verblijf
-        WHERE van < $tot AND coalesce(tot, DATE '9999-12-31') > $van
-        GROUP BY persoon_id
-    ),
-    hh AS (
-        SELECT huishouden_id, arg_max(wijkcode, laatste_van) AS hh_wijkcode,
-               arg_max(buurtcode, laatste_van) AS hh_buurtcode
-        FROM res WHERE huishouden_id IS NOT NULL GROUP BY huishouden_id
-    ),
-    p AS ({_provisions_sql(con)})
-    SELECT r.*, coalesce(h.hh_wijkcode, r.wijkcode) AS hh_wijkcode,
-           coalesce(h.hh_buurtcode, r.buurtcode) AS hh_buurtcode, {flags}
-    FROM res r LEFT JOIN hh h USING (huishouden_id) LEFT JOIN p USING (persoon_id)
-    GROUP BY ALL
-    """
-    frame = con.execute(sql, {"van": periode.van, "tot": periode.tot}).df()
+    engine = as_engine(con)
+    frame = engine.execute(person_domains_expr(engine.tables, periode, gemeenten)).to_pandas()
     for d in DOMAINS:
-        frame[d] = frame[d].fillna(False).astype(bool)
-    # A person without a household number is a household of one.
-    frame["huishouden_id"] = frame["huishouden_id"].fillna("persoon:" + frame["persoon_id"])
-    if gemeenten is not None:
-        frame = frame[frame["gemeentecode"].isin(list(gemeenten))].reset_index(drop=True)
-    return frame
+        frame[d] = frame[d].astype(bool)
+    return frame.sort_values("persoon_id", ignore_index=True)
 
 
 def combination(frame: pd.DataFrame) -> pd.Series:

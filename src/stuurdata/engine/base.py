@@ -10,7 +10,8 @@ Nothing else differs: there is no second implementation of any definition.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
+from contextvars import ContextVar
 from typing import Protocol, runtime_checkable
 
 import duckdb
@@ -87,15 +88,33 @@ class DuckDBEngine:
     def execute(self, expr: ir.Table, key: str | None = None) -> pa.Table:
         # Compiling a large expression costs ~0.3 s; helpers have fixed names, so the SQL of
         # the same definition over the same schema is the same from call to call.
+        # A caller may have left a result of ``execute`` unread; finish it first.
+        self.con.complete()
         if key is None:
-            return self.con.sql(str(ibis.to_sql(expr, dialect="duckdb"))).to_arrow_table()
-        self.prepare(expr, key)
-        return self.con.sql(self._sql_cache[key]).to_arrow_table()
+            sql = str(ibis.to_sql(expr, dialect="duckdb"))
+        else:
+            self.prepare(expr, key)
+            sql = self._sql_cache[key]
+        result: pa.Table = self.con.sql(sql).to_arrow_table()
+        return result
+
+
+_ACTIVE: ContextVar[tuple[duckdb.DuckDBPyConnection, Engine] | None] = ContextVar(
+    "stuurdata_engine", default=None
+)
 
 
 def as_engine(con: duckdb.DuckDBPyConnection | Engine) -> Engine:
-    """An engine as given, or the DuckDB engine over a warehouse connection."""
+    """An engine as given, or the engine computing for the warehouse ``con``.
+
+    Inside ``open_engine(con, motor)`` that is the chosen engine, so every computation on
+    the warehouse (indicators, quality measures, stacking) runs there without each caller
+    passing it on; otherwise DuckDB over ``con``.
+    """
     if isinstance(con, duckdb.DuckDBPyConnection):
+        active = _ACTIVE.get()
+        if active is not None and active[0] is con:
+            return active[1]
         return DuckDBEngine(con)
     return con
 
@@ -105,14 +124,20 @@ def open_engine(con: duckdb.DuckDBPyConnection, motor: str = "duckdb") -> Iterat
     """The engine ``motor`` over the warehouse ``con`` for one computation.
 
     ``spark`` exports the warehouse to Parquet and starts (or reaches) Spark for the run:
-    see ``engine.spark``.
+    see ``engine.spark``. Within the block, ``as_engine(con)`` gives this engine.
     """
-    if motor == "duckdb":
-        yield DuckDBEngine(con)
-    elif motor == "spark":
-        from stuurdata.engine.spark import spark_engine
+    engine: Engine
+    with ExitStack() as stack:
+        if motor == "duckdb":
+            engine = DuckDBEngine(con)
+        elif motor == "spark":
+            from stuurdata.engine.spark import spark_engine
 
-        with spark_engine(con=con) as engine:
+            engine = stack.enter_context(spark_engine(con=con))
+        else:
+            raise ValueError(f"Onbekende motor {motor!r}; kies uit {', '.join(MOTOREN)}.")
+        token = _ACTIVE.set((con, engine))
+        try:
             yield engine
-    else:
-        raise ValueError(f"Onbekende motor {motor!r}; kies uit {', '.join(MOTOREN)}.")
+        finally:
+            _ACTIVE.reset(token)

@@ -118,6 +118,34 @@ def publiceer(
     cbs_cache: Path | Sequence[Path] | None = None,
     now: datetime | None = None,
     aanbieders: Mapping[str, str] | None = None,
+    motor: str = "duckdb",
+) -> Publicatie:
+    """``_publish`` with every computation (indicators, quality, stacking) on ``motor``."""
+    from stuurdata.engine.base import open_engine
+
+    with open_engine(con, motor):
+        return _publish(
+            con,
+            doel=doel,
+            gemeente=gemeente,
+            regio=regio,
+            begroting=begroting,
+            cbs_cache=cbs_cache,
+            now=now,
+            aanbieders=aanbieders,
+        )
+
+
+def _publish(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    doel: Doel | None = None,
+    gemeente: str | None = None,
+    regio: Sequence[str] | None = None,
+    begroting: Path | None = None,
+    cbs_cache: Path | Sequence[Path] | None = None,
+    now: datetime | None = None,
+    aanbieders: Mapping[str, str] | None = None,
 ) -> Publicatie:
     """Compute, protect once and gather every figure the outputs show, for one scope.
 

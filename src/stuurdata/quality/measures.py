@@ -1,462 +1,943 @@
-"""The measures of the ketenmonitor as set-based SQL over the canonical tables.
+"""The measures of the ketenmonitor as set-based Ibis expressions over the canonical tables.
 
-Each measure is one query over all providers and months at once that yields its
-*population* (the cases the norm applies to) with a boolean ``fout`` per case, in one shape::
+Each measure is one expression over all providers and months at once that yields its
+*population* (the cases the norm applies to) with a boolean ``fout`` per case, in one shape
+(``CASE_COLUMNS``)::
 
     maatregel, wet, aanbieder, maand, toewijzing_id, toewijzingnummer, persoon_id,
-    datum, werkdagen, detail, fout  (and, where money is involved, bedrag_cent)
+    datum, werkdagen, detail, bedrag_cent, fout, gemeentecode
 
 so counting (teller = cases with ``fout``, noemer = all cases) and the drill-down (the cases
-with ``fout``) are the same rows. Working days come from the TEMP table ``kw_werkdag``
-(see ``werkdagen.py``); ``kw_param`` holds ``peildatum`` (the day the data is judged on)
-and ``vanaf`` (the first day of the observed window). Chain data is often contradictory:
-every join is a LEFT JOIN or guarded by NULL checks, so odd rows become cases, not errors.
+with ``fout``) are the same rows. The expressions are written once and run on any engine
+(``stuurdata.engine``: DuckDB or Spark); there is no second implementation.
+
+Working days come from the calendar helper (see ``werkdagen.py``): every day numbered with
+the count of working days up to it, so "working days from a to b" is one subtraction.
+``Basis`` holds the window (``vanaf``: the first day observed, ``peildatum``: the day the
+data is judged on) and the two derived helpers every measure reads (allocations with their
+effective end, deliveries per allocation). Chain data is often contradictory: every join is
+a left join or guarded by NULL checks, so odd rows become cases, not errors.
+
+Written so both engines mean the same: no engine-specific functions (dates are formatted
+from their parts, month lengths come from the calendar), NULL ordering is explicit, ties
+are broken explicitly, money is cast to float before it is divided.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
 from stuurdata.quality.registry import Maatregel
 
-# Allocations with their effective end: the einddatum or, for an open-ended allocation, the
-# day before a newer allocation for the same person, law, provider and product category
-# started (it replaced this one). An allocation with an einddatum is not cut short by a
-# newer one: parallel allocations for the same category exist (and are not a replacement).
-BASE = """
-CREATE OR REPLACE TEMP TABLE kw_toew AS
-SELECT t.toewijzing_id, t.toewijzingnummer, t.wet, t.gemeentecode, t.persoon_id, t.aanbieder,
-       t.productcategorie, t.toewijzingsdatum, t.ingangsdatum, t.einddatum, t.volume,
-       t.eenheid, t.frequentie, t.budget_cent, t.reden_wijziging,
-       coalesce(t.einddatum, CAST(lead(t.ingangsdatum) OVER (
-           PARTITION BY t.persoon_id, t.wet, t.aanbieder, t.productcategorie
-           ORDER BY t.ingangsdatum, t.toewijzing_id) - INTERVAL 1 DAY AS DATE)) AS eind_eff
-FROM toewijzing t;
-
-CREATE OR REPLACE TEMP TABLE kw_lev AS
-SELECT toewijzing_id,
-       min(start) AS eerste_start,
-       min(dagtekening_start) AS eerste_dag_start,
-       bool_and(stop IS NOT NULL) AS alles_gestopt,
-       max(stop) AS laatste_stop,
-       count(dagtekening_start) AS n_start
-FROM levering GROUP BY toewijzing_id;
-"""
-
-# Expressions shared by the queries.
-_MAAND = "CAST(date_trunc('month', {d}) AS DATE)"
+CASE_COLUMNS: dict[str, str] = {
+    "maatregel": "string",
+    "wet": "string",
+    "aanbieder": "string",
+    "maand": "date",
+    "toewijzing_id": "string",
+    "toewijzingnummer": "string",
+    "persoon_id": "string",
+    "datum": "date",
+    "werkdagen": "int32",
+    "detail": "string",
+    "bedrag_cent": "int64",
+    "fout": "boolean",
+    "gemeentecode": "string",
+}
+OPEN_END = date(9999, 12, 31)
+# Message types a provider starts itself (not answers): its sign of life.
+AANBIEDER_BERICHTEN = ("305", "307", "315", "317", "323")
 
 
-def _m(expr: str) -> str:
-    return _MAAND.format(d=expr)
+@dataclass(frozen=True)
+class Basis:
+    """What every measure reads: tables, calendar, the window and the derived helpers."""
+
+    tables: dict[str, ir.Table]
+    cal: ir.Table  # dag, werkdag, nr, maanddagen
+    toew: ir.Table  # allocations with eind_eff (see ``allocations``)
+    lev: ir.Table  # deliveries per allocation (see ``deliveries``)
+    maanden: ir.Table  # maand, laatste: the months ``leveringsgat`` looks at
+    vanaf: date
+    peildatum: date
+    peil_nr: int  # working-day number of the peildatum
+
+    def t(self, name: str) -> ir.Table:
+        return self.tables[name]
+
+    def days(self, p: str) -> ir.Table:
+        """The calendar with columns prefixed ``p_`` (one copy per date that is looked up)."""
+        return self.cal.select(**{f"{p}_dag": self.cal.dag, f"{p}_nr": self.cal.nr})
+
+    def workdays(self, p: str) -> ir.Table:
+        """Working days only, by number: ``nr + n`` is the n-th working day after a day."""
+        w = self.cal.filter(self.cal.werkdag)
+        return w.select(**{f"{p}_dag": w.dag, f"{p}_nr": w.nr})
+
+    def in_window(self, day: ir.DateValue) -> ir.BooleanValue:
+        return (day >= self.vanaf) & (day <= self.peildatum)
 
 
-def _start_ontbreekt(m: Maatregel) -> str:
+def allocations(tables: dict[str, ir.Table]) -> ir.Table:
+    """Allocations with their effective end (``eind_eff``).
+
+    The einddatum or, for an open-ended allocation, the day before a newer allocation for
+    the same person, law, provider and product category started (it replaced this one). An
+    allocation with an einddatum is not cut short by a newer one: parallel allocations for
+    the same category exist (and are not a replacement).
+    """
+    t = tables["toewijzing"]
+    nxt = t.ingangsdatum.lead().over(
+        group_by=[t.persoon_id, t.wet, t.aanbieder, t.productcategorie],
+        order_by=[t.ingangsdatum, t.toewijzing_id],
+    )
+    return t.select(
+        "toewijzing_id",
+        "toewijzingnummer",
+        "wet",
+        "gemeentecode",
+        "persoon_id",
+        "aanbieder",
+        "productcategorie",
+        "toewijzingsdatum",
+        "ingangsdatum",
+        "einddatum",
+        "volume",
+        "eenheid",
+        "frequentie",
+        "budget_cent",
+        "reden_wijziging",
+        eind_eff=t.einddatum.fill_null(nxt - ibis.interval(days=1)),
+    )
+
+
+def deliveries(tables: dict[str, ir.Table]) -> ir.Table:
+    """Per allocation: first start, whether every delivery stopped, the last stop."""
+    v = tables["levering"]
+    return v.group_by("toewijzing_id").aggregate(
+        eerste_start=v.start.min(),
+        eerste_dag_start=v.dagtekening_start.min(),
+        alles_gestopt=v.stop.notnull().all(),
+        laatste_stop=v.stop.max(),
+        n_start=v.dagtekening_start.count(),
+    )
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus ``months`` calendar months, clipped to the month's last day (as SQL)."""
+    total = day.year * 12 + day.month - 1 + months
+    year, month0 = divmod(total, 12)
+    first = date(year, month0 + 1, 1)
+    following = date(year + (month0 + 1) // 12, (month0 + 1) % 12 + 1, 1)
+    return first.replace(day=min(day.day, (following - timedelta(days=1)).day))
+
+
+def month_table(vanaf: date, peildatum: date) -> pa.Table:
+    """The months after the window's first up to (not including) the peildatum's month.
+
+    ``leveringsgat`` skips the first window month (its claims only arrive the month after).
+    """
+    end = peildatum.replace(day=1)
+    maanden, laatste = [], []
+    k = 1
+    while (m := add_months(vanaf, k)) < end:
+        maanden.append(m)
+        nxt = m.replace(day=1) + timedelta(days=32)
+        laatste.append(nxt.replace(day=1) - timedelta(days=1))
+        k += 1
+    return pa.table(
+        {"maand": pa.array(maanden, pa.date32()), "laatste": pa.array(laatste, pa.date32())}
+    )
+
+
+# -- shared pieces -----------------------------------------------------------------------
+
+
+def _dmy(day: ir.DateValue) -> ir.StringValue:
+    """``dd-mm-jjjj``, built from the parts: the engines' date formats differ."""
+    return (
+        day.day().cast("string").lpad(2, "0")
+        + "-"
+        + day.month().cast("string").lpad(2, "0")
+        + "-"
+        + day.year().cast("string")
+    )
+
+
+def _my(day: ir.DateValue) -> ir.StringValue:
+    """``mm-jjjj``."""
+    return day.month().cast("string").lpad(2, "0") + "-" + day.year().cast("string")
+
+
+def _month(day: ir.DateValue) -> ir.DateValue:
+    """The first day of the month (Spark's ``date_trunc`` gives a timestamp, not a date)."""
+    return ibis.date(day.year(), day.month(), 1)
+
+
+def _number(toewijzing_id: ir.StringValue) -> ir.StringValue:
+    """The toewijzingnummer inside a ``wet:gemeentecode:nummer`` id."""
+    return toewijzing_id.re_extract(r"^[^:]*:[^:]*:([^:]*)", 1)
+
+
+def _text(value: ir.Value) -> ir.StringValue:
+    return value.cast("string")
+
+
+def _days_between(a: ir.IntegerValue, b: ir.IntegerValue) -> ir.IntegerValue:
+    return (b - a).cast("int32")
+
+
+def _shape(t: ir.Table, m: Maatregel, **columns: Any) -> ir.Table:
+    """The case shape: every column of ``CASE_COLUMNS``, typed; absent ones NULL."""
+    out: dict[str, ir.Value] = {}
+    for name, dtype in CASE_COLUMNS.items():
+        if name == "maatregel":
+            out[name] = ibis.literal(m.id, type="string")
+        elif name in columns:
+            value = columns[name]
+            out[name] = (value if isinstance(value, ir.Value) else ibis.literal(value)).cast(dtype)
+        else:
+            out[name] = ibis.null(dtype)
+    return t.select(**out)
+
+
+def _slim_toew(b: Basis, *columns: str) -> ir.Table:
+    """Allocation columns prefixed ``t_`` so they never collide with the fact's own."""
+    return b.toew.select(t_id=b.toew.toewijzing_id, **{f"t_{c}": b.toew[c] for c in columns})
+
+
+# -- the measures ------------------------------------------------------------------------
+
+
+def _start_ontbreekt(b: Basis, m: Maatregel) -> ir.Table:
     n = int(m.param("werkdagen"))
-    return f"""
-SELECT '{m.id}' AS maatregel, t.wet, t.aanbieder, {_m("greatest(d.dag, p.vanaf)")} AS maand,
-       t.toewijzing_id, t.toewijzingnummer, t.persoon_id, t.ingangsdatum AS datum,
-       CAST(pd.nr - i.nr AS INTEGER) AS werkdagen,
-       'geen startbericht; ingangsdatum ' || strftime(t.ingangsdatum, '%d-%m-%Y') AS detail,
-       coalesce(l.n_start, 0) = 0 AS fout
-FROM kw_toew t CROSS JOIN kw_param p
-JOIN kw_werkdag i ON i.dag = t.ingangsdatum
-JOIN kw_werkdag d ON d.nr = i.nr + {n} AND d.werkdag
-JOIN kw_werkdag pd ON pd.dag = p.peildatum
-LEFT JOIN kw_lev l USING (toewijzing_id)
-WHERE d.dag < p.peildatum AND coalesce(t.eind_eff, p.peildatum) >= p.vanaf
-  AND (t.eind_eff IS NULL OR t.eind_eff >= t.ingangsdatum)
-"""
+    i, d = b.days("i"), b.workdays("d")
+    t = b.toew
+    j = (
+        t.join(i, t.ingangsdatum == i.i_dag)
+        .join(d, d.d_nr == i.i_nr + n)
+        .left_join(b.lev, t.toewijzing_id == b.lev.toewijzing_id)
+    )
+    j = j.filter(
+        j.d_dag < b.peildatum,
+        j.eind_eff.fill_null(b.peildatum) >= b.vanaf,
+        j.eind_eff.isnull() | (j.eind_eff >= j.ingangsdatum),
+    )
+    return _shape(
+        j,
+        m,
+        wet=j.wet,
+        aanbieder=j.aanbieder,
+        maand=_month(ibis.greatest(j.d_dag, ibis.literal(b.vanaf))),
+        toewijzing_id=j.toewijzing_id,
+        toewijzingnummer=j.toewijzingnummer,
+        persoon_id=j.persoon_id,
+        datum=j.ingangsdatum,
+        werkdagen=_days_between(j.i_nr, ibis.literal(b.peil_nr)),
+        detail="geen startbericht; ingangsdatum " + _dmy(j.ingangsdatum),
+        fout=j.n_start.fill_null(0) == 0,
+    )
 
 
-def _stop_ontbreekt(m: Maatregel) -> str:
+def _stop_ontbreekt(b: Basis, m: Maatregel) -> ir.Table:
     n = int(m.param("werkdagen"))
-    return f"""
-SELECT '{m.id}' AS maatregel, t.wet, t.aanbieder, {_m("d.dag")} AS maand,
-       t.toewijzing_id, t.toewijzingnummer, t.persoon_id, t.eind_eff AS datum,
-       CAST(pd.nr - e.nr AS INTEGER) AS werkdagen,
-       'geen stopbericht; toewijzing afgelopen op ' || strftime(t.eind_eff, '%d-%m-%Y')
-           AS detail,
-       NOT l.alles_gestopt AS fout
-FROM kw_toew t CROSS JOIN kw_param p
-JOIN kw_lev l USING (toewijzing_id)
-JOIN kw_werkdag e ON e.dag = t.eind_eff
-JOIN kw_werkdag d ON d.nr = e.nr + {n} AND d.werkdag
-JOIN kw_werkdag pd ON pd.dag = p.peildatum
-WHERE d.dag < p.peildatum AND t.eind_eff >= p.vanaf AND l.n_start > 0
-"""
+    e, d = b.days("e"), b.workdays("d")
+    t = b.toew
+    j = (
+        t.join(b.lev, t.toewijzing_id == b.lev.toewijzing_id)
+        .join(e, t.eind_eff == e.e_dag)
+        .join(d, d.d_nr == e.e_nr + n)
+    )
+    j = j.filter(j.d_dag < b.peildatum, j.eind_eff >= b.vanaf, j.n_start > 0)
+    return _shape(
+        j,
+        m,
+        wet=j.wet,
+        aanbieder=j.aanbieder,
+        maand=_month(j.d_dag),
+        toewijzing_id=j.toewijzing_id,
+        toewijzingnummer=j.toewijzingnummer,
+        persoon_id=j.persoon_id,
+        datum=j.eind_eff,
+        werkdagen=_days_between(j.e_nr, ibis.literal(b.peil_nr)),
+        detail="geen stopbericht; toewijzing afgelopen op " + _dmy(j.eind_eff),
+        fout=~j.alles_gestopt,
+    )
 
 
-def _start_laat(m: Maatregel) -> str:
+def _start_laat(b: Basis, m: Maatregel) -> ir.Table:
     n = int(m.param("werkdagen"))
+    v = b.t("levering")
+    v = v.filter(v.dagtekening_start.notnull())
+    tt = _slim_toew(b, "toewijzingsdatum")
+    x = v.left_join(tt, v.toewijzing_id == tt.t_id)
     # Retroactive allocation (OP271): the term runs from the allocation date when that came
     # after the start and before the start message (a later change 301 moves nothing).
-    ref = (
-        "CASE WHEN t.toewijzingsdatum > v.start AND t.toewijzingsdatum <= v.dagtekening_start "
-        "THEN t.toewijzingsdatum ELSE v.start END"
+    retro = (x.t_toewijzingsdatum > x.start) & (x.t_toewijzingsdatum <= x.dagtekening_start)
+    x = x.select(
+        "wet",
+        "aanbieder",
+        "toewijzing_id",
+        "persoon_id",
+        "dagtekening_start",
+        ref=ibis.ifelse(retro.fill_null(False), x.t_toewijzingsdatum, x.start),
     )
-    return f"""
-SELECT '{m.id}' AS maatregel, v.wet, v.aanbieder, {_m("x.ref")} AS maand,
-       v.toewijzing_id, split_part(v.toewijzing_id, ':', 3) AS toewijzingnummer,
-       v.persoon_id, v.dagtekening_start AS datum, CAST(b.nr - a.nr AS INTEGER) AS werkdagen,
-       'startbericht ' || CAST(b.nr - a.nr AS VARCHAR) || ' werkdagen na '
-           || strftime(x.ref, '%d-%m-%Y') AS detail,
-       b.nr - a.nr > {n} AS fout
-FROM levering v CROSS JOIN kw_param p
-LEFT JOIN kw_toew t USING (toewijzing_id)
-CROSS JOIN LATERAL (SELECT {ref} AS ref) x
-JOIN kw_werkdag a ON a.dag = x.ref
-JOIN kw_werkdag b ON b.dag = v.dagtekening_start
-WHERE v.dagtekening_start IS NOT NULL AND x.ref >= p.vanaf AND x.ref <= p.peildatum
-"""
+    x = x.filter(b.in_window(x.ref))
+    a, c = b.days("a"), b.days("b")
+    j = x.join(a, x.ref == a.a_dag).join(c, x.dagtekening_start == c.b_dag)
+    wd = _days_between(j.a_nr, j.b_nr)
+    return _shape(
+        j,
+        m,
+        wet=j.wet,
+        aanbieder=j.aanbieder,
+        maand=_month(j.ref),
+        toewijzing_id=j.toewijzing_id,
+        toewijzingnummer=_number(j.toewijzing_id),
+        persoon_id=j.persoon_id,
+        datum=j.dagtekening_start,
+        werkdagen=wd,
+        detail="startbericht " + _text(wd) + " werkdagen na " + _dmy(j.ref),
+        fout=wd > n,
+    )
 
 
-def _stop_laat(m: Maatregel) -> str:
+def _stop_laat(b: Basis, m: Maatregel) -> ir.Table:
     n = int(m.param("werkdagen"))
-    return f"""
-SELECT '{m.id}' AS maatregel, v.wet, v.aanbieder, {_m("v.stop")} AS maand,
-       v.toewijzing_id, split_part(v.toewijzing_id, ':', 3) AS toewijzingnummer,
-       v.persoon_id, v.dagtekening_stop AS datum, CAST(b.nr - a.nr AS INTEGER) AS werkdagen,
-       'stopbericht ' || CAST(b.nr - a.nr AS VARCHAR) || ' werkdagen na '
-           || strftime(v.stop, '%d-%m-%Y') AS detail,
-       b.nr - a.nr > {n} AS fout
-FROM levering v CROSS JOIN kw_param p
-JOIN kw_werkdag a ON a.dag = v.stop
-JOIN kw_werkdag b ON b.dag = v.dagtekening_stop
-WHERE v.dagtekening_stop IS NOT NULL AND v.stop >= p.vanaf AND v.stop <= p.peildatum
-"""
+    v = b.t("levering")
+    v = v.filter(v.dagtekening_stop.notnull(), b.in_window(v.stop))
+    a, c = b.days("a"), b.days("b")
+    j = v.join(a, v.stop == a.a_dag).join(c, v.dagtekening_stop == c.b_dag)
+    wd = _days_between(j.a_nr, j.b_nr)
+    return _shape(
+        j,
+        m,
+        wet=j.wet,
+        aanbieder=j.aanbieder,
+        maand=_month(j.stop),
+        toewijzing_id=j.toewijzing_id,
+        toewijzingnummer=_number(j.toewijzing_id),
+        persoon_id=j.persoon_id,
+        datum=j.dagtekening_stop,
+        werkdagen=wd,
+        detail="stopbericht " + _text(wd) + " werkdagen na " + _dmy(j.stop),
+        fout=wd > n,
+    )
 
 
-def _antwoord_laat(m: Maatregel) -> str:
+def _antwoord_laat(b: Basis, m: Maatregel) -> ir.Table:
     n = int(m.param("werkdagen"))
     weken = int(m.param("weken_onderzoek"))
     # The answer to a request (315) is the allocation (301) or a rejection (319, WJ760 code
     # 1); a 319 'aanvraag in onderzoek' (code 2) sent in time turns the norm into `weken`
     # weeks (OP274). A 319 answers by the provider's reference of the requested product.
-    return f"""
-WITH antwoord319 AS (
-    SELECT b.wet, b.gemeentecode, b.aanbieder, b.retour_identificatie AS referentie,
-           min(b.dagtekening) FILTER (WHERE b.verzoek_antwoord = '2') AS onderzoek,
-           min(b.dagtekening) FILTER (WHERE b.verzoek_antwoord = '1') AS afgewezen
-    FROM bericht b
-    WHERE b.berichttype = '319' AND b.retour_identificatie IS NOT NULL
-    GROUP BY ALL
-),
-paar AS (
-    SELECT r.wet, r.aanbieder, r.persoon_id, r.ontvangen, t.toewijzing_id,
-           t.toewijzingnummer, t.toewijzingsdatum, t.reden_wijziging,
-           CASE WHEN o.onderzoek >= r.ontvangen THEN o.onderzoek END AS gemeld,
-           CASE WHEN o.afgewezen >= r.ontvangen THEN o.afgewezen END AS afgewezen,
-           row_number() OVER (PARTITION BY r.bericht_id, r.regel
-                              ORDER BY t.ingangsdatum, t.toewijzingsdatum) AS rn
-    FROM verzoek r CROSS JOIN kw_param p
-    LEFT JOIN kw_toew t ON t.persoon_id = r.persoon_id AND t.wet = r.wet
-        AND t.aanbieder = r.aanbieder
-        AND t.productcategorie IS NOT DISTINCT FROM r.productcategorie
-        AND t.toewijzingsdatum >= r.ontvangen
-    LEFT JOIN antwoord319 o ON o.referentie = r.referentie AND o.wet = r.wet
-        AND o.gemeentecode = r.gemeentecode AND o.aanbieder = r.aanbieder
-    WHERE r.berichttype = '315' AND r.ontvangen >= p.vanaf AND r.ontvangen <= p.peildatum
-),
-beantwoord AS (
-    SELECT *, coalesce(toewijzingsdatum, afgewezen) AS antwoord FROM paar
-    WHERE rn = 1 AND reden_wijziging IS NULL
-      AND coalesce(toewijzingsdatum, afgewezen) IS NOT NULL
-)
-SELECT '{m.id}' AS maatregel, x.wet, x.aanbieder, {_m("x.ontvangen")} AS maand,
-       x.toewijzing_id, x.toewijzingnummer, x.persoon_id, x.antwoord AS datum,
-       CAST(b.nr - a.nr AS INTEGER) AS werkdagen,
-       CASE WHEN x.toewijzingsdatum IS NULL THEN 'afgewezen (319) na ('
-            WHEN x.antwoord > x.ontvangen + INTERVAL {weken} WEEK
-            THEN 'toewijzing na meer dan {weken} weken (' ELSE 'toewijzing na (' END
-           || CAST(b.nr - a.nr AS VARCHAR) || ' werkdagen)'
-           || CASE WHEN g.nr - a.nr <= {n} THEN '; in onderzoek gemeld' ELSE '' END AS detail,
-       CASE WHEN g.nr - a.nr <= {n}
-            THEN x.antwoord > x.ontvangen + INTERVAL {weken} WEEK
-            ELSE b.nr - a.nr > {n} END AS fout
-FROM beantwoord x
-JOIN kw_werkdag a ON a.dag = x.ontvangen
-JOIN kw_werkdag b ON b.dag = x.antwoord
-LEFT JOIN kw_werkdag g ON g.dag = x.gemeld
-"""
+    br = b.t("bericht")
+    br = br.filter(br.berichttype == "319", br.retour_identificatie.notnull())
+    o = br.group_by(
+        o_wet=br.wet,
+        o_gm=br.gemeentecode,
+        o_aanbieder=br.aanbieder,
+        o_ref=br.retour_identificatie,
+    ).aggregate(
+        onderzoek=br.dagtekening.min(where=br.verzoek_antwoord == "2"),
+        afgewezen=br.dagtekening.min(where=br.verzoek_antwoord == "1"),
+    )
+    r = b.t("verzoek")
+    r = r.filter(r.berichttype == "315", b.in_window(r.ontvangen))
+    tt = _slim_toew(
+        b,
+        "toewijzingnummer",
+        "persoon_id",
+        "wet",
+        "aanbieder",
+        "productcategorie",
+        "toewijzingsdatum",
+        "ingangsdatum",
+        "reden_wijziging",
+    )
+    p = r.left_join(
+        tt,
+        [
+            r.persoon_id == tt.t_persoon_id,
+            r.wet == tt.t_wet,
+            r.aanbieder == tt.t_aanbieder,
+            r.productcategorie.identical_to(tt.t_productcategorie),
+            tt.t_toewijzingsdatum >= r.ontvangen,
+        ],
+    ).left_join(
+        o,
+        [
+            r.referentie == o.o_ref,
+            r.wet == o.o_wet,
+            r.gemeentecode == o.o_gm,
+            r.aanbieder == o.o_aanbieder,
+        ],
+    )
+    rank = ibis.row_number().over(
+        group_by=[p.bericht_id, p.regel],
+        order_by=[
+            ibis.asc(p.t_ingangsdatum, nulls_first=False),
+            ibis.asc(p.t_toewijzingsdatum, nulls_first=False),
+            ibis.asc(p.t_id, nulls_first=False),
+        ],
+    )
+    p = p.select(
+        "wet",
+        "aanbieder",
+        "persoon_id",
+        "ontvangen",
+        "t_id",
+        "t_toewijzingnummer",
+        "t_toewijzingsdatum",
+        "t_reden_wijziging",
+        gemeld=ibis.ifelse(p.onderzoek >= p.ontvangen, p.onderzoek, ibis.null("date")),
+        afgewezen=ibis.ifelse(p.afgewezen >= p.ontvangen, p.afgewezen, ibis.null("date")),
+        rn=rank,
+    )
+    p = p.mutate(antwoord=p.t_toewijzingsdatum.fill_null(p.afgewezen))
+    x = p.filter(p.rn == 0, p.t_reden_wijziging.isnull(), p.antwoord.notnull())
+    a, c, g = b.days("a"), b.days("b"), b.days("g")
+    j = (
+        x.join(a, x.ontvangen == a.a_dag)
+        .join(c, x.antwoord == c.b_dag)
+        .left_join(g, x.gemeld == g.g_dag)
+    )
+    wd = _days_between(j.a_nr, j.b_nr)
+    te_laat = j.antwoord > j.ontvangen + ibis.interval(days=7 * weken)
+    gemeld = ((j.g_nr - j.a_nr) <= n).fill_null(False)
+    soort = ibis.cases(
+        (j.t_toewijzingsdatum.isnull(), "afgewezen (319) na ("),
+        (te_laat, f"toewijzing na meer dan {weken} weken ("),
+        else_="toewijzing na (",
+    )
+    return _shape(
+        j,
+        m,
+        wet=j.wet,
+        aanbieder=j.aanbieder,
+        maand=_month(j.ontvangen),
+        toewijzing_id=j.t_id,
+        toewijzingnummer=j.t_toewijzingnummer,
+        persoon_id=j.persoon_id,
+        datum=j.antwoord,
+        werkdagen=wd,
+        detail=soort + _text(wd) + " werkdagen)" + ibis.ifelse(gemeld, "; in onderzoek gemeld", ""),
+        fout=ibis.ifelse(gemeld, te_laat, wd > n),
+    )
 
 
-def _overdeclaratie(m: Maatregel) -> str:
-    marge = m.param("marge")
+def _outside(
+    begin: ir.DateValue,
+    eind: ir.DateValue,
+    t_ingang: ir.DateValue,
+    t_eind: ir.DateValue,
+    alles_gestopt: ir.BooleanValue,
+    laatste_stop: ir.DateValue,
+) -> ir.BooleanValue:
+    """A claim line outside its allocation or after every delivery stopped."""
+    return (
+        (begin < t_ingang) | (eind > t_eind) | (alles_gestopt & (begin > laatste_stop))
+    ).fill_null(False)
+
+
+def _overdeclaratie(b: Basis, m: Maatregel) -> ir.Table:
+    factor = 1 + m.param("marge")
     # Allocated volume for the days a line claims: per day, week or month pro rata; a total
     # (frequentie 6) once for the whole allocation; otherwise per year. A claimed unit cannot
     # be split, so each line's share is rounded up to whole units. Credit lines count
     # negative; lines outside the allocation are left to `buiten_periode`. With a budget
     # the amount is compared with the budget instead. ``bedrag_cent`` is the over-claimed
-    # amount (the euros above the allocation), the contract manager's euro impact.
-    return f"""
-WITH regel AS (
-    SELECT d.toewijzing_id, d.periode_begin,
-           sign(d.bedrag_cent) * coalesce(d.volume, 0) AS volume,
-           d.bedrag_cent,
-           ceil(coalesce(t.volume, 0) * CASE t.frequentie
-               WHEN '1' THEN datediff('day', d.periode_begin, d.periode_eind) + 1
-               WHEN '2' THEN (datediff('day', d.periode_begin, d.periode_eind) + 1) / 7.0
-               WHEN '4' THEN (datediff('day', d.periode_begin, d.periode_eind) + 1)
-                             / day(last_day(d.periode_begin))
-               WHEN '6' THEN 0
-               ELSE (datediff('day', d.periode_begin, d.periode_eind) + 1) / 365.0
-           END - 1e-9) AS toegewezen
-    FROM declaratie d JOIN kw_toew t USING (toewijzing_id)
-    LEFT JOIN kw_lev l USING (toewijzing_id)
-    WHERE NOT coalesce(d.periode_begin < t.ingangsdatum OR d.periode_eind > t.eind_eff
-                       OR (l.alles_gestopt AND d.periode_begin > l.laatste_stop), FALSE)
-),
-per AS (
-    SELECT t.toewijzing_id, any_value(t.wet) AS wet, any_value(t.aanbieder) AS aanbieder,
-           any_value(t.persoon_id) AS persoon_id,
-           any_value(t.toewijzingnummer) AS toewijzingnummer,
-           max(r.periode_begin) AS laatste,
-           sum(r.volume) AS gedeclareerd,
-           sum(r.bedrag_cent) AS bedrag,
-           any_value(t.budget_cent) AS budget,
-           CASE WHEN any_value(t.frequentie) = '6' THEN any_value(coalesce(t.volume, 0))
-                ELSE sum(r.toegewezen) END AS toegewezen
-    FROM regel r JOIN kw_toew t USING (toewijzing_id)
-    GROUP BY t.toewijzing_id
-)
-SELECT '{m.id}' AS maatregel, x.wet, x.aanbieder, {_m("x.laatste")} AS maand,
-       x.toewijzing_id, x.toewijzingnummer, x.persoon_id, x.laatste AS datum,
-       NULL::INTEGER AS werkdagen,
-       CASE WHEN x.budget IS NOT NULL
-            THEN 'gedeclareerd ' || CAST(round(x.bedrag / 100.0, 2) AS VARCHAR)
-                 || ' euro, budget ' || CAST(round(x.budget / 100.0, 2) AS VARCHAR) || ' euro'
-            ELSE 'gedeclareerd ' || CAST(x.gedeclareerd AS VARCHAR) || ', toegewezen '
-                 || CAST(round(x.toegewezen, 1) AS VARCHAR)
-       END AS detail,
-       -- the euros above the allocation: over a budget the excess amount, else the
-       -- claimed amount's share that lies above the allocated volume
-       CAST(round(CASE WHEN x.budget IS NOT NULL THEN greatest(x.bedrag - x.budget, 0)
-            WHEN x.gedeclareerd > 0 AND x.gedeclareerd > x.toegewezen
-            THEN x.bedrag * (x.gedeclareerd - x.toegewezen) / x.gedeclareerd
-            ELSE 0 END) AS BIGINT) AS bedrag_cent,
-       CASE WHEN x.budget IS NOT NULL THEN x.bedrag > x.budget * (1 + {marge})
-            ELSE x.gedeclareerd > x.toegewezen * (1 + {marge}) END AS fout
-FROM per x CROSS JOIN kw_param p
-WHERE x.laatste >= p.vanaf AND x.laatste <= p.peildatum
-"""
+    # amount (the euros above the allocation).
+    d = b.t("declaratie")
+    tt = _slim_toew(
+        b,
+        "wet",
+        "aanbieder",
+        "persoon_id",
+        "toewijzingnummer",
+        "ingangsdatum",
+        "eind_eff",
+        "volume",
+        "frequentie",
+        "budget_cent",
+    )
+    dm = b.cal.select(m_dag=b.cal.dag, m_dagen=b.cal.maanddagen)
+    j = (
+        d.join(tt, d.toewijzing_id == tt.t_id)
+        .left_join(b.lev, d.toewijzing_id == b.lev.toewijzing_id)
+        .join(dm, d.periode_begin == dm.m_dag)
+    )
+    j = j.filter(
+        ~_outside(
+            j.periode_begin,
+            j.periode_eind,
+            j.t_ingangsdatum,
+            j.t_eind_eff,
+            j.alles_gestopt,
+            j.laatste_stop,
+        )
+    )
+    days = (j.periode_eind.delta(j.periode_begin, unit="day") + 1).cast("float64")
+    share = ibis.cases(
+        (j.t_frequentie == "1", days),
+        (j.t_frequentie == "2", days / 7),
+        (j.t_frequentie == "4", days / j.m_dagen.cast("float64")),
+        (j.t_frequentie == "6", ibis.literal(0.0)),
+        else_=days / 365,
+    )
+    volume = j.volume.fill_null(0)
+    signed = ibis.cases(
+        (j.bedrag_cent > 0, volume), (j.bedrag_cent < 0, -volume), (j.bedrag_cent == 0, 0)
+    )
+    regel = j.select(
+        "t_id",
+        "t_wet",
+        "t_aanbieder",
+        "t_persoon_id",
+        "t_toewijzingnummer",
+        "t_budget_cent",
+        "t_frequentie",
+        "periode_begin",
+        "bedrag_cent",
+        t_volume=j.t_volume.fill_null(0),
+        volume=signed,
+        toegewezen=(j.t_volume.fill_null(0).cast("float64") * share - 1e-9).ceil().cast("float64"),
+    )
+    per = regel.group_by(
+        "t_id",
+        "t_wet",
+        "t_aanbieder",
+        "t_persoon_id",
+        "t_toewijzingnummer",
+        "t_budget_cent",
+        "t_frequentie",
+        "t_volume",
+    ).aggregate(
+        laatste=regel.periode_begin.max(),
+        gedeclareerd=regel.volume.sum().cast("int64"),
+        bedrag=regel.bedrag_cent.sum().cast("int64"),
+        toegewezen_som=regel.toegewezen.sum(),
+    )
+    per = per.mutate(
+        toegewezen=ibis.ifelse(
+            (per.t_frequentie == "6").fill_null(False),
+            per.t_volume.cast("float64"),
+            per.toegewezen_som,
+        )
+    )
+    x = per.filter(b.in_window(per.laatste))
+    euro = x.bedrag.cast("float64") / 100
+    budget = x.t_budget_cent.cast("float64") / 100
+    met_budget = x.t_budget_cent.notnull()
+    detail = ibis.ifelse(
+        met_budget,
+        "gedeclareerd "
+        + _text(euro.round(2))
+        + " euro, budget "
+        + _text(budget.round(2))
+        + " euro",
+        "gedeclareerd " + _text(x.gedeclareerd) + ", toegewezen " + _text(x.toegewezen.round(1)),
+    )
+    fout = ibis.ifelse(
+        met_budget,
+        x.bedrag.cast("float64") > x.t_budget_cent.cast("float64") * factor,
+        x.gedeclareerd.cast("float64") > x.toegewezen * factor,
+    )
+    # The euros above the allocation (the contract manager's euro impact): over a budget the
+    # excess amount, else the claimed amount's share that lies above the allocated volume.
+    boven = ibis.cases(
+        (met_budget, ibis.greatest(x.bedrag - x.t_budget_cent, 0).cast("float64")),
+        (
+            (x.gedeclareerd > 0) & (x.gedeclareerd.cast("float64") > x.toegewezen),
+            x.bedrag.cast("float64")
+            * (x.gedeclareerd.cast("float64") - x.toegewezen)
+            / x.gedeclareerd.cast("float64"),
+        ),
+        else_=ibis.literal(0.0),
+    )
+    return _shape(
+        x,
+        m,
+        wet=x.t_wet,
+        aanbieder=x.t_aanbieder,
+        maand=_month(x.laatste),
+        toewijzing_id=x.t_id,
+        toewijzingnummer=x.t_toewijzingnummer,
+        persoon_id=x.t_persoon_id,
+        datum=x.laatste,
+        detail=detail,
+        bedrag_cent=boven.round().cast("int64"),
+        fout=fout,
+    )
 
 
-def _buiten_periode(m: Maatregel) -> str:
-    return f"""
-SELECT '{m.id}' AS maatregel, d.wet, d.aanbieder, {_m("d.periode_begin")} AS maand,
-       d.toewijzing_id, split_part(d.toewijzing_id, ':', 3) AS toewijzingnummer,
-       d.persoon_id, d.periode_begin AS datum, NULL::INTEGER AS werkdagen,
-       'gedeclareerd over ' || strftime(d.periode_begin, '%d-%m-%Y') || ' t/m '
-           || strftime(d.periode_eind, '%d-%m-%Y') || '; toewijzing '
-           || strftime(t.ingangsdatum, '%d-%m-%Y') || ' t/m '
-           || coalesce(strftime(t.eind_eff, '%d-%m-%Y'), 'open')
-           || CASE WHEN l.alles_gestopt THEN '; levering gestopt '
-                   || strftime(l.laatste_stop, '%d-%m-%Y') ELSE '' END AS detail,
-       d.bedrag_cent,
-       coalesce(d.periode_begin < t.ingangsdatum OR d.periode_eind > t.eind_eff
-                OR (l.alles_gestopt AND d.periode_begin > l.laatste_stop), FALSE) AS fout
-FROM declaratie d CROSS JOIN kw_param p
-JOIN kw_toew t USING (toewijzing_id)
-LEFT JOIN kw_lev l USING (toewijzing_id)
-WHERE d.bedrag_cent >= 0 AND d.periode_begin >= p.vanaf AND d.periode_begin <= p.peildatum
-"""
+def _buiten_periode(b: Basis, m: Maatregel) -> ir.Table:
+    d = b.t("declaratie")
+    d = d.filter(d.bedrag_cent >= 0, b.in_window(d.periode_begin))
+    tt = _slim_toew(b, "ingangsdatum", "eind_eff")
+    j = d.join(tt, d.toewijzing_id == tt.t_id).left_join(
+        b.lev, d.toewijzing_id == b.lev.toewijzing_id
+    )
+    gestopt = ibis.ifelse(
+        j.alles_gestopt.fill_null(False), "; levering gestopt " + _dmy(j.laatste_stop), ""
+    )
+    return _shape(
+        j,
+        m,
+        wet=j.wet,
+        aanbieder=j.aanbieder,
+        maand=_month(j.periode_begin),
+        toewijzing_id=j.toewijzing_id,
+        toewijzingnummer=_number(j.toewijzing_id),
+        persoon_id=j.persoon_id,
+        datum=j.periode_begin,
+        detail="gedeclareerd over "
+        + _dmy(j.periode_begin)
+        + " t/m "
+        + _dmy(j.periode_eind)
+        + "; toewijzing "
+        + _dmy(j.t_ingangsdatum)
+        + " t/m "
+        + _dmy(j.t_eind_eff).fill_null("open")
+        + gestopt,
+        bedrag_cent=j.bedrag_cent,
+        fout=_outside(
+            j.periode_begin,
+            j.periode_eind,
+            j.t_ingangsdatum,
+            j.t_eind_eff,
+            j.alles_gestopt,
+            j.laatste_stop,
+        ),
+    )
 
 
-def _zonder_toewijzing(m: Maatregel) -> str:
+def _law_of(bericht_id: ir.StringValue, other: str) -> ir.StringValue:
+    """The law of a message id (``ijw:...`` youth care, ``iwmo:...`` Wmo)."""
+    return ibis.cases(
+        (bericht_id.startswith("ijw:"), "jeugd"),
+        (bericht_id.startswith("iwmo:"), "wmo"),
+        else_=other,
+    )
+
+
+def _zonder_toewijzing(b: Basis, m: Maatregel) -> ir.Table:
     # Known (municipality, law) pairs: only there can "never allocated" be judged.
-    return f"""
-WITH bekend AS (SELECT DISTINCT wet, gemeentecode FROM toewijzing),
-regels AS (
-    SELECT d.wet, d.aanbieder, {_m("d.dagtekening")} AS maand, d.toewijzing_id,
-           split_part(d.toewijzing_id, ':', 3) AS toewijzingnummer, d.persoon_id,
-           d.dagtekening AS datum,
-           'declaratieregel (323) voor een onbekende toewijzing' AS detail,
-           t.toewijzing_id IS NULL AS fout
-    FROM declaratie d JOIN bekend b ON b.wet = d.wet AND b.gemeentecode = d.gemeentecode
-    LEFT JOIN toewijzing t USING (toewijzing_id)
-    UNION ALL
-    SELECT v.wet, v.aanbieder, {_m("coalesce(v.dagtekening_start, v.dagtekening_stop)")},
-           v.toewijzing_id, split_part(v.toewijzing_id, ':', 3), v.persoon_id,
-           coalesce(v.dagtekening_start, v.dagtekening_stop), '', FALSE
-    FROM levering v
-    UNION ALL
-    SELECT coalesce(b.wet, CASE WHEN q.bericht_id LIKE 'ijw:%' THEN 'jeugd' ELSE 'wmo' END),
-           q.afzender, {_m("least(CAST(l.gestart AS DATE), p.peildatum)")},
-           NULL, unnest(string_split(q.toewijzingnummers, ',')),
-           NULL, CAST(l.gestart AS DATE),
-           'start-/stopbericht (' || coalesce(q.berichttype, '?')
-               || ') geweigerd: toewijzing nooit verstuurd',
-           TRUE
-    FROM quarantaine q CROSS JOIN kw_param p
-    LEFT JOIN lading l USING (lading_id)
-    LEFT JOIN (SELECT DISTINCT standaard, CASE standaard WHEN 'ijw' THEN 'jeugd'
-               ELSE 'wmo' END AS wet FROM bericht) b
-           ON q.bericht_id LIKE b.standaard || ':%'
-    WHERE q.toewijzingnummers IS NOT NULL AND q.afzender IS NOT NULL
-)
-SELECT '{m.id}' AS maatregel, r.wet, r.aanbieder, r.maand, r.toewijzing_id,
-       r.toewijzingnummer, r.persoon_id, r.datum, NULL::INTEGER AS werkdagen, r.detail, r.fout
-FROM regels r CROSS JOIN kw_param p
-WHERE r.maand >= p.vanaf AND r.maand <= p.peildatum
-"""
+    t = b.t("toewijzing")
+    bekend = t.select(k_wet=t.wet, k_gm=t.gemeentecode).distinct()
+    ids = t.select(k_id=t.toewijzing_id)
+    d = b.t("declaratie")
+    dj = d.join(bekend, [d.wet == bekend.k_wet, d.gemeentecode == bekend.k_gm]).left_join(
+        ids, d.toewijzing_id == ids.k_id
+    )
+    claims = _shape(
+        dj,
+        m,
+        wet=dj.wet,
+        aanbieder=dj.aanbieder,
+        maand=_month(dj.dagtekening),
+        toewijzing_id=dj.toewijzing_id,
+        toewijzingnummer=_number(dj.toewijzing_id),
+        persoon_id=dj.persoon_id,
+        datum=dj.dagtekening,
+        detail="declaratieregel (323) voor een onbekende toewijzing",
+        fout=dj.k_id.isnull(),
+    )
+    v = b.t("levering")
+    dag = v.dagtekening_start.fill_null(v.dagtekening_stop)
+    starts = _shape(
+        v,
+        m,
+        wet=v.wet,
+        aanbieder=v.aanbieder,
+        maand=_month(dag),
+        toewijzing_id=v.toewijzing_id,
+        toewijzingnummer=_number(v.toewijzing_id),
+        persoon_id=v.persoon_id,
+        datum=dag,
+        detail="",
+        fout=False,
+    )
+    q = b.t("quarantaine")
+    q = q.filter(q.toewijzingnummers.notnull(), q.afzender.notnull())
+    lad = b.t("lading").select(l_id="lading_id", gestart="gestart")
+    br = b.t("bericht")
+    std = br.select(s_std=br.standaard).distinct()
+    std = std.mutate(s_wet=ibis.ifelse(std.s_std == "ijw", "jeugd", "wmo"))
+    qj = q.left_join(lad, q.lading_id == lad.l_id).left_join(
+        std, q.bericht_id.startswith(std.s_std + ":")
+    )
+    gestart = qj.gestart.cast("date")
+    refused = qj.select(
+        wet=qj.s_wet.fill_null(
+            ibis.ifelse(qj.bericht_id.startswith("ijw:").fill_null(False), "jeugd", "wmo")
+        ),
+        aanbieder=qj.afzender,
+        maand=_month(ibis.least(gestart, ibis.literal(b.peildatum))),
+        toewijzingnummer=qj.toewijzingnummers.split(",").unnest(),
+        datum=gestart,
+        detail="start-/stopbericht ("
+        + qj.berichttype.fill_null("?")
+        + ") geweigerd: toewijzing nooit verstuurd",
+    )
+    refused = _shape(
+        refused,
+        m,
+        wet=refused.wet,
+        aanbieder=refused.aanbieder,
+        maand=refused.maand,
+        toewijzingnummer=refused.toewijzingnummer,
+        datum=refused.datum,
+        detail=refused.detail,
+        fout=True,
+    )
+    u = ibis.union(claims, starts, refused)
+    return u.filter(b.in_window(u.maand))
 
 
-def _credit_zonder_debet(m: Maatregel) -> str:
-    return f"""
-SELECT '{m.id}' AS maatregel, c.wet, c.aanbieder, {_m("c.dagtekening")} AS maand,
-       c.toewijzing_id, split_part(c.toewijzing_id, ':', 3) AS toewijzingnummer,
-       c.persoon_id, c.dagtekening AS datum, NULL::INTEGER AS werkdagen,
-       'creditregel ' || coalesce(c.referentienummer, '?') || ' verwijst naar '
-           || coalesce(c.vorig_referentienummer, 'niets') AS detail,
-       c.bedrag_cent,
-       NOT EXISTS (SELECT 1 FROM declaratie d
-                   WHERE d.bedrag_cent >= 0 AND d.aanbieder = c.aanbieder AND d.wet = c.wet
-                     AND d.referentienummer = c.vorig_referentienummer) AS fout
-FROM declaratie c CROSS JOIN kw_param p
-WHERE c.bedrag_cent < 0 AND c.dagtekening >= p.vanaf AND c.dagtekening <= p.peildatum
-"""
+def _credit_zonder_debet(b: Basis, m: Maatregel) -> ir.Table:
+    d = b.t("declaratie")
+    c = d.filter(d.bedrag_cent < 0, b.in_window(d.dagtekening))
+    debet = d.filter(d.bedrag_cent >= 0)
+    k = debet.select(
+        k_aanbieder=debet.aanbieder, k_wet=debet.wet, k_ref=debet.referentienummer
+    ).distinct()
+    k = k.mutate(gevonden=ibis.literal(True))
+    j = c.left_join(
+        k,
+        [c.aanbieder == k.k_aanbieder, c.wet == k.k_wet, c.vorig_referentienummer == k.k_ref],
+    )
+    return _shape(
+        j,
+        m,
+        wet=j.wet,
+        aanbieder=j.aanbieder,
+        maand=_month(j.dagtekening),
+        toewijzing_id=j.toewijzing_id,
+        toewijzingnummer=_number(j.toewijzing_id),
+        persoon_id=j.persoon_id,
+        datum=j.dagtekening,
+        detail="creditregel "
+        + j.referentienummer.fill_null("?")
+        + " verwijst naar "
+        + j.vorig_referentienummer.fill_null("niets"),
+        bedrag_cent=j.bedrag_cent,
+        fout=j.gevonden.isnull(),
+    )
 
 
-def _stil(m: Maatregel) -> str:
+def _stil(b: Basis, m: Maatregel) -> ir.Table:
     maanden = int(m.param("maanden"))
     # The service periods claimed should cover the delivery from its start (or the window's)
     # to its end (or the peildatum). A stretch of more than `maanden` months that no claim
     # line covers is silence: in the middle (a hole that never got claimed) or at the end
     # (nothing claimed lately although care runs). Claim lag of one month stays below it.
-    return f"""
-WITH eerste_decl AS (
-    SELECT toewijzing_id, min(periode_begin) AS eerste FROM declaratie GROUP BY toewijzing_id
-),
-actief AS (
-    SELECT t.toewijzing_id, t.wet, t.aanbieder, t.persoon_id, t.toewijzingnummer,
-           greatest(coalesce(l.eerste_start, e.eerste), p.vanaf) AS van,
-           least(CASE WHEN l.alles_gestopt THEN least(l.laatste_stop, t.eind_eff)
-                      ELSE t.eind_eff END, p.peildatum) AS tot
-    FROM kw_toew t CROSS JOIN kw_param p
-    LEFT JOIN kw_lev l USING (toewijzing_id)
-    LEFT JOIN eerste_decl e USING (toewijzing_id)
-    WHERE coalesce(l.eerste_start, e.eerste) IS NOT NULL
-),
-stuk AS (
-    SELECT a.toewijzing_id, a.van AS begin, CAST(a.van - INTERVAL 1 DAY AS DATE) AS eind
-    FROM actief a WHERE a.van < a.tot
-    UNION ALL
-    SELECT a.toewijzing_id, CAST(a.tot + INTERVAL 1 DAY AS DATE), a.tot
-    FROM actief a WHERE a.van < a.tot
-    UNION ALL
-    SELECT a.toewijzing_id, d.periode_begin, d.periode_eind FROM actief a
-    JOIN declaratie d USING (toewijzing_id)
-    WHERE d.bedrag_cent >= 0 AND d.periode_eind >= a.van AND d.periode_begin <= a.tot
-),
-gat AS (
-    SELECT toewijzing_id, begin,
-           max(eind) OVER (PARTITION BY toewijzing_id ORDER BY begin, eind
-                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS gedekt
-    FROM stuk
-),
-grootste AS (
-    SELECT toewijzing_id, arg_max(gedekt, begin - gedekt) AS gedekt,
-           arg_max(begin, begin - gedekt) AS volgende
-    FROM gat WHERE gedekt IS NOT NULL GROUP BY toewijzing_id
-)
-SELECT '{m.id}' AS maatregel, a.wet, a.aanbieder,
-       {_m("least(CAST(g.gedekt + INTERVAL {maanden} MONTH AS DATE), a.tot)")} AS maand,
-       a.toewijzing_id, a.toewijzingnummer, a.persoon_id, g.gedekt AS datum,
-       NULL::INTEGER AS werkdagen,
-       'niets gedeclareerd over ' || strftime(CAST(g.gedekt + INTERVAL 1 DAY AS DATE),
-           '%d-%m-%Y') || ' t/m ' || strftime(CAST(g.volgende - INTERVAL 1 DAY AS DATE),
-           '%d-%m-%Y') AS detail,
-       CAST(g.gedekt + INTERVAL {maanden} MONTH AS DATE) < g.volgende - 1 AS fout
-FROM actief a JOIN grootste g USING (toewijzing_id)
-""".replace("{maanden}", str(maanden))
+    d = b.t("declaratie")
+    eerste = d.group_by(e_id=d.toewijzing_id).aggregate(eerste=d.periode_begin.min())
+    t = b.toew
+    j = t.left_join(b.lev, t.toewijzing_id == b.lev.toewijzing_id).left_join(
+        eerste, t.toewijzing_id == eerste.e_id
+    )
+    begin = j.eerste_start.fill_null(j.eerste)
+    eind = ibis.ifelse(
+        j.alles_gestopt.fill_null(False), ibis.least(j.laatste_stop, j.eind_eff), j.eind_eff
+    )
+    actief = j.filter(begin.notnull()).select(
+        a_id=j.toewijzing_id,
+        wet=j.wet,
+        aanbieder=j.aanbieder,
+        persoon_id=j.persoon_id,
+        toewijzingnummer=j.toewijzingnummer,
+        van=ibis.greatest(begin, ibis.literal(b.vanaf)),
+        tot=ibis.least(eind, ibis.literal(b.peildatum)),
+    )
+    a = actief.filter(actief.van < actief.tot)
+    dag = ibis.interval(days=1)
+    pos = d.filter(d.bedrag_cent >= 0)
+    claimed = actief.join(
+        pos,
+        [
+            actief.a_id == pos.toewijzing_id,
+            pos.periode_eind >= actief.van,
+            pos.periode_begin <= actief.tot,
+        ],
+    )
+    stuk = ibis.union(
+        a.select(s_id=a.a_id, begin=a.van, eind=a.van - dag),
+        a.select(s_id=a.a_id, begin=a.tot + dag, eind=a.tot),
+        claimed.select(s_id=claimed.a_id, begin=claimed.periode_begin, eind=claimed.periode_eind),
+        distinct=False,
+    )
+    covered = stuk.eind.max().over(
+        ibis.window(group_by=stuk.s_id, order_by=[stuk.begin, stuk.eind], rows=(None, -1))
+    )
+    gat = stuk.mutate(gedekt=covered)
+    gat = gat.filter(gat.gedekt.notnull())
+    gat = gat.mutate(lengte=gat.begin.delta(gat.gedekt, unit="day"))
+    largest = ibis.row_number().over(group_by=gat.s_id, order_by=[ibis.desc(gat.lengte), gat.begin])
+    g = gat.mutate(rn=largest)
+    g = g.filter(g.rn == 0).select(g_id=g.s_id, gedekt=g.gedekt, volgende=g.begin)
+    x = actief.join(g, actief.a_id == g.g_id)
+    grens = x.gedekt + ibis.interval(months=maanden)
+    return _shape(
+        x,
+        m,
+        wet=x.wet,
+        aanbieder=x.aanbieder,
+        maand=_month(ibis.least(grens, x.tot)),
+        toewijzing_id=x.a_id,
+        toewijzingnummer=x.toewijzingnummer,
+        persoon_id=x.persoon_id,
+        datum=x.gedekt,
+        detail="niets gedeclareerd over " + _dmy(x.gedekt + dag) + " t/m " + _dmy(x.volgende - dag),
+        fout=grens < x.volgende - dag,
+    )
 
 
-def _vulgraad(m: Maatregel) -> str:
-    return f"""
-SELECT '{m.id}' AS maatregel, r.wet, r.aanbieder, {_m("r.ontvangen")} AS maand,
-       NULL AS toewijzing_id, r.toewijzingnummer, r.persoon_id, r.ontvangen AS datum,
-       NULL::INTEGER AS werkdagen, 'verzoek om toewijzing zonder verwijzer (COD327)' AS detail,
-       r.verwijzer_type IS NULL OR trim(r.verwijzer_type) = '' AS fout
-FROM verzoek r CROSS JOIN kw_param p
-WHERE r.berichttype = '315' AND r.ontvangen >= p.vanaf AND r.ontvangen <= p.peildatum
-UNION ALL
-SELECT '{m.id}', v.wet, v.aanbieder, {_m("v.dagtekening_stop")}, v.toewijzing_id,
-       split_part(v.toewijzing_id, ':', 3), v.persoon_id, v.dagtekening_stop, NULL,
-       'stopbericht zonder reden beëindiging',
-       v.reden_beeindiging IS NULL OR trim(v.reden_beeindiging) = ''
-FROM levering v CROSS JOIN kw_param p
-WHERE v.dagtekening_stop IS NOT NULL AND v.dagtekening_stop >= p.vanaf
-  AND v.dagtekening_stop <= p.peildatum
-"""
+def _blank(value: ir.StringValue) -> ir.BooleanValue:
+    return value.isnull() | (value.strip() == "")
 
 
-# Message types a provider starts itself (not answers): its sign of life.
-AANBIEDER_BERICHTEN = "('305', '307', '315', '317', '323')"
+def _vulgraad(b: Basis, m: Maatregel) -> ir.Table:
+    r = b.t("verzoek")
+    r = r.filter(r.berichttype == "315", b.in_window(r.ontvangen))
+    requests = _shape(
+        r,
+        m,
+        wet=r.wet,
+        aanbieder=r.aanbieder,
+        maand=_month(r.ontvangen),
+        toewijzingnummer=r.toewijzingnummer,
+        persoon_id=r.persoon_id,
+        datum=r.ontvangen,
+        detail="verzoek om toewijzing zonder verwijzer (COD327)",
+        fout=_blank(r.verwijzer_type),
+    )
+    v = b.t("levering")
+    v = v.filter(v.dagtekening_stop.notnull(), b.in_window(v.dagtekening_stop))
+    stops = _shape(
+        v,
+        m,
+        wet=v.wet,
+        aanbieder=v.aanbieder,
+        maand=_month(v.dagtekening_stop),
+        toewijzing_id=v.toewijzing_id,
+        toewijzingnummer=_number(v.toewijzing_id),
+        persoon_id=v.persoon_id,
+        datum=v.dagtekening_stop,
+        detail="stopbericht zonder reden beëindiging",
+        fout=_blank(v.reden_beeindiging),
+    )
+    return ibis.union(requests, stops)
 
 
-def _quarantaine(m: Maatregel) -> str:
-    return f"""
-SELECT '{m.id}' AS maatregel, b.wet, b.aanbieder, {_m("b.dagtekening")} AS maand,
-       NULL AS toewijzing_id, NULL AS toewijzingnummer, NULL AS persoon_id,
-       b.dagtekening AS datum, NULL::INTEGER AS werkdagen, '' AS detail, FALSE AS fout
-FROM bericht b CROSS JOIN kw_param p
-WHERE b.afzender = b.aanbieder AND b.berichttype IN {AANBIEDER_BERICHTEN}
-  AND b.dagtekening >= p.vanaf AND b.dagtekening <= p.peildatum
-UNION ALL
-SELECT '{m.id}', CASE WHEN q.bericht_id LIKE 'ijw:%' THEN 'jeugd'
-                      WHEN q.bericht_id LIKE 'iwmo:%' THEN 'wmo' ELSE 'onbekend' END,
-       q.afzender, {_m("least(CAST(l.gestart AS DATE), p.peildatum)")}, NULL, NULL, NULL,
-       CAST(l.gestart AS DATE), NULL,
-       q.soort || coalesce(' ' || q.berichttype, '') || ': ' || q.melding, TRUE
-FROM quarantaine q CROSS JOIN kw_param p
-LEFT JOIN lading l USING (lading_id)
-WHERE q.afzender IS NOT NULL AND NOT regexp_matches(q.afzender, '^(GM)?[0-9]{{4}}$')
-"""
+def _quarantaine(b: Basis, m: Maatregel) -> ir.Table:
+    br = b.t("bericht")
+    br = br.filter(
+        br.afzender == br.aanbieder,
+        br.berichttype.isin(AANBIEDER_BERICHTEN),
+        b.in_window(br.dagtekening),
+    )
+    sent = _shape(
+        br,
+        m,
+        wet=br.wet,
+        aanbieder=br.aanbieder,
+        maand=_month(br.dagtekening),
+        datum=br.dagtekening,
+        detail="",
+        fout=False,
+    )
+    q = b.t("quarantaine")
+    q = q.filter(q.afzender.notnull(), ~q.afzender.re_search(r"^(GM)?[0-9]{4}$"))
+    lad = b.t("lading").select(l_id="lading_id", gestart="gestart")
+    j = q.left_join(lad, q.lading_id == lad.l_id)
+    gestart = j.gestart.cast("date")
+    refused = _shape(
+        j,
+        m,
+        wet=_law_of(j.bericht_id, "onbekend"),
+        aanbieder=j.afzender,
+        maand=_month(ibis.least(gestart, ibis.literal(b.peildatum))),
+        datum=gestart,
+        detail=j.soort + (" " + j.berichttype).fill_null("") + ": " + j.melding,
+        fout=True,
+    )
+    return ibis.union(sent, refused)
 
 
-def _codes(m: Maatregel, name: str) -> str:
-    """A comma-separated parameter as an SQL list of string literals."""
-    return ", ".join(f"'{c.strip()}'" for c in str(m.parameters[name]).split(","))
+def _codes(m: Maatregel, name: str) -> list[str]:
+    """A comma-separated parameter as a list of codes."""
+    return [c.strip() for c in str(m.parameters[name]).split(",")]
 
 
-def _retourcode(m: Maatregel) -> str:
+def _replies(b: Basis, m: Maatregel) -> ir.Table:
+    br = b.t("bericht")
+    return br.filter(
+        br.berichttype.isin(_codes(m, "typen")),
+        br.aanbieder.notnull(),
+        b.in_window(br.dagtekening),
+    )
+
+
+def _retourcode(b: Basis, m: Maatregel) -> ir.Table:
     """Return messages on one party's messages; ``fout`` when any code is a rejection."""
     goed = _codes(m, "goed")
-    return f"""
-SELECT '{m.id}' AS maatregel, b.wet, b.aanbieder, b.gemeentecode,
-       {_m("b.dagtekening")} AS maand,
-       NULL AS toewijzing_id, NULL AS toewijzingnummer, NULL AS persoon_id,
-       b.dagtekening AS datum, NULL::INTEGER AS werkdagen,
-       b.berichttype || ' op ' || coalesce(b.retour_identificatie, '?') || ': retourcode(s) '
-           || coalesce(b.retourcodes, 'geen') AS detail,
-       coalesce(len(list_filter(string_split(b.retourcodes, ','),
-                                lambda c: trim(c) NOT IN ({goed}))) > 0, FALSE) AS fout
-FROM bericht b CROSS JOIN kw_param p
-WHERE b.berichttype IN ({_codes(m, "typen")}) AND b.aanbieder IS NOT NULL
-  AND b.dagtekening >= p.vanaf AND b.dagtekening <= p.peildatum
-"""
+    br = _replies(b, m)
+    afgekeurd = br.retourcodes.split(",").filter(lambda c: ~c.strip().isin(goed)).length() > 0
+    return _shape(
+        br,
+        m,
+        wet=br.wet,
+        aanbieder=br.aanbieder,
+        gemeentecode=br.gemeentecode,
+        maand=_month(br.dagtekening),
+        datum=br.dagtekening,
+        detail=br.berichttype
+        + " op "
+        + br.retour_identificatie.fill_null("?")
+        + ": retourcode(s) "
+        + br.retourcodes.fill_null("geen"),
+        fout=afgekeurd.fill_null(False),
+    )
 
 
-def _retour_laat(m: Maatregel) -> str:
+def _retour_laat(b: Basis, m: Maatregel) -> ir.Table:
     """OP090: working days from the answered message's dagtekening to the return's."""
     n = int(m.param("werkdagen"))
-    return f"""
-SELECT '{m.id}' AS maatregel, b.wet, b.aanbieder, b.gemeentecode,
-       {_m("b.dagtekening")} AS maand,
-       NULL AS toewijzing_id, NULL AS toewijzingnummer, NULL AS persoon_id,
-       b.dagtekening AS datum, CAST(z.nr - o.nr AS INTEGER) AS werkdagen,
-       b.berichttype || ' op ' || coalesce(b.retour_identificatie, '?') || ' van '
-           || strftime(b.dagtekening_retour, '%d-%m-%Y') || ': na '
-           || CAST(z.nr - o.nr AS VARCHAR) || ' werkdagen' AS detail,
-       z.nr - o.nr > {n} AS fout
-FROM bericht b CROSS JOIN kw_param p
-JOIN kw_werkdag o ON o.dag = b.dagtekening_retour
-JOIN kw_werkdag z ON z.dag = b.dagtekening
-WHERE b.berichttype IN ({_codes(m, "typen")}) AND b.aanbieder IS NOT NULL
-  AND b.dagtekening >= p.vanaf AND b.dagtekening <= p.peildatum
-"""
+    br = _replies(b, m)
+    o, z = b.days("o"), b.days("z")
+    j = br.join(o, br.dagtekening_retour == o.o_dag).join(z, br.dagtekening == z.z_dag)
+    wd = _days_between(j.o_nr, j.z_nr)
+    return _shape(
+        j,
+        m,
+        wet=j.wet,
+        aanbieder=j.aanbieder,
+        gemeentecode=j.gemeentecode,
+        maand=_month(j.dagtekening),
+        datum=j.dagtekening,
+        werkdagen=wd,
+        detail=j.berichttype
+        + " op "
+        + j.retour_identificatie.fill_null("?")
+        + " van "
+        + _dmy(j.dagtekening_retour)
+        + ": na "
+        + _text(wd)
+        + " werkdagen",
+        fout=wd > n,
+    )
 
 
-def _leveringsgat(m: Maatregel) -> str:
+def _leveringsgat(b: Basis, m: Maatregel) -> ir.Table:
     kans = m.param("kans")
     # Claims go out in monthly batches, so a small provider can miss a calendar month in
     # normal traffic. A silent stretch is flagged when it is improbable given the
@@ -464,47 +945,60 @@ def _leveringsgat(m: Maatregel) -> str:
     # months has chance exp(-ritme * k) under a Poisson model; below `kans` it is a gap. A
     # busy provider is flagged after one silent month, a small one after several. The
     # first window month is skipped (its claims only arrive the month after).
-    return f"""
-WITH maanden AS (
-    SELECT CAST(range AS DATE) AS maand
-    FROM kw_param p, range(CAST(p.vanaf + INTERVAL 1 MONTH AS DATE), {_m("p.peildatum")},
-                           INTERVAL 1 MONTH)
-),
-actief AS (
-    SELECT DISTINCT v.wet, v.aanbieder, mm.maand
-    FROM levering v JOIN kw_toew t USING (toewijzing_id)
-    JOIN maanden mm ON v.start <= last_day(mm.maand)
-        AND coalesce(v.stop, t.eind_eff, DATE '9999-12-31') >= mm.maand
-),
-post AS (
-    SELECT wet, aanbieder, {_m("dagtekening")} AS maand, count(*) AS berichten
-    FROM bericht WHERE afzender = aanbieder AND berichttype IN {AANBIEDER_BERICHTEN}
-    GROUP BY ALL
-),
-reeks AS (
-    SELECT a.wet, a.aanbieder, a.maand, p.maand IS NULL AS stil,
-           avg(coalesce(p.berichten, 0)) OVER (PARTITION BY a.wet, a.aanbieder) AS ritme,
-           sum(CASE WHEN p.maand IS NULL THEN 0 ELSE 1 END) OVER (
-               PARTITION BY a.wet, a.aanbieder ORDER BY a.maand) AS groep
-    FROM actief a LEFT JOIN post p USING (wet, aanbieder, maand)
-),
-lengte AS (
-    SELECT *, sum(CAST(stil AS INTEGER)) OVER (
-               PARTITION BY wet, aanbieder, groep ORDER BY maand) AS stille_maanden
-    FROM reeks
-)
-SELECT '{m.id}' AS maatregel, s.wet, s.aanbieder, s.maand, NULL AS toewijzing_id,
-       NULL AS toewijzingnummer, NULL AS persoon_id, s.maand AS datum,
-       NULL::INTEGER AS werkdagen,
-       'geen enkel bericht in ' || strftime(s.maand, '%m-%Y') || ' (' ||
-           CAST(s.stille_maanden AS VARCHAR) || ' maand(en) stil; gewoonlijk '
-           || CAST(round(s.ritme, 1) AS VARCHAR) || ' berichten per maand)' AS detail,
-       s.stil AND exp(-s.ritme * s.stille_maanden) < {kans} AS fout
-FROM lengte s
-"""
+    v = b.t("levering")
+    tt = _slim_toew(b, "eind_eff")
+    mm = b.maanden
+    j = v.join(tt, v.toewijzing_id == tt.t_id).join(
+        mm,
+        [
+            v.start <= mm.laatste,
+            v.stop.fill_null(tt.t_eind_eff).fill_null(OPEN_END) >= mm.maand,
+        ],
+    )
+    actief = j.select("wet", "aanbieder", "maand").distinct()
+    br = b.t("bericht")
+    br = br.filter(br.afzender == br.aanbieder, br.berichttype.isin(AANBIEDER_BERICHTEN))
+    post = br.group_by(
+        p_wet=br.wet, p_aanbieder=br.aanbieder, p_maand=_month(br.dagtekening)
+    ).aggregate(berichten=br.count())
+    r = actief.left_join(
+        post,
+        [
+            actief.wet == post.p_wet,
+            actief.aanbieder == post.p_aanbieder,
+            actief.maand == post.p_maand,
+        ],
+    )
+    r = r.select("wet", "aanbieder", "maand", "berichten", stil=r.p_maand.isnull())
+    per = [r.wet, r.aanbieder]
+    reeks = r.mutate(
+        ritme=r.berichten.fill_null(0).cast("float64").mean().over(group_by=per),
+        groep=ibis.ifelse(r.stil, 0, 1).sum().over(group_by=per, order_by=r.maand),
+    )
+    s = reeks.mutate(
+        stille_maanden=reeks.stil.cast("int64")
+        .sum()
+        .over(group_by=[reeks.wet, reeks.aanbieder, reeks.groep], order_by=reeks.maand)
+    )
+    return _shape(
+        s,
+        m,
+        wet=s.wet,
+        aanbieder=s.aanbieder,
+        maand=s.maand,
+        datum=s.maand,
+        detail="geen enkel bericht in "
+        + _my(s.maand)
+        + " ("
+        + _text(s.stille_maanden)
+        + " maand(en) stil; gewoonlijk "
+        + _text(s.ritme.round(1))
+        + " berichten per maand)",
+        fout=s.stil & ((-s.ritme * s.stille_maanden.cast("float64")).exp() < kans),
+    )
 
 
-QUERIES = {
+QUERIES: dict[str, Callable[[Basis, Maatregel], ir.Table]] = {
     "start_ontbreekt": _start_ontbreekt,
     "zonder_toewijzing": _zonder_toewijzing,
     "stop_ontbreekt": _stop_ontbreekt,
@@ -525,6 +1019,6 @@ QUERIES = {
 }
 
 
-def measure_sql(m: Maatregel) -> str:
-    """The population query of one registered measure."""
-    return QUERIES[m.id](m)
+def measure_expr(m: Maatregel, basis: Basis) -> ir.Table:
+    """The population expression of one registered measure."""
+    return QUERIES[m.id](basis, m)

@@ -13,16 +13,28 @@ history of running allocations, not the chain traffic).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import duckdb
+import ibis
 import pandas as pd
+import pyarrow as pa
 
-from stuurdata.quality.measures import BASE, measure_sql
+from stuurdata.engine.base import DuckDBEngine, Engine, as_engine
+from stuurdata.quality.measures import (
+    CASE_COLUMNS,
+    Basis,
+    allocations,
+    deliveries,
+    measure_expr,
+    month_table,
+)
 from stuurdata.quality.registry import Maatregel, load_measures
 from stuurdata.quality.retour import reply_quality
-from stuurdata.quality.werkdagen import create_calendar
+from stuurdata.quality.werkdagen import calendar
 
 CASES = "kw_geval"
 _COLUMNS = (
@@ -52,82 +64,131 @@ class Kwaliteit:
     retour: pd.DataFrame  # per provider and municipality: rejected and late returns
 
 
-def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> object:
-    rows = con.execute(sql).fetchall()
-    return rows[0][0] if rows else None
-
-
 def window(
-    con: duckdb.DuckDBPyConnection, peildatum: date | None = None, vanaf: date | None = None
+    con: duckdb.DuckDBPyConnection | Engine,
+    peildatum: date | None = None,
+    vanaf: date | None = None,
 ) -> tuple[date, date]:
     """The observed window: (vanaf, peildatum), defaults derived from the messages."""
-    if peildatum is None:
-        found = _scalar(con, "SELECT max(dagtekening) FROM bericht")
-        peildatum = found if isinstance(found, date) else date.today()
-    if vanaf is None:
-        found = _scalar(
-            con,
-            "SELECT CAST(date_trunc('month', min(dagtekening)) AS DATE) FROM bericht "
-            "WHERE berichttype IN ('307', '323')",
+    engine = as_engine(con)
+    b = engine.tables["bericht"]
+    flow = b.berichttype.isin(["307", "323"])
+    row = engine.execute(
+        b.aggregate(
+            laatste=b.dagtekening.max(),
+            eerste_stroom=b.dagtekening.min(where=flow),
+            eerste=b.dagtekening.min(),
         )
-        if not isinstance(found, date):
-            found = _scalar(
-                con, "SELECT CAST(date_trunc('month', min(dagtekening)) AS DATE) FROM bericht"
-            )
-        vanaf = found if isinstance(found, date) else peildatum - timedelta(days=365)
+    ).to_pylist()[0]
+    if peildatum is None:
+        peildatum = row["laatste"] if isinstance(row["laatste"], date) else date.today()
+    if vanaf is None:
+        found = row["eerste_stroom"] or row["eerste"]
+        vanaf = found.replace(day=1) if isinstance(found, date) else peildatum - timedelta(days=365)
     vanaf = min(vanaf, peildatum)
     return vanaf, peildatum
 
 
-def prepare(con: duckdb.DuckDBPyConnection, vanaf: date, peildatum: date) -> None:
-    """The TEMP tables every measure reads: parameters, calendar, allocations, deliveries."""
-    create_calendar(con, vanaf - timedelta(days=365 * 6), peildatum)
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE kw_param AS SELECT CAST(? AS DATE) AS vanaf, "
-        "CAST(? AS DATE) AS peildatum",
-        [vanaf, peildatum],
+@contextmanager
+def prepared(engine: Engine, vanaf: date, peildatum: date) -> Iterator[Basis]:
+    """The helpers every measure reads (calendar, allocations, deliveries, months)."""
+    frame = calendar(vanaf - timedelta(days=365 * 6 + 400), peildatum + timedelta(days=400))
+    peil_nr = int(frame.loc[frame["dag"] == peildatum, "nr"].iloc[0])
+    cal = pa.table(
+        {
+            "dag": pa.array(frame["dag"], pa.date32()),
+            "werkdag": pa.array(frame["werkdag"], pa.bool_()),
+            "nr": pa.array(frame["nr"], pa.int64()),
+            "maanddagen": pa.array(pd.to_datetime(frame["dag"]).dt.days_in_month, pa.int64()),
+        }
     )
-    con.execute(BASE)
+    with engine.helpers() as helper:
+        tables = engine.tables
+        yield Basis(
+            tables=tables,
+            cal=helper("kw_werkdag", cal),
+            toew=helper("kw_toew", allocations(tables)),
+            lev=helper("kw_lev", deliveries(tables)),
+            maanden=helper("kw_maand", month_table(vanaf, peildatum)),
+            vanaf=vanaf,
+            peildatum=peildatum,
+            peil_nr=peil_nr,
+        )
+
+
+def cases(
+    con: duckdb.DuckDBPyConnection | Engine,
+    measures: dict[str, Maatregel],
+    vanaf: date,
+    peildatum: date,
+) -> pa.Table:
+    """Every case of the chosen measures in ``CASE_COLUMNS``' shape, computed on the engine."""
+    engine = as_engine(con)
+    if not measures:
+        return ibis.schema(CASE_COLUMNS).to_pyarrow().empty_table()
+    with prepared(engine, vanaf, peildatum) as basis:
+        union = ibis.union(*(measure_expr(m, basis) for m in measures.values()))
+        # Cases without a provider or law (bad data) stay visible under a placeholder.
+        union = union.mutate(
+            aanbieder=union.aanbieder.fill_null("onbekend"), wet=union.wet.fill_null("onbekend")
+        )
+        # One Arrow schema whatever the engine (DuckDB's date - interval is a timestamp).
+        return engine.execute(union).cast(ibis.schema(CASE_COLUMNS).to_pyarrow())
 
 
 def run_monitor(
-    con: duckdb.DuckDBPyConnection,
+    con: duckdb.DuckDBPyConnection | Engine,
     *,
     peildatum: date | None = None,
     vanaf: date | None = None,
     maatregelen: list[str] | None = None,
 ) -> Kwaliteit:
-    """Compute every (or the named) measure; leaves the cases in TEMP table ``kw_geval``."""
+    """Compute every (or the named) measure on the engine ``con`` (a warehouse: DuckDB).
+
+    The cases come back as one table; counting them runs in DuckDB: on the warehouse
+    connection (where they stay in TEMP table ``kw_geval`` for a drill-down) or, for another
+    engine, in an in-memory DuckDB.
+    """
     measures = load_measures()
     chosen = {k: v for k, v in measures.items() if maatregelen is None or k in maatregelen}
     start, peil = window(con, peildatum, vanaf)
-    prepare(con, start, peil)
+    found = cases(con, chosen, start, peil)
+    local = con if isinstance(con, duckdb.DuckDBPyConnection) else None
+    if local is None and isinstance(con, DuckDBEngine):
+        local = con.con
+    own = local is None
+    local = local if local is not None else duckdb.connect()
+    try:
+        _store_cases(local, found)
+        return Kwaliteit(
+            peildatum=peil,
+            vanaf=start,
+            maatregelen=chosen,
+            scores=local.execute(
+                f"SELECT maatregel, wet, aanbieder, maand, count_if(fout) AS teller, "
+                f"count(*) AS noemer FROM {CASES} GROUP BY ALL ORDER BY ALL"
+            ).df(),
+            oordeel=_judge(local, chosen),
+            bevindingen=local.execute(
+                f"SELECT maatregel, wet, aanbieder, maand, toewijzingnummer, persoon_id, datum, "
+                f"werkdagen, detail, bedrag_cent FROM {CASES} WHERE fout "
+                f"ORDER BY aanbieder, maatregel, maand, toewijzingnummer, persoon_id, datum, detail"
+            ).df(),
+            leeftijd=_ages(local),
+            retour=reply_quality(local, CASES),
+        )
+    finally:
+        if own:
+            local.close()
+
+
+def _store_cases(con: duckdb.DuckDBPyConnection, found: pa.Table) -> None:
     con.execute(f"CREATE OR REPLACE TEMP TABLE {CASES} ({_COLUMNS})")
-    for m in chosen.values():
-        con.execute(f"INSERT INTO {CASES} BY NAME SELECT * FROM ({measure_sql(m)})")
-    # Cases without a provider (bad data) stay visible under a placeholder, never dropped.
-    con.execute(f"UPDATE {CASES} SET aanbieder = 'onbekend' WHERE aanbieder IS NULL")
-    con.execute(f"UPDATE {CASES} SET wet = 'onbekend' WHERE wet IS NULL")
-    scores = con.execute(
-        f"SELECT maatregel, wet, aanbieder, maand, count_if(fout) AS teller, "
-        f"count(*) AS noemer FROM {CASES} GROUP BY ALL ORDER BY ALL"
-    ).df()
-    oordeel = _judge(con, chosen)
-    bevindingen = con.execute(
-        f"SELECT maatregel, wet, aanbieder, maand, toewijzingnummer, persoon_id, datum, "
-        f"werkdagen, detail, bedrag_cent FROM {CASES} WHERE fout "
-        f"ORDER BY aanbieder, maatregel, maand, toewijzingnummer"
-    ).df()
-    return Kwaliteit(
-        peildatum=peil,
-        vanaf=start,
-        maatregelen=chosen,
-        scores=scores,
-        oordeel=oordeel,
-        bevindingen=bevindingen,
-        leeftijd=_ages(con),
-        retour=reply_quality(con, CASES),
-    )
+    con.register("kw_geval_arrow", found)
+    try:
+        con.execute(f"INSERT INTO {CASES} BY NAME SELECT * FROM kw_geval_arrow")
+    finally:
+        con.unregister("kw_geval_arrow")
 
 
 ALPHA = 0.01
