@@ -29,6 +29,7 @@ from stuurdata.privacy.governance import colofon
 from stuurdata.privacy.purposes import NIVEAUS, Doel, sources_of
 from stuurdata.privacy.rule import describe_rule, installation_rule
 from stuurdata.publication.contract import from_indicators
+from stuurdata.publication.prognose import finish, forecast_rows, shown_forecast
 from stuurdata.publication.scope import Scope, decide_scope
 from stuurdata.publication.selection import merge_small_groups, shown
 from stuurdata.report.meta import ReportMeta, newest_message
@@ -39,8 +40,8 @@ from stuurdata.report.model import Block, Section
 class Publicatie:
     """One publication: protected figures plus what is needed to show them.
 
-    ``hoofdstukken`` holds the chapters not yet expressed as contract rows (forecast,
-    "Integraal beeld"), finished and protected under the same rule and scope;
+    ``hoofdstukken`` holds the chapters not yet expressed as contract rows ("Integraal
+    beeld"; the forecast is rows, ``publication.prognose``), finished and protected under the same rule and scope;
     ``weggelaten`` gives, per chapter left out (``kwaliteit``, ``prognose``,
     ``integraal``), the Dutch reason.
     """
@@ -73,7 +74,8 @@ TITELS = {
 
 def _chapter_sources() -> dict[str, tuple[str, ...]]:
     """Per optional chapter, the tables and sources its code declares it reads."""
-    from stuurdata.report import integraal, kwaliteit, prognose
+    from stuurdata.publication import prognose
+    from stuurdata.report import integraal, kwaliteit
 
     return {
         "kwaliteit": kwaliteit.BRONNEN,
@@ -126,15 +128,19 @@ def publiceer(
     mine = frame[frame["gebiedscode"].astype("str").map(scope.covers)]
     selected = merge_small_groups(shown(mine, niveau), rule.min_count)
     soort = {d.id: d.soort for d in definitions.values()}
-    protected = protect_with_totals(selected, rule, soort)  # the one protection step
-    cijfers = from_indicators(protected, definitions)
-
     reads_of = _chapter_sources()
     allowed, weggelaten = _allowed_chapters(doel, reads_of, sorted(set(in_data)))
+    if "prognose" in allowed:  # the forecast chapter: rows beside the indicators
+        forecast = forecast_rows(con, str(scope.gemeente), begroting)
+        selected = pd.concat([selected, shown_forecast(forecast.rijen, niveau)], ignore_index=True)
+        soort |= forecast.soort
+    protected = protect_with_totals(selected, rule, soort)  # the one protection step
+    cijfers = finish(from_indicators(protected, definitions), rule)
+
     maten = list(cijfers["maat"].unique())
     meta = report_meta(con, maten, scope.gemeente, rule, kwaliteit="kwaliteit" in allowed)
-    chapters = _chapters(con, allowed, rule, scope, frame, begroting, cbs_cache)
-    read = {"kwaliteit"} | set(chapters)
+    chapters = _chapters(con, allowed, rule, scope, frame, cbs_cache)
+    read = {"kwaliteit"} | set(chapters) | ({"prognose"} & allowed)
     bronnen = set(indicator_sources(definitions))
     bronnen |= {b for key in read & allowed for b in reads_of[key]}
     regel = describe_rule(rule)
@@ -184,17 +190,10 @@ def _chapters(
     rule: DisclosureRule,
     scope: Scope,
     frame: pd.DataFrame,
-    begroting: Path | None,
     cbs_cache: Path | None,
 ) -> dict[str, Section]:
     """The allowed chapters that are not yet contract rows, under the publication's rule."""
     chapters: dict[str, Section] = {}
-    if "prognose" in allowed:
-        from stuurdata.report.prognose import prognose_section
-
-        section = prognose_section(con, begroting=begroting, rule=rule)
-        if section is not None:
-            chapters["prognose"] = section
     if "integraal" in allowed:
         from stuurdata.report.integraal import integraal_section
 

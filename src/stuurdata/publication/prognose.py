@@ -1,0 +1,246 @@
+"""The forecast chapter as rows of the publication: computed here, protected with the rest.
+
+``forecast_rows`` turns the forecasts (``stuurdata.forecast``) into rows in the indicator
+frame's shape, so they enter ``publiceer``'s one ``protect_with_totals`` call beside the
+indicators; ``finish`` then does what that call cannot know about forecasts (intervals of a
+hidden figure are emptied, intervals of counts rounded like the counts, the parts of one
+year-end row hidden together). Every output (report, dashboard, ``stuurdata prognose``)
+reads these rows from the publication; none computes or protects a forecast itself.
+
+The measures (``maat``), all ``periodesoort`` jaar, ``periode`` the year:
+
+* ``prognose_jaar_{deel}_{wet}`` and ``prognose_jaar_{deel}_per_categorie_{wet}``: the
+  year-end projection of this year, ``deel`` one of ``DELEN`` (euro); ``jaartotaal`` has
+  its 80% interval in ``ondergrens``/``bovengrens``. A category and its law total form one
+  table, so secondary suppression never leaves a row that follows by subtraction.
+* ``prognose_clienten_{wet}`` (personen) and ``prognose_kosten_{wet}`` (euro): the
+  multi-year forecast per gemeente and wijk with 80% intervals; the last full year is the
+  realisation (no interval). This year's gemeente cost *is* the year-end ``jaartotaal``:
+  one figure for this year in every output.
+* ``prognose_toets_{maat}_{wet}``: the model's backtest, ``categorie`` ``{meting}_{h}``
+  (``mase``, ``mase_naief``: the naive reference "zelfde maand vorig jaar", ``dekking80``)
+  at horizon ``h`` months.
+* ``prognose_terugblik_{deel}_{wet}``: the year-end projection made earlier (``categorie``
+  the month it was made, ``periode`` the year projected), ``deel`` voorspeld (with its
+  interval), naief (the run rate) and uitkomst.
+* ``prognose_laat_{wet}``, ``prognose_open_maanden_{wet}``, ``prognose_vertraging_{wet}``
+  per provider (``categorie`` its AGB code): the claims still expected from it, the months
+  of this year it has not declared yet, its average claim lag in months. Only providers
+  with at least 10 clients this year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from stuurdata.forecast import prognose, year_end
+from stuurdata.forecast.jaar import claim_lag, late_claimers
+from stuurdata.forecast.terugblik import year_end_backtest
+from stuurdata.privacy.disclosure import ONDERDRUKT, DisclosureRule, round_count
+from stuurdata.privacy.purposes import NIVEAUS
+
+VERSIE = 1
+BRONNEN = ("toewijzing", "declaratie", "verblijf", "persoon")
+DELEN = ("gerealiseerd", "nog_verwacht", "rest_jaar", "jaartotaal", "begroting")
+METINGEN = ("mase", "mase_naief", "dekking80")
+PREFIX = "prognose_"
+# Kinds (``soort``) for the disclosure step: euros and counts add up and form tables; model
+# figures (MASE, coverage, months) are statistics that reveal no count ("dagen": only a
+# teller would be rounded, and they have none).
+_STATISTIEK = "dagen"
+
+
+@dataclass
+class ForecastRows:
+    """Forecast rows in the indicator frame's shape, and the kind of each measure."""
+
+    rijen: pd.DataFrame
+    soort: dict[str, str]
+
+
+def _row(
+    maat: str,
+    gebied: tuple[str, str],
+    jaar: int,
+    waarde: float,
+    n: float,
+    *,
+    categorie: str = "",
+    interval: tuple[float, float] = (np.nan, np.nan),
+    eenheid: str = "euro",
+    teller: bool = True,
+) -> dict[str, object]:
+    niveau, code = gebied
+    return {
+        "indicator": maat,
+        "versie": VERSIE,
+        "niveau": niveau,
+        "gebiedscode": code,
+        "periodesoort": "jaar",
+        "periode": str(jaar),
+        "categorie": categorie,
+        "teller": float(waarde) if teller else np.nan,
+        "noemer": np.nan,
+        "waarde": float(waarde),
+        "n": n,
+        "ondergrens": float(interval[0]),
+        "bovengrens": float(interval[1]),
+        "eenheid": eenheid,
+        "bronnen": ",".join(BRONNEN),
+        "ladingen": "",
+        "volledig": True,
+    }
+
+
+def forecast_rows(
+    con: duckdb.DuckDBPyConnection, gemeente: str, begroting: Path | None = None
+) -> ForecastRows:
+    """Every forecast figure an output shows, unprotected, for the one gemeente in ``con``."""
+    gm = ("gemeente", gemeente)
+    rows: list[dict[str, object]] = []
+    soort: dict[str, str] = {}
+    ye = year_end(con, begroting)
+    current: dict[str, tuple[float, float, float]] = {}
+    for r in ye.itertuples():
+        per = "_per_categorie" if r.productcategorie else ""
+        for deel in DELEN:
+            value = getattr(r, deel)
+            if pd.isna(value):
+                continue
+            maat = f"{PREFIX}jaar_{deel}{per}_{r.wet}"
+            interval = (r.lo80, r.hi80) if deel == "jaartotaal" else (np.nan, np.nan)
+            rows.append(
+                _row(maat, gm, r.jaar, value, r.n, categorie=r.productcategorie, interval=interval)
+            )
+            soort[maat] = "bedrag"
+        if not r.productcategorie:
+            current[r.wet] = (r.jaartotaal, r.lo80, r.hi80)
+    result = prognose(con)
+    if result is not None:
+        base = result.prognose[result.prognose["scenario"] == "basis"]
+        jaar_nu = int(ye["jaar"].iloc[0]) if not ye.empty else None
+        for r in base.itertuples():
+            maat = f"{PREFIX}{r.maat}_{r.wet}"
+            value, interval = r.waarde, (r.lo80, r.hi80)
+            if r.soort == "realisatie":
+                interval = (np.nan, np.nan)
+            elif r.maat == "kosten" and r.niveau == "gemeente" and r.jaar == jaar_nu:
+                # One figure for this year: the year-end projection, in every output.
+                if r.wet in current:
+                    value, *bounds = current[r.wet]
+                    interval = (bounds[0], bounds[1])
+            eenheid = "personen" if r.maat == "clienten" else "euro"
+            rows.append(
+                _row(maat, (r.niveau, r.gebiedscode), r.jaar, value, r.n, interval=interval,
+                     eenheid=eenheid)
+            )
+            soort[maat] = "aantal" if r.maat == "clienten" else "bedrag"
+        toets = result.toets
+        if not toets.empty:
+            chosen = toets[toets["gekozen"] & (toets["niveau"] == "gemeente")]
+            n_of = {(r.wet, r.maat): r.n for r in base.itertuples() if r.niveau == "gemeente"}
+            for r in chosen.itertuples():
+                maat = f"{PREFIX}toets_{r.maat}_{r.wet}"
+                for meting in METINGEN:
+                    rows.append(
+                        _row(maat, gm, result.basis.maanden[-1].year, getattr(r, meting),
+                             n_of.get((r.wet, r.maat), np.nan),
+                             categorie=f"{meting}_{int(r.horizon)}", eenheid="verhouding",
+                             teller=False)
+                    )
+                soort[maat] = _STATISTIEK
+    rows += _backtest_rows(con, gm, soort)
+    rows += _provider_rows(con, gm, soort)
+    frame = pd.DataFrame(rows)
+    if not frame.empty:
+        frame["n"] = pd.to_numeric(frame["n"], errors="coerce").round()
+    return ForecastRows(frame, soort)
+
+
+def _backtest_rows(
+    con: duckdb.DuckDBPyConnection, gm: tuple[str, str], soort: dict[str, str]
+) -> list[dict[str, object]]:
+    rows = []
+    for r in year_end_backtest(con).itertuples():
+        made = f"{r.gemaakt:%Y-%m}"
+        for deel, value in (("voorspeld", r.voorspeld), ("naief", r.naief), ("uitkomst", r.uitkomst)):
+            if pd.isna(value):
+                continue
+            maat = f"{PREFIX}terugblik_{deel}_{r.wet}"
+            interval = (r.lo80, r.hi80) if deel == "voorspeld" else (np.nan, np.nan)
+            rows.append(_row(maat, gm, r.jaar, value, r.n, categorie=made, interval=interval))
+            soort[maat] = "bedrag"
+    return rows
+
+
+def _provider_rows(
+    con: duckdb.DuckDBPyConnection, gm: tuple[str, str], soort: dict[str, str]
+) -> list[dict[str, object]]:
+    late = late_claimers(con)
+    if late.empty:
+        return []
+    lag = claim_lag(con)
+    lags = {(r.wet, r.aanbieder): r.vertraging for r in lag.itertuples()}
+    jaar = int(con.execute("SELECT max(year(dagtekening)) FROM declaratie").fetchone()[0])
+    rows = []
+    for r in late.itertuples():
+        cells = (
+            ("laat", r.nog_verwacht, "euro", "bedrag"),
+            ("open_maanden", r.open_maanden, "maanden", _STATISTIEK),
+            ("vertraging", lags.get((r.wet, r.aanbieder), np.nan), "maanden", _STATISTIEK),
+        )
+        for deel, value, eenheid, kind in cells:
+            if pd.isna(value):
+                continue
+            maat = f"{PREFIX}{deel}_{r.wet}"
+            rows.append(
+                _row(maat, gm, jaar, value, r.n, categorie=str(r.aanbieder), eenheid=eenheid,
+                     teller=kind != _STATISTIEK)
+            )
+            soort[maat] = kind
+    return rows
+
+
+def shown_forecast(rows: pd.DataFrame, niveau: str) -> pd.DataFrame:
+    """The forecast rows down to the finest level the purpose allows."""
+    if rows.empty:
+        return rows
+    return rows[rows["niveau"].isin(NIVEAUS[: NIVEAUS.index(niveau) + 1])]
+
+
+def finish(cijfers: pd.DataFrame, rule: DisclosureRule) -> pd.DataFrame:
+    """Protected forecast rows made whole: what the one protection step cannot know.
+
+    The parts of one year-end row (realised, still expected, rest, total, budget) hide
+    together, so no hidden part follows from the others; a hidden figure loses its interval;
+    the interval of a count is rounded like the count.
+    """
+    out = cijfers.copy()
+    maat = out["maat"].astype("str")
+    jaar = maat.str.startswith(f"{PREFIX}jaar_")
+    if jaar.any():
+        law = maat.str.rsplit("_", n=1).str[-1]
+        key = law + ":" + out["gebiedscode"].astype("str") + ":" + out["categorie"].astype("str")
+        hidden = out["status"].eq(ONDERDRUKT)
+        hidden_keys = set(key[jaar & hidden])
+        joined = jaar & key.isin(hidden_keys) & ~hidden
+        for column in ("teller", "noemer", "waarde"):
+            out.loc[joined, column] = np.nan
+        out.loc[joined, "n"] = pd.NA
+        out.loc[joined, "status"] = ONDERDRUKT
+    hidden = out["status"].eq(ONDERDRUKT)
+    out.loc[hidden, ["ondergrens", "bovengrens"]] = np.nan
+    counts = maat.str.startswith(f"{PREFIX}clienten_") & ~hidden
+    for column in ("ondergrens", "bovengrens"):
+        out.loc[counts, column] = round_count(out.loc[counts, column], rule.round_to)
+    return out
+
+
+def is_forecast(maat: pd.Series) -> pd.Series:
+    """True for the rows of the forecast chapter."""
+    return maat.astype("str").str.startswith(PREFIX)
