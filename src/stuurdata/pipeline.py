@@ -26,7 +26,6 @@ from stuurdata.privacy.purposes import Doel
 from stuurdata.privacy.rule import configured_rule, describe_rule, explain_rule
 from stuurdata.report import build_report_data, render_report
 from stuurdata.report.integraal import integraal_section
-from stuurdata.report.prognose import prognose_section
 
 
 def disclosure_rule() -> DisclosureRule:
@@ -100,13 +99,13 @@ def write_report(
     figures fill the chapters per law; "Integraal beeld" then covers the region and places
     the gemeente among the others.
 
-    The chapter "Prognose en budget" compares with ``begroting`` (a budget CSV, see
-    docs/modelkaart.md) when given; a report made under a purpose carries its colophon. The
+    The chapter "Prognose en budget" is rows of a publication and appears only in a report
+    made from one (``publiceer``; ``begroting`` is kept for callers and not used here); a
+    report made under a purpose carries its colophon. The
     chapter "Integraal beeld" appears when suite exports were loaded; ``cbs_cache`` names
     the CBS tables to compare with, ``indicators`` the unprotected frame if already computed.
     """
     rule = disclosure_rule()
-    prognose = prognose_section(con, begroting=begroting, rule=rule)
     if gemeente is not None:
         published = published[published["gebiedscode"].astype(str).str[2:6] == gemeente[2:6]]
     integraal = integraal_section(
@@ -116,7 +115,6 @@ def write_report(
         con,
         published,
         load_definitions(),
-        prognose=prognose,
         integraal=integraal,
         onthulling=explain_rule(rule),
     )

@@ -16,6 +16,7 @@ from stuurdata.indicators import load_definitions
 from stuurdata.privacy.rule import explain_rule
 from stuurdata.report.build import build_report_data
 from stuurdata.report.model import ReportData, Section
+from stuurdata.report.prognose import prognose_section
 from stuurdata.report.render import render_report
 
 if TYPE_CHECKING:
@@ -33,6 +34,8 @@ def publication_report_data(
     def chapter(key: str) -> Section | None:
         if key in pub.weggelaten:
             return left_out_block(key, titles[key], pub.weggelaten[key])
+        if key == "prognose":  # contract rows, not a stored chapter
+            return prognose_section(pub.cijfers, pub.meta.namen)
         return pub.hoofdstukken.get(key)
 
     data = build_report_data(
