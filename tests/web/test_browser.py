@@ -30,6 +30,8 @@ PAGES = [
     "/definities",
     "/gebieden",
     "/gebied/WK990101",
+    "/prognose",
+    "/prognose?inwoners=2&gebruik=1&prijs=3",
     "/verantwoording",
     "/downloads",
     "/beheer/gebruikers",

@@ -19,6 +19,7 @@ URLS: dict[str, tuple[str, str]] = {
     "definities": ("GET", "/definities"),
     "gebieden": ("GET", "/gebieden"),
     "wijkprofiel": ("GET", "/gebied/WK990101"),
+    "prognose": ("GET", "/prognose?inwoners=2&prijs=3"),
     "verantwoording": ("GET", "/verantwoording"),
     "downloads": ("GET", "/downloads"),
     "download_csv": ("GET", "/downloads/cijfers.csv?maat=clienten_wmo&niveau=gemeente"),

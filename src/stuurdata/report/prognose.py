@@ -480,3 +480,30 @@ def prognose_section(cijfers: pd.DataFrame, names: dict[str, str]) -> Section | 
     if not toets.empty:
         blocks.append(accuracy_block(toets))
     return Section("prognose", TITEL, "", tuple(blocks)) if blocks else None
+
+
+def scenario(
+    multi: pd.DataFrame,
+    maat: str,
+    *,
+    inwoners: float = 0.0,
+    gebruik: float = 0.0,
+    prijs: float = 0.0,
+) -> pd.DataFrame:
+    """A what-if on published figures: the forecast years after this one, scaled.
+
+    ``inwoners``, ``gebruik`` (users per inhabitant) and ``prijs`` are relative changes
+    (0.05 = 5% more) from the first year after the current one. Clients scale with
+    inhabitants and usage; costs also with the price. The realised year and this year stay
+    as published. Reads nothing but the published rows of ``read_multi_year``.
+    """
+    out = multi.copy()
+    if out.empty:
+        return out
+    forecast = ~out["realisatie"]
+    first = out.loc[forecast, "jaar"].min()
+    factor = (1 + inwoners) * (1 + gebruik) * ((1 + prijs) if maat == "kosten" else 1.0)
+    later = out["jaar"] > first
+    for column in ("waarde", "lo80", "hi80"):
+        out.loc[later, column] = out.loc[later, column] * factor
+    return out

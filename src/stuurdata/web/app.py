@@ -44,6 +44,7 @@ MENU = (
     ("overzicht", "/", "Overzicht"),
     ("verkenner", "/verkenner", "Verkenner"),
     ("gebieden", "/gebieden", "Wijken"),
+    ("prognose", "/prognose", "Prognose en begroting"),
     ("verantwoording", "/verantwoording", "Verantwoording"),
     ("downloads", "/downloads", "Downloads"),
     ("gebruikers", "/beheer/gebruikers", "Gebruikers"),
@@ -105,7 +106,7 @@ def invalid_fields(exc: RequestValidationError) -> list[str]:
 
 def create_app(config: WebConfig) -> FastAPI:
     """The dashboard for one warehouse (its newest publication) and its management store."""
-    from stuurdata.web import api, routes_auth, routes_beheer, routes_pages
+    from stuurdata.web import api, routes_auth, routes_beheer, routes_pages, routes_prognose
 
     app = FastAPI(
         title="stuurdata dashboard",
@@ -119,6 +120,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(routes_auth.router)
     app.include_router(routes_pages.router)
+    app.include_router(routes_prognose.router)
     app.include_router(routes_beheer.router)
     app.mount("/api", api.create_api(app.state.web))
 
