@@ -14,6 +14,8 @@ from typer.testing import CliRunner
 from stuurdata.cli_prognose import app
 from stuurdata.forecast import prognose, read_budget, year_end
 from stuurdata.privacy.keys import pseudonymiser
+from stuurdata.publication.publish import publiceer
+from stuurdata.publication.store import write_publication
 from stuurdata.synth import generate
 from stuurdata.warehouse.load import load_sources
 
@@ -84,10 +86,32 @@ def test_cli_commands_run(demo: Path):
     ensure_demo_purpose(demo / "pakhuis.duckdb")
     refused = runner.invoke(app, ["toets", "--pakhuis", db], env={"COLUMNS": "200"})
     assert refused.exit_code == 1 and "Geen doel opgegeven" in refused.output
-    for args in (
-        ["jaar", "--pakhuis", db, "--begroting", str(demo / "synth" / "begroting.csv")],
-        ["meerjarig", "--pakhuis", db, "--jaren", "2", "--tarief", "wmo:01:5", "--migratie"],
-        ["toets", "--pakhuis", db, "--oorsprongen", "2"],
-    ):
-        result = runner.invoke(app, [*args, "--doel", "demo"], env={"COLUMNS": "200"})
-        assert result.exit_code == 0, result.output
+    budget = str(demo / "synth" / "begroting.csv")
+    made = runner.invoke(app, ["jaar", "--pakhuis", db, "--begroting", budget, "--doel", "demo"])
+    assert made.exit_code == 0, made.output  # published first, then shown
+    assert "Jaarprognose 2026" in made.output and "Nog niet gedeclareerd" in made.output
+    with duckdb.connect(db) as con:
+        pub = publiceer(con, begroting=demo / "synth" / "begroting.csv")
+    folder = write_publication(pub, demo / "publicatie")
+    shown = runner.invoke(
+        app,
+        [
+            "meerjarig",
+            "--pakhuis",
+            db,
+            "--publicatie",
+            str(folder),
+            "--prijs",
+            "5",
+            "--uit",
+            str(demo / "prognose.csv"),
+        ],
+        env={"COLUMNS": "200"},
+    )
+    assert shown.exit_code == 0, shown.output
+    exported = pd.read_csv(demo / "prognose.csv", sep=";", decimal=",", encoding="utf-8-sig")
+    assert exported["maat"].str.startswith("prognose_").all()
+    published = pub.cijfers[pub.cijfers["maat"].str.startswith("prognose_")]
+    assert len(exported) == len(published)  # what the publication holds, nothing else
+    result = runner.invoke(app, ["toets", "--pakhuis", db, "--oorsprongen", "2", "--doel", "demo"])
+    assert result.exit_code == 0, result.output

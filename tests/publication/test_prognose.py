@@ -120,8 +120,5 @@ def test_warnings_in_plain_words_where_the_naive_reference_wins() -> None:
     assert len(warnings) == 1
     assert "6 maanden" in warnings[0] and "zelfde maand vorig jaar" in warnings[0]
     assert "MASE" not in warnings[0]
-    back = pd.DataFrame(
-        {"wet": ["jeugd"], "gemaakt": ["2025-10"], "slechter": [True]}
-    )
+    back = pd.DataFrame({"wet": ["jeugd"], "gemaakt": ["2025-10"], "slechter": [True]})
     assert "oktober 2025" in backtest_warnings(back)[0]
-

@@ -42,7 +42,7 @@ def cut_warehouse(con: duckdb.DuckDBPyConnection, tot: date) -> duckdb.DuckDBPyC
         "toewijzing": "coalesce(eerste_dagtekening, toewijzingsdatum, dagtekening) < ?",
     }
     for table, condition in parts.items():
-        known = con.execute(f"SELECT * FROM {table} WHERE {condition}", [tot]).df()  # noqa: S608
+        known = con.execute(f"SELECT * FROM {table} WHERE {condition}", [tot]).df()
         mem.register("_deel", known)
         mem.execute(f"CREATE TABLE {table} AS SELECT * FROM _deel")
         mem.unregister("_deel")

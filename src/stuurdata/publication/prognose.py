@@ -129,15 +129,21 @@ def forecast_rows(
             value, interval = r.waarde, (r.lo80, r.hi80)
             if r.soort == "realisatie":
                 interval = (np.nan, np.nan)
-            elif r.maat == "kosten" and r.niveau == "gemeente" and r.jaar == jaar_nu:
+            elif (r.maat, r.niveau, r.jaar) == ("kosten", "gemeente", jaar_nu) and r.wet in current:
                 # One figure for this year: the year-end projection, in every output.
-                if r.wet in current:
-                    value, *bounds = current[r.wet]
-                    interval = (bounds[0], bounds[1])
+                value, lo, hi = current[r.wet]
+                interval = (lo, hi)
             eenheid = "personen" if r.maat == "clienten" else "euro"
             rows.append(
-                _row(maat, (r.niveau, r.gebiedscode), r.jaar, value, r.n, interval=interval,
-                     eenheid=eenheid)
+                _row(
+                    maat,
+                    (r.niveau, r.gebiedscode),
+                    r.jaar,
+                    value,
+                    r.n,
+                    interval=interval,
+                    eenheid=eenheid,
+                )
             )
             soort[maat] = "aantal" if r.maat == "clienten" else "bedrag"
         toets = result.toets
@@ -148,10 +154,16 @@ def forecast_rows(
                 maat = f"{PREFIX}toets_{r.maat}_{r.wet}"
                 for meting in METINGEN:
                     rows.append(
-                        _row(maat, gm, result.basis.maanden[-1].year, getattr(r, meting),
-                             n_of.get((r.wet, r.maat), np.nan),
-                             categorie=f"{meting}_{int(r.horizon)}", eenheid="verhouding",
-                             teller=False)
+                        _row(
+                            maat,
+                            gm,
+                            result.basis.maanden[-1].year,
+                            getattr(r, meting),
+                            n_of.get((r.wet, r.maat), np.nan),
+                            categorie=f"{meting}_{int(r.horizon)}",
+                            eenheid="verhouding",
+                            teller=False,
+                        )
                     )
                 soort[maat] = _STATISTIEK
     rows += _backtest_rows(con, gm, soort)
@@ -168,7 +180,11 @@ def _backtest_rows(
     rows = []
     for r in year_end_backtest(con).itertuples():
         made = f"{r.gemaakt:%Y-%m}"
-        for deel, value in (("voorspeld", r.voorspeld), ("naief", r.naief), ("uitkomst", r.uitkomst)):
+        for deel, value in (
+            ("voorspeld", r.voorspeld),
+            ("naief", r.naief),
+            ("uitkomst", r.uitkomst),
+        ):
             if pd.isna(value):
                 continue
             maat = f"{PREFIX}terugblik_{deel}_{r.wet}"
@@ -186,7 +202,8 @@ def _provider_rows(
         return []
     lag = claim_lag(con)
     lags = {(r.wet, r.aanbieder): r.vertraging for r in lag.itertuples()}
-    jaar = int(con.execute("SELECT max(year(dagtekening)) FROM declaratie").fetchone()[0])
+    newest = con.execute("SELECT max(year(dagtekening)) FROM declaratie").fetchone()
+    jaar = int(newest[0]) if newest else 0
     rows = []
     for r in late.itertuples():
         cells = (
@@ -199,8 +216,16 @@ def _provider_rows(
                 continue
             maat = f"{PREFIX}{deel}_{r.wet}"
             rows.append(
-                _row(maat, gm, jaar, value, r.n, categorie=str(r.aanbieder), eenheid=eenheid,
-                     teller=kind != _STATISTIEK)
+                _row(
+                    maat,
+                    gm,
+                    jaar,
+                    value,
+                    r.n,
+                    categorie=str(r.aanbieder),
+                    eenheid=eenheid,
+                    teller=kind != _STATISTIEK,
+                )
             )
             soort[maat] = kind
     return rows

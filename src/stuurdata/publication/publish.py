@@ -41,7 +41,8 @@ class Publicatie:
     """One publication: protected figures plus what is needed to show them.
 
     ``hoofdstukken`` holds the chapters not yet expressed as contract rows ("Integraal
-    beeld"; the forecast is rows, ``publication.prognose``), finished and protected under the same rule and scope;
+    beeld"; the forecast is rows, ``publication.prognose``), finished and protected under
+    the same rule and scope;
     ``weggelaten`` gives, per chapter left out (``kwaliteit``, ``prognose``,
     ``integraal``), the Dutch reason.
     """
@@ -127,7 +128,7 @@ def publiceer(
     niveau = doel.niveau if doel is not None else NIVEAUS[-1]
     mine = frame[frame["gebiedscode"].astype("str").map(scope.covers)]
     selected = merge_small_groups(shown(mine, niveau), rule.min_count)
-    soort = {d.id: d.soort for d in definitions.values()}
+    soort: dict[str, str] = {d.id: d.soort for d in definitions.values()}
     reads_of = _chapter_sources()
     allowed, weggelaten = _allowed_chapters(doel, reads_of, sorted(set(in_data)))
     if "prognose" in allowed:  # the forecast chapter: rows beside the indicators

@@ -25,9 +25,20 @@ from stuurdata.report.model import Block, Card, Chart, Column, Section, Table, T
 SUPPRESSED = "."
 TITEL = "Prognose en budget"
 MATEN = {"clienten": "cliënten per maand (gemiddeld)", "kosten": "kosten (euro)"}
-MAANDEN = (
-    "januari februari maart april mei juni juli augustus september oktober november december"
-).split()
+MAANDEN = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 NAIEF_MEERJARIG = "zelfde maand vorig jaar"
 NAIEF_JAAR = "het tempo van de maanden die al binnen waren, doorgetrokken naar een heel jaar"
 
@@ -86,7 +97,9 @@ def read_year_end(cijfers: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["wet", "productcategorie"]).reset_index(drop=True)
 
 
-def read_multi_year(cijfers: pd.DataFrame, wet: str, maat: str, niveau: str = "gemeente") -> pd.DataFrame:
+def read_multi_year(
+    cijfers: pd.DataFrame, wet: str, maat: str, niveau: str = "gemeente"
+) -> pd.DataFrame:
     """The multi-year forecast of a law and measure: gebiedscode, jaar, waarde, lo80, hi80,
     realisatie (the last full year, without interval)."""
     part = _rows(cijfers, f"{PREFIX}{maat}_{wet}")
@@ -168,9 +181,7 @@ def read_late(cijfers: pd.DataFrame) -> pd.DataFrame:
         ("open_maanden", "open_maanden"),
         ("vertraging", "vertraging"),
     ):
-        part = cijfers[
-            cijfers["maat"].astype("str").str.fullmatch(f"{PREFIX}{deel}_(wmo|jeugd)")
-        ]
+        part = cijfers[cijfers["maat"].astype("str").str.fullmatch(f"{PREFIX}{deel}_(wmo|jeugd)")]
         frames.append(
             pd.DataFrame(
                 {
@@ -186,12 +197,16 @@ def read_late(cijfers: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("nog_verwacht", ascending=False).reset_index(drop=True)
 
 
+def _maat(maat: str) -> str:
+    return MATEN[maat].split(" (")[0]
+
+
 def toets_warnings(toets: pd.DataFrame) -> list[str]:
     """Plain-Dutch warnings wherever the model did worse than "zelfde maand vorig jaar"."""
     out = []
     for r in toets[toets["slechter"]].itertuples() if not toets.empty else ():
         out.append(
-            f"Let op: voor {WETTEN.get(r.wet, r.wet)} ({MATEN[r.maat].split(' (')[0]}) zat het "
+            f"Let op: voor {WETTEN.get(r.wet, r.wet)} ({_maat(r.maat)}) zat het "
             f"model {r.horizon} maanden vooruit vaker naast de uitkomst dan de eenvoudige "
             f"schatting '{NAIEF_MEERJARIG}'. Gebruik deze prognose met voorzichtigheid."
         )
@@ -243,7 +258,9 @@ def year_block(cijfers: pd.DataFrame) -> Block | None:
         if has_budget:
             cells += [_euro(r.begroting), _euro(r.verschil)]
         cells += [_euro(r.gerealiseerd), _euro(r.nog_verwacht), _euro(r.rest_jaar)]
-        rows.append(TableRow(_label(r.wet, r.productcategorie), tuple(cells), totaal=not r.productcategorie))
+        rows.append(
+            TableRow(_label(r.wet, r.productcategorie), tuple(cells), totaal=not r.productcategorie)
+        )
         if not r.productcategorie:
             cmp = None
             if not pd.isna(r.begroting):
@@ -268,7 +285,7 @@ def year_block(cijfers: pd.DataFrame) -> Block | None:
             tuple(rows),
             None
             if has_budget
-            else "Er is geen begrotingsbestand geladen; de vergelijking met de begroting ontbreekt.",
+            else "Geen begrotingsbestand geladen: de vergelijking met de begroting ontbreekt.",
         )
     ]
     late = read_late(cijfers)
@@ -302,7 +319,10 @@ def late_table(late: pd.DataFrame) -> Table:
     )
     cols = (
         _col("Nog verwacht", "Wat deze aanbieder naar verwachting nog declareert over dit jaar."),
-        _col("Maanden nog niet gedeclareerd", "Maanden van dit jaar met zorg maar nog zonder declaratie."),
+        _col(
+            "Maanden nog niet gedeclareerd",
+            "Maanden van dit jaar met zorg maar nog zonder declaratie.",
+        ),
         _col(
             "Gemiddelde vertraging",
             "Gemiddelde tijd tussen de maand van de zorg en de declaratie (laatste 12 maanden).",
@@ -370,7 +390,9 @@ def fan_chart(hist: pd.DataFrame, y_title: str) -> dict[str, Any]:
     return _config(chart).to_dict(validate=False)
 
 
-def law_block(cijfers: pd.DataFrame, wet: str, names: dict[str, str], toets: pd.DataFrame) -> Block | None:
+def law_block(
+    cijfers: pd.DataFrame, wet: str, names: dict[str, str], toets: pd.DataFrame
+) -> Block | None:
     charts, tables, warnings = [], [], []
     for maat in ("clienten", "kosten"):
         gm = read_multi_year(cijfers, wet, maat)
@@ -410,7 +432,10 @@ def law_block(cijfers: pd.DataFrame, wet: str, names: dict[str, str], toets: pd.
             wk = wk[wk["jaar"] == last]
             trs = sorted(
                 (
-                    TableRow(names.get(r.gebiedscode, r.gebiedscode), (fmt(r.waarde), _interval(r.lo80, r.hi80, fmt)))
+                    TableRow(
+                        names.get(r.gebiedscode, r.gebiedscode),
+                        (fmt(r.waarde), _interval(r.lo80, r.hi80, fmt)),
+                    )
                     for r in wk.itertuples()
                 ),
                 key=lambda t: t.label,
@@ -437,7 +462,7 @@ def law_block(cijfers: pd.DataFrame, wet: str, names: dict[str, str], toets: pd.
 def accuracy_block(toets: pd.DataFrame) -> Block:
     rows = tuple(
         TableRow(
-            f"{WETTEN.get(r.wet, r.wet)}, {MATEN[r.maat].split(' (')[0]}, {r.horizon} maanden vooruit",
+            f"{WETTEN.get(r.wet, r.wet)}, {_maat(r.maat)}, {r.horizon} maanden vooruit",
             (
                 fmt_number(r.mase, 2),
                 fmt_number(r.mase_naief, 2),
@@ -454,7 +479,10 @@ def accuracy_block(toets: pd.DataFrame) -> Block:
             "de historie. Lager is beter.",
         ),
         _col("MASE zelfde maand vorig jaar", "Dezelfde maat voor de eenvoudige schatting."),
-        _col("Binnen 80%-interval", "Aandeel uitkomsten binnen het 80%-interval; eerlijk is ongeveer 80%."),
+        _col(
+            "Binnen 80%-interval",
+            "Aandeel uitkomsten binnen het 80%-interval; eerlijk is ongeveer 80%.",
+        ),
         _col("Slechter dan eenvoudige schatting"),
     )
     return Block(

@@ -8,8 +8,9 @@ shows no figure the publication does not already protect.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
+import pandas as pd
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
@@ -24,13 +25,14 @@ router = APIRouter()
 Percent = Annotated[float, Query(ge=-50, le=100, description="Verandering in procenten.")]
 
 
-def _law(cijfers: object, wet: str, factors: dict[str, float]) -> dict[str, object]:
+def _law(cijfers: pd.DataFrame, wet: str, factors: dict[str, float]) -> dict[str, Any]:
     """Per measure: the table rows (base and scenario) and the chart of one law."""
     from stuurdata.report.charts import to_svg
 
-    out: dict[str, object] = {"wet": wet, "naam": WETTEN[wet], "maten": []}
+    maten: list[dict[str, Any]] = []
+    out: dict[str, Any] = {"wet": wet, "naam": WETTEN[wet], "maten": maten}
     for maat in ("clienten", "kosten"):
-        base = rp.read_multi_year(cijfers, wet, maat)  # type: ignore[arg-type]
+        base = rp.read_multi_year(cijfers, wet, maat)
         if base.empty:
             continue
         what_if = rp.scenario(base, maat, **factors)
@@ -54,9 +56,7 @@ def _law(cijfers: object, wet: str, factors: dict[str, float]) -> dict[str, obje
             spec = rp.fan_chart(data[["Jaar", "Waarde", "lo80", "hi80"]], rp.MATEN[maat])
             label = f"{WETTEN[wet]}: {rp.MATEN[maat]}, prognose met 80%-band"
             svg = _one_image(to_svg(spec, f"prognose-{wet}-{maat}", label))
-        out["maten"].append(  # type: ignore[union-attr]
-            {"maat": maat, "titel": rp.MATEN[maat], "rijen": rows, "svg": svg}
-        )
+        maten.append({"maat": maat, "titel": rp.MATEN[maat], "rijen": rows, "svg": svg})
     return out
 
 
@@ -77,7 +77,7 @@ def prognose(
         toets = rp.read_toets(cijfers)
         terug = rp.read_backtest(cijfers)
         wetten = [_law(cijfers, w, factors) for w in ("wmo", "jeugd")]
-    context = {
+    context: dict[str, Any] = {
         "wetten": [w for w in wetten if w["maten"]],
         "keuze": {"inwoners": inwoners, "gebruik": gebruik, "prijs": prijs},
         "gewijzigd": any(factors.values()),
