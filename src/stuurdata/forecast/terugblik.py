@@ -23,6 +23,7 @@ import pandas as pd
 
 from stuurdata.forecast import series
 from stuurdata.forecast.jaar import year_end
+from stuurdata.forecast.uitsnede import cut_warehouse
 
 HALF_YEAR = 6
 """The projection is replayed at today's month of each earlier year and six months before."""
@@ -32,21 +33,6 @@ MIN_HISTORY = 6
 
 def _next_month(d: date) -> date:
     return date(d.year + d.month // 12, d.month % 12 + 1, 1)
-
-
-def cut_warehouse(con: duckdb.DuckDBPyConnection, tot: date) -> duckdb.DuckDBPyConnection:
-    """An in-memory copy of the claims and allocations the warehouse held before ``tot``."""
-    mem = duckdb.connect()
-    parts = {
-        "declaratie": "dagtekening < ?",
-        "toewijzing": "coalesce(eerste_dagtekening, toewijzingsdatum, dagtekening) < ?",
-    }
-    for table, condition in parts.items():
-        known = con.execute(f"SELECT * FROM {table} WHERE {condition}", [tot]).df()
-        mem.register("_deel", known)
-        mem.execute(f"CREATE TABLE {table} AS SELECT * FROM _deel")
-        mem.unregister("_deel")
-    return mem
 
 
 def year_end_backtest(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

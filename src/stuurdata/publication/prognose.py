@@ -41,6 +41,7 @@ import pandas as pd
 from stuurdata.forecast import prognose, year_end
 from stuurdata.forecast.jaar import claim_lag, late_claimers
 from stuurdata.forecast.terugblik import year_end_backtest
+from stuurdata.forecast.uitsnede import one_gemeente
 from stuurdata.privacy.disclosure import ONDERDRUKT, DisclosureRule, round_count
 from stuurdata.privacy.purposes import NIVEAUS
 
@@ -98,9 +99,21 @@ def _row(
 
 
 def forecast_rows(
-    con: duckdb.DuckDBPyConnection, gemeente: str, begroting: Path | None = None
+    con: duckdb.DuckDBPyConnection,
+    gemeente: str,
+    begroting: Path | None = None,
+    *,
+    alone: bool = True,
 ) -> ForecastRows:
-    """Every forecast figure an output shows, unprotected, for the one gemeente in ``con``."""
+    """Every forecast figure an output shows, unprotected, for ``gemeente``.
+
+    ``alone``: the warehouse holds only this gemeente; otherwise the forecasts run on an
+    in-memory copy of its part (``forecast.uitsnede.one_gemeente``), so a region's other
+    gemeenten never enter its figures.
+    """
+    if not alone:
+        with one_gemeente(con, gemeente) as part:
+            return forecast_rows(part, gemeente, begroting)
     gm = ("gemeente", gemeente)
     rows: list[dict[str, object]] = []
     soort: dict[str, str] = {}

@@ -130,9 +130,9 @@ def publiceer(
     selected = merge_small_groups(shown(mine, niveau), rule.min_count)
     soort: dict[str, str] = {d.id: d.soort for d in definitions.values()}
     reads_of = _chapter_sources()
-    allowed, weggelaten = _allowed_chapters(doel, reads_of, sorted(set(in_data)))
+    allowed, weggelaten = _allowed_chapters(doel, reads_of, list(scope.gemeenten))
     if "prognose" in allowed:  # the forecast chapter: rows beside the indicators
-        forecast = forecast_rows(con, str(scope.gemeente), begroting)
+        forecast = forecast_rows(con, scope.gemeente, begroting, alone=len(set(in_data)) == 1)
         selected = pd.concat([selected, shown_forecast(forecast.rijen, niveau)], ignore_index=True)
         soort |= forecast.soort
     protected = protect_with_totals(selected, rule, soort)  # the one protection step
@@ -174,11 +174,10 @@ def _allowed_chapters(
                 f"het doel '{doel.naam if doel else ''}' staat die niet toe."
             )
         elif key == "prognose" and len(gemeenten) > 1:
-            # The forecasts model the whole warehouse as one gemeente: in a region that
-            # would put the other gemeenten's figures under this one's name.
+            # A forecast is made per gemeente (on that gemeente's part of the warehouse).
             weggelaten[key] = (
-                "Dit hoofdstuk ontbreekt: de prognose kan nog niet per gemeente worden gemaakt "
-                f"als het pakhuis meer gemeenten bevat ({', '.join(gemeenten)})."
+                "Dit hoofdstuk ontbreekt: de prognose wordt per gemeente gemaakt; kies een "
+                f"gemeente ({', '.join(gemeenten)})."
             )
         else:
             allowed.add(key)
