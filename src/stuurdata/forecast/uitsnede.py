@@ -31,7 +31,7 @@ def _copy(
     for table, condition in parts.items():
         columns = "dagtekening" if table == "bericht" else "*"
         rows = con.execute(
-            f"SELECT {columns} FROM {table} WHERE {condition}",  # noqa: S608 (names are ours)
+            f"SELECT {columns} FROM {table} WHERE {condition}",
             {k: v for k, v in params.items() if f"${k}" in condition},
         ).df()
         mem.register("_deel", rows)

@@ -20,6 +20,9 @@ The measures (``maat``), all ``periodesoort`` jaar, ``periode`` the year:
 * ``prognose_toets_{maat}_{wet}``: the model's backtest, ``categorie`` ``{meting}_{h}``
   (``mase``, ``mase_naief``: the naive reference "zelfde maand vorig jaar", ``dekking80``)
   at horizon ``h`` months.
+* ``prognose_ontleding_{wet}``: why the gemeente's costs changed from last year
+  (``periode``), ``categorie`` one of ``ONTLEDING``: last year, the effects (inhabitants,
+  age structure, use, volume per client, price; they add up to the change), this year.
 * ``prognose_terugblik_{deel}_{wet}``: the year-end projection made earlier (``categorie``
   the month it was made, ``periode`` the year projected), ``deel`` voorspeld (with its
   interval), naief (the run rate) and uitkomst.
@@ -38,7 +41,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from stuurdata.forecast import prognose, year_end
+from stuurdata.forecast import Basis, decompose, prognose, year_end
+from stuurdata.forecast.decompose import EFFECTEN
 from stuurdata.forecast.jaar import claim_lag, late_claimers
 from stuurdata.forecast.terugblik import year_end_backtest
 from stuurdata.forecast.uitsnede import one_gemeente
@@ -49,6 +53,7 @@ VERSIE = 1
 BRONNEN = ("toewijzing", "declaratie", "verblijf", "persoon")
 DELEN = ("gerealiseerd", "nog_verwacht", "rest_jaar", "jaartotaal", "begroting")
 METINGEN = ("mase", "mase_naief", "dekking80")
+ONTLEDING = ("vorig_jaar", *EFFECTEN, "dit_jaar")
 PREFIX = "prognose_"
 # Kinds (``soort``) for the disclosure step: euros and counts add up and form tables; model
 # figures (MASE, coverage, months) are statistics that reveal no count ("dagen": only a
@@ -179,12 +184,28 @@ def forecast_rows(
                         )
                     )
                 soort[maat] = _STATISTIEK
+        rows += _decomposition_rows(result.basis, gm, soort)
     rows += _backtest_rows(con, gm, soort)
     rows += _provider_rows(con, gm, soort)
     frame = pd.DataFrame(rows)
     if not frame.empty:
         frame["n"] = pd.to_numeric(frame["n"], errors="coerce").round()
     return ForecastRows(frame, soort)
+
+
+def _decomposition_rows(
+    basis: Basis, gm: tuple[str, str], soort: dict[str, str]
+) -> list[dict[str, object]]:
+    """Why costs changed from last year, per law for the gemeente (``ONTLEDING`` parts)."""
+    rows = []
+    dec = decompose(basis)
+    for r in dec[dec["niveau"] == "gemeente"].itertuples() if not dec.empty else ():
+        maat = f"{PREFIX}ontleding_{r.wet}"
+        for deel in ONTLEDING:
+            value = getattr(r, {"vorig_jaar": "kosten_vorig", "dit_jaar": "kosten"}.get(deel, deel))
+            rows.append(_row(maat, gm, r.jaar, value, r.n, categorie=deel))
+        soort[maat] = "bedrag"
+    return rows
 
 
 def _backtest_rows(

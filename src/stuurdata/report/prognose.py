@@ -14,8 +14,9 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from stuurdata.forecast.decompose import EFFECTEN, NAMEN
 from stuurdata.publication.prognose import BRONNEN as BRONNEN
-from stuurdata.publication.prognose import DELEN, PREFIX
+from stuurdata.publication.prognose import DELEN, ONTLEDING, PREFIX
 from stuurdata.report.categories import category_name
 from stuurdata.report.charts import HEIGHT, PALETTE, WIDTH, _config
 from stuurdata.report.format import fmt_euro, fmt_number
@@ -459,6 +460,90 @@ def law_block(
     )
 
 
+def read_decomposition(cijfers: pd.DataFrame, wet: str) -> pd.DataFrame:
+    """Why the gemeente's costs changed: jaar, deel (``ONTLEDING``), waarde; in order."""
+    part = _rows(cijfers, f"{PREFIX}ontleding_{wet}")
+    out = pd.DataFrame(
+        {"jaar": part["periode"].astype("str"), "deel": part["categorie"], "waarde": part["waarde"]}
+    )
+    order = {d: i for i, d in enumerate(ONTLEDING)}
+    return out.sort_values("deel", key=lambda d: d.map(order)).reset_index(drop=True)
+
+
+def waterfall(
+    effects: list[tuple[str, float]], start: tuple[str, float], end: tuple[str, float]
+) -> dict[str, Any]:
+    """A Dutch waterfall: last year, one bar per effect, this year."""
+    rows, level = [{"Stap": start[0], "van": 0.0, "tot": start[1], "soort": "totaal"}], start[1]
+    for name, value in effects:
+        soort = "hoger" if value >= 0 else "lager"
+        rows.append({"Stap": name, "van": level, "tot": level + value, "soort": soort})
+        level += value
+    rows.append({"Stap": end[0], "van": 0.0, "tot": end[1], "soort": "totaal"})
+    data = pd.DataFrame(rows)
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "Stap:N",
+                sort=list(data["Stap"]),
+                title=None,
+                axis=alt.Axis(labelAngle=-20, labelLimit=160),
+            ),
+            y=alt.Y("van:Q", title="euro", axis=alt.Axis(format="$,.0f")),
+            y2="tot:Q",
+            color=alt.Color(
+                "soort:N",
+                scale=alt.Scale(
+                    domain=["totaal", "hoger", "lager"], range=[PALETTE[0], PALETTE[1], PALETTE[2]]
+                ),
+                legend=None,
+            ),
+        )
+        .properties(width=WIDTH, height=HEIGHT)
+    )
+    return _config(chart).to_dict(validate=False)
+
+
+def decomposition_block(cijfers: pd.DataFrame) -> Block | None:
+    charts = []
+    for wet in ("wmo", "jeugd"):
+        dec = read_decomposition(cijfers, wet)
+        if dec.empty:
+            continue
+        jaar = int(dec["jaar"].iloc[0])
+        values = dict(zip(dec["deel"], dec["waarde"], strict=True))
+        cols = (_col(str(jaar - 1)), *[_col(NAMEN[e]) for e in EFFECTEN], _col(str(jaar)))
+        row = TableRow(WETTEN[wet], tuple(_euro(values.get(d, float("nan"))) for d in ONTLEDING))
+        if any(pd.isna(values.get(d)) for d in ONTLEDING):
+            continue
+        spec = waterfall(
+            [(NAMEN[e], float(values[e])) for e in EFFECTEN],
+            (str(jaar - 1), float(values["vorig_jaar"])),
+            (str(jaar), float(values["dit_jaar"])),
+        )
+        charts.append(
+            Chart(
+                f"ontleding-{wet}",
+                f"{WETTEN[wet]}: verandering van de kosten {jaar - 1}–{jaar}",
+                spec,
+                Table(None, "Wet", cols, (row,)),
+                cols,
+            )
+        )
+    if not charts:
+        return None
+    return Block(
+        "prognose-ontleding",
+        "Waardoor veranderden de kosten?",
+        inleiding="De verandering van de kosten is gesplitst in: meer of minder inwoners, een "
+        "andere leeftijdsopbouw, meer of minder gebruik per inwoner, meer of minder zorg per "
+        "cliënt en een andere prijs.",
+        grafieken=tuple(charts),
+    )
+
+
 def accuracy_block(toets: pd.DataFrame) -> Block:
     rows = tuple(
         TableRow(
@@ -505,6 +590,9 @@ def prognose_section(cijfers: pd.DataFrame, names: dict[str, str]) -> Section | 
         block = law_block(cijfers, wet, names, toets)
         if block is not None:
             blocks.append(block)
+    decomposition = decomposition_block(cijfers)
+    if decomposition is not None:
+        blocks.append(decomposition)
     if not toets.empty:
         blocks.append(accuracy_block(toets))
     return Section("prognose", TITEL, "", tuple(blocks)) if blocks else None
