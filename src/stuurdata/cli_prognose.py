@@ -126,7 +126,7 @@ def jaar(
                 f"  {rp.WETTEN.get(r.wet, r.wet)}: aanbieder {r.aanbieder}, "
                 f"{rp._count(r.open_maanden)} maand(en) open, naar verwachting "
                 f"{_euro(r.nog_verwacht)}; declareert gemiddeld "
-                f"{fmt_number(r.vertraging, 1)} maand na de zorg"
+                f"{rp.fmt_lag(r.vertraging)} na de zorg"
             )
     for zin in rp.backtest_warnings(rp.read_backtest(pub.cijfers)):
         console.print(f"[yellow]{zin}[/yellow]")

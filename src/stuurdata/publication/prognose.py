@@ -15,7 +15,7 @@ The measures (``maat``), all ``periodesoort`` jaar, ``periode`` the year:
   table, so secondary suppression never leaves a row that follows by subtraction.
 * ``prognose_clienten_{wet}`` (personen) and ``prognose_kosten_{wet}`` (euro): the
   multi-year forecast per gemeente and wijk with 80% intervals; the last full year is the
-  realisation (no interval). This year's gemeente cost *is* the year-end ``jaartotaal``:
+  realisation (no interval; gemeente only). This year's gemeente cost *is* the year-end ``jaartotaal``:
   one figure for this year in every output.
 * ``prognose_toets_{maat}_{wet}``: the model's backtest, ``categorie`` ``{meting}_{h}``
   (``mase``, ``mase_naief``: the naive reference "zelfde maand vorig jaar", ``dekking80``)
@@ -143,6 +143,10 @@ def forecast_rows(
         base = result.prognose[result.prognose["scenario"] == "basis"]
         jaar_nu = int(ye["jaar"].iloc[0]) if not ye.empty else None
         for r in base.itertuples():
+            if r.soort == "realisatie" and r.niveau != "gemeente":
+                # A wijk's realised cost is (nearly) the published indicator kosten per wijk,
+                # whose hidden cells it could give away; the report shows wijken only ahead.
+                continue
             maat = f"{PREFIX}{r.maat}_{r.wet}"
             value, interval = r.waarde, (r.lo80, r.hi80)
             if r.soort == "realisatie":

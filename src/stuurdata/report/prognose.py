@@ -64,6 +64,11 @@ def _interval(lo: float, hi: float, fmt: Any = _euro) -> str:
     return SUPPRESSED if pd.isna(lo) or pd.isna(hi) else f"{fmt(lo)} – {fmt(hi)}"
 
 
+def fmt_lag(months: float) -> str:
+    """A claim lag in months, one decimal (``1,3 maand``); ``.`` when not shown."""
+    return SUPPRESSED if pd.isna(months) else f"{fmt_number(months, 1)} maand"
+
+
 def _col(naam: str, definitie: str = "") -> Column:
     return Column("", naam, "", definitie)
 
@@ -313,7 +318,7 @@ def late_table(late: pd.DataFrame) -> Table:
             (
                 _euro(r.nog_verwacht),
                 _count(r.open_maanden),
-                SUPPRESSED if pd.isna(r.vertraging) else f"{fmt_number(r.vertraging, 1)} maand",
+                fmt_lag(r.vertraging),
             ),
         )
         for r in late.itertuples()
