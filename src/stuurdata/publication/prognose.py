@@ -15,8 +15,8 @@ The measures (``maat``), all ``periodesoort`` jaar, ``periode`` the year:
   table, so secondary suppression never leaves a row that follows by subtraction.
 * ``prognose_clienten_{wet}`` (personen) and ``prognose_kosten_{wet}`` (euro): the
   multi-year forecast per gemeente and wijk with 80% intervals; the last full year is the
-  realisation (no interval; gemeente only). This year's gemeente cost *is* the year-end ``jaartotaal``:
-  one figure for this year in every output.
+  realisation (no interval; gemeente only). This year's gemeente cost *is* the year-end
+  ``jaartotaal``: one figure for this year in every output.
 * ``prognose_toets_{maat}_{wet}``: the model's backtest, ``categorie`` ``{meting}_{h}``
   (``mase``, ``mase_naief``: the naive reference "zelfde maand vorig jaar", ``dekking80``)
   at horizon ``h`` months.
