@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 import numpy as np
@@ -19,7 +19,7 @@ from stuurdata.forecast.meerjarig import (
     summarise,
 )
 
-MIN_ONTWIKKELD = 0.9
+MIN_ONTWIKKELD = 0.97
 """A month whose claims are less than this share in is forecast, not fitted: completing it
 from the law's development pattern guesses too much of it (one late provider), and the
 model would read the guess as a drop in level. The year-end projection covers it per
@@ -35,7 +35,10 @@ def settled(basis: Basis) -> Basis:
     t = len(basis.maanden)
     while t > 1 and least[t - 1] < MIN_ONTWIKKELD:
         t -= 1
-    return basis if t == len(basis.maanden) else _truncate(basis, t)
+    if t == len(basis.maanden):
+        return basis
+    # The claim lines stay whole: the decomposition compares full calendar years.
+    return replace(_truncate(basis, t), kostenregels=basis.kostenregels)
 
 
 @dataclass

@@ -16,7 +16,8 @@ The measures (``maat``), all ``periodesoort`` jaar, ``periode`` the year:
 * ``prognose_clienten_{wet}`` (personen) and ``prognose_kosten_{wet}`` (euro): the
   multi-year forecast per gemeente and wijk with 80% intervals; the last full year is the
   realisation (no interval; gemeente only). This year's gemeente cost *is* the year-end
-  ``jaartotaal``: one figure for this year in every output.
+  ``jaartotaal``: one figure for this year in every output; the cost forecasts continue
+  from it (``_anchors``).
 * ``prognose_toets_{maat}_{wet}``: the model's backtest, ``categorie`` ``{meting}_{h}``
   (``mase``, ``mase_naief``: the naive reference "zelfde maand vorig jaar", ``dekking80``)
   at horizon ``h`` months.
@@ -142,6 +143,7 @@ def forecast_rows(
     if result is not None:
         base = result.prognose[result.prognose["scenario"] == "basis"]
         jaar_nu = int(ye["jaar"].iloc[0]) if not ye.empty else None
+        anchor = _anchors(base, current, jaar_nu)
         for r in base.itertuples():
             if r.soort == "realisatie" and r.niveau != "gemeente":
                 # A wijk's realised cost is (nearly) the published indicator kosten per wijk,
@@ -155,6 +157,10 @@ def forecast_rows(
                 # One figure for this year: the year-end projection, in every output.
                 value, lo, hi = current[r.wet]
                 interval = (lo, hi)
+            elif r.maat == "kosten":
+                # The years ahead start from that level (see ``_anchors``).
+                factor = anchor.get(r.wet, 1.0)
+                value, interval = value * factor, (interval[0] * factor, interval[1] * factor)
             eenheid = "personen" if r.maat == "clienten" else "euro"
             rows.append(
                 _row(
@@ -195,6 +201,31 @@ def forecast_rows(
     if not frame.empty:
         frame["n"] = pd.to_numeric(frame["n"], errors="coerce").round()
     return ForecastRows(frame, soort)
+
+
+def _anchors(
+    base: pd.DataFrame, current: dict[str, tuple[float, float, float]], jaar: int | None
+) -> dict[str, float]:
+    """Per law: the year-end projection of this year over the model's own figure for it.
+
+    The year-end projection completes recent months per provider and is measured within
+    about 1% late in the year (docs/modelkaart.md); the multi-year model completes them by
+    the law's pattern and runs a few percent high or low. Its cost forecasts (gemeente and
+    wijken, this year and later) are scaled by this ratio, so the years ahead continue from
+    the one figure for this year instead of jumping away from it.
+    """
+    out = {}
+    for wet, (jaartotaal, _lo, _hi) in current.items():
+        own = base[
+            (base["wet"] == wet)
+            & (base["maat"] == "kosten")
+            & (base["niveau"] == "gemeente")
+            & (base["jaar"] == jaar)
+            & (base["soort"] == "prognose")
+        ]["waarde"]
+        if len(own) and float(own.iloc[0]) > 0 and np.isfinite(jaartotaal):
+            out[wet] = float(jaartotaal) / float(own.iloc[0])
+    return out
 
 
 def _decomposition_rows(

@@ -69,6 +69,17 @@ def fmt_lag(months: float) -> str:
     return SUPPRESSED if pd.isna(months) else f"{fmt_number(months, 1)} maand"
 
 
+ONZEKER = 3.0
+"""An interval whose upper bound is more than this times the forecast says nothing useful."""
+
+
+def _spread(lo: float, hi: float, value: float, fmt: Any) -> str:
+    """An interval, or "zeer onzeker" where it is too wide to read (small wijken)."""
+    if not pd.isna(hi) and not pd.isna(value) and value > 0 and hi > ONZEKER * value:
+        return "zeer onzeker"
+    return _interval(lo, hi, fmt)
+
+
 def _col(naam: str, definitie: str = "") -> Column:
     return Column("", naam, "", definitie)
 
@@ -375,7 +386,8 @@ def backtest_block(cijfers: pd.DataFrame) -> Block | None:
     ]
     inside = ((frame["uitkomst"] >= frame["lo80"]) & (frame["uitkomst"] <= frame["hi80"])).mean()
     zinnen.append(
-        f"De uitkomst lag {fmt_number(100 * inside)}% van de keren binnen het 80%-interval."
+        f"De uitkomst lag {fmt_number(100 * inside)}% van de keren binnen het 80%-interval "
+        "(bij een eerlijk interval ongeveer 80%)."
     )
     return Block(
         "prognose-terugblik",
@@ -440,7 +452,7 @@ def law_block(
                 (
                     TableRow(
                         names.get(r.gebiedscode, r.gebiedscode),
-                        (fmt(r.waarde), _interval(r.lo80, r.hi80, fmt)),
+                        (fmt(r.waarde), _spread(r.lo80, r.hi80, r.waarde, fmt)),
                     )
                     for r in wk.itertuples()
                 ),
