@@ -73,6 +73,10 @@ def test_counts_and_their_intervals_are_rounded(pub: Publicatie) -> None:
         values = rows[column].dropna()
         assert (values % 5 == 0).all(), column
     assert set(rows["eenheid"]) == {"personen"}
+    euros = c[c["maat"].str.startswith("prognose_") & c["eenheid"].eq("euro")]
+    for column in ("waarde", "ondergrens", "bovengrens"):
+        values = euros[column].dropna()
+        assert (values == values.round()).all(), column  # whole euros, no digit runs
 
 
 def test_backtest_of_the_year_end_and_the_model(pub: Publicatie) -> None:

@@ -312,7 +312,8 @@ def finish(cijfers: pd.DataFrame, rule: DisclosureRule) -> pd.DataFrame:
 
     The parts of one year-end row (realised, still expected, rest, total, budget) hide
     together, so no hidden part follows from the others; a hidden figure loses its interval;
-    the interval of a count is rounded like the count.
+    the interval of a count is rounded like the count; euros are whole, other model figures
+    have two decimals.
     """
     out = cijfers.copy()
     maat = out["maat"].astype("str")
@@ -332,6 +333,13 @@ def finish(cijfers: pd.DataFrame, rule: DisclosureRule) -> pd.DataFrame:
     counts = maat.str.startswith(f"{PREFIX}clienten_") & ~hidden
     for column in ("ondergrens", "bovengrens"):
         out.loc[counts, column] = round_count(out.loc[counts, column], rule.round_to)
+    # A model gives sixteen digits; whole euros and two decimals are all a reader can use
+    # (and a long run of digits must not look like an identifier in an export).
+    mine = maat.str.startswith(PREFIX)
+    euro = mine & out["eenheid"].eq("euro")
+    for column in ("teller", "waarde", "ondergrens", "bovengrens"):
+        out.loc[euro, column] = out.loc[euro, column].round(0)
+        out.loc[mine & ~euro, column] = out.loc[mine & ~euro, column].round(2)
     return out
 
 
