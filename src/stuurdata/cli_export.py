@@ -99,10 +99,10 @@ def regiozicht(
     publiceren, en regiototalen, beveiligd als regio (zie docs/schaal.md)."""
     from stuurdata.engine import SparkError
     from stuurdata.engine.base import open_engine
-    from stuurdata.exchange.regio import member_view
     from stuurdata.indicators import compute_indicators, load_definitions
     from stuurdata.privacy.rule import RegelGeweigerd, installation_rule
     from stuurdata.publication.publish import indicator_sources
+    from stuurdata.publication.regiozicht import member_view
 
     if not pakhuis.exists():
         _err.print(f"[bold red]Fout:[/] Pakhuis {pakhuis} bestaat niet.")

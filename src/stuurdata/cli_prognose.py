@@ -1,13 +1,17 @@
 """``stuurdata prognose``: year-end projection, multi-year forecast and its backtest.
 
-Each command is a few lines over a library function in ``stuurdata.forecast``; every
-figure printed passes disclosure control first (``report.prognose.shield``).
+``jaar`` and ``meerjarig`` show the forecast rows of a publication (read from a folder, or
+made now with ``publiceer``), so they print and export exactly what the report and the
+dashboard show; ``toets`` reruns the model backtest (no counts); ``reeks`` forecasts series
+the user supplies.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import duckdb
 import typer
@@ -15,14 +19,15 @@ from rich.console import Console
 from rich.table import Table
 
 from stuurdata.cli_doel import DoelOptie, Pakhuis, doelgebonden
+from stuurdata.cli_publiceer import Begroting, Gemeente
 from stuurdata.cli_tabel import print_table
-from stuurdata.forecast import Scenario, prognose, year_end
 from stuurdata.forecast.basis import load_basis
-from stuurdata.forecast.jaar import MONEY_COLUMNS, late_claimers
 from stuurdata.forecast.meerjarig import run_backtest, summarise
-from stuurdata.pipeline import disclosure_rule
+from stuurdata.report import prognose as rp
 from stuurdata.report.format import fmt_euro, fmt_number
-from stuurdata.report.prognose import shield
+
+if TYPE_CHECKING:
+    from stuurdata.publication.publish import Publicatie
 
 app = typer.Typer(
     help="Prognoses: jaareinde, meerjarige vraag en kosten, de terugtoets, en eigen reeksen."
@@ -41,128 +46,151 @@ def _euro(v: float) -> str:
     return "." if v != v else fmt_euro(v)
 
 
+Publicatiemap = Annotated[
+    Path | None,
+    typer.Option(
+        "--publicatie",
+        help="Een publicatie (map van 'stuurdata publiceer'); zonder deze optie wordt eerst "
+        "gepubliceerd uit het pakhuis.",
+    ),
+]
+
+
+@contextmanager
+def _publication(
+    publicatie: Path | None,
+    pakhuis: Path,
+    doel: str | None,
+    gemeente: str | None,
+    begroting: Path | None,
+) -> Iterator[Publicatie]:
+    """The publication to show: read from a folder, or made now (under the purpose)."""
+    from stuurdata.cli_publiceer import published
+    from stuurdata.publication.store import PublicatieOnleesbaar, read_publication
+
+    if publicatie is not None:
+        try:
+            yield read_publication(publicatie)
+        except PublicatieOnleesbaar as exc:
+            console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from None
+        return
+    with published(pakhuis, doel, "export", gemeente, begroting) as pub:
+        yield pub
+
+
+def _no_forecast(pub: Publicatie) -> typer.Exit:
+    reden = pub.weggelaten.get(
+        "prognose", "De publicatie heeft geen prognose (te weinig historie)."
+    )
+    console.print(reden)
+    return typer.Exit(1)
+
+
 @app.command()
-@doelgebonden("berekenen", bronnen=("toewijzing", "declaratie"), taak="prognose")
 def jaar(
     *,
     pakhuis: Pakhuis,
     doel: DoelOptie = None,
-    begroting: Annotated[
-        Path | None, typer.Option(help="Begrotingsbestand (jaar;wet;productcategorie;bedrag).")
-    ] = None,
+    publicatie: Publicatiemap = None,
+    gemeente: Gemeente = None,
+    begroting: Begroting = None,
 ) -> None:
-    """Waar komt dit jaar uit, per wet en productcategorie, met 80%- en 95%-interval."""
-    con = _open(pakhuis)
-    frame = year_end(con, begroting)
+    """Waar komt dit jaar uit, per wet en productcategorie, tegen de begroting."""
+    with _publication(publicatie, pakhuis, doel, gemeente, begroting) as pub:
+        frame = rp.read_year_end(pub.cijfers)
     if frame.empty:
-        console.print("Te weinig declaraties voor een jaarprognose.")
-        raise typer.Exit(1)
-    safe = shield(frame, list(MONEY_COLUMNS), "bedrag", disclosure_rule())
-    table = Table(title=f"Jaarprognose {int(frame['jaar'].iloc[0])}")
-    for col in [
-        "Wet",
-        "Categorie",
-        "Gerealiseerd",
-        "Nog verwacht",
-        "Rest jaar",
-        "Jaartotaal",
-        "80%-interval",
-        "95%-interval",
-        "Begroting",
-        "Verschil",
-    ]:
-        table.add_column(col, justify="left" if col in ("Wet", "Categorie") else "right")
-    for r in safe.itertuples():
+        raise _no_forecast(pub)
+    table = Table(title=f"Jaarprognose {frame['jaar'].iloc[0]} ({pub.regel_tekst})")
+    columns = ["Wet en categorie", "Jaartotaal", "80%-interval", "Begroting", "Verschil"]
+    columns += ["Gerealiseerd", "Nog verwacht", "Rest jaar"]
+    for col in columns:
+        table.add_column(col, justify="left" if col == "Wet en categorie" else "right")
+    for r in frame.itertuples():
         table.add_row(
-            r.wet,
-            r.productcategorie or "totaal",
+            rp._label(r.wet, r.productcategorie),
+            _euro(r.jaartotaal),
+            rp._interval(r.lo80, r.hi80),
+            _euro(r.begroting),
+            _euro(r.verschil),
             _euro(r.gerealiseerd),
             _euro(r.nog_verwacht),
             _euro(r.rest_jaar),
-            _euro(r.jaartotaal),
-            f"{_euro(r.lo80)} – {_euro(r.hi80)}",
-            f"{_euro(r.lo95)} – {_euro(r.hi95)}",
-            _euro(r.begroting),
-            _euro(r.verschil),
         )
     print_table(console, table)
-    late = late_claimers(con)
+    late = rp.read_late(pub.cijfers)
     if not late.empty:
-        console.print("\nNog niet gedeclareerd (aanbieders met de grootste openstaande maanden):")
+        console.print("\nNog niet gedeclareerd (aanbieders met minstens 10 cliënten):")
         for r in late.itertuples():
-            amount = round(r.nog_verwacht, -3)
             console.print(
-                f"  {r.wet}: aanbieder {r.aanbieder}, {r.open_maanden} maand(en) open, "
-                f"naar verwachting ongeveer {_euro(amount)}"
+                f"  {rp.WETTEN.get(r.wet, r.wet)}: aanbieder {r.aanbieder}, "
+                f"{rp._count(r.open_maanden)} maand(en) open, naar verwachting "
+                f"{_euro(r.nog_verwacht)}; declareert gemiddeld "
+                f"{rp.fmt_lag(r.vertraging)} na de zorg"
             )
+    for zin in rp.backtest_warnings(rp.read_backtest(pub.cijfers)):
+        console.print(f"[yellow]{zin}[/yellow]")
 
 
 @app.command()
-@doelgebonden(
-    "berekenen", bronnen=("toewijzing", "declaratie", "verblijf"), niveau="wijk", taak="prognose"
-)
 def meerjarig(
     *,
     pakhuis: Pakhuis,
     doel: DoelOptie = None,
-    jaren: Annotated[int, typer.Option(min=1, max=5, help="Aantal jaren vooruit.")] = 5,
-    tarief: Annotated[
-        list[str] | None, typer.Option(help="Tariefwijziging, bv. wmo:01:5 (+5%).")
-    ] = None,
-    doelgroep: Annotated[
-        list[str] | None, typer.Option(help="Doelgroep maal factor, bv. wmo:1.08.")
-    ] = None,
-    migratie: Annotated[bool, typer.Option(help="Ook hoge en lage migratie tonen.")] = False,
+    publicatie: Publicatiemap = None,
+    gemeente: Gemeente = None,
+    begroting: Begroting = None,
+    inwoners: Annotated[
+        float, typer.Option(min=-50, max=100, help="Scenario: inwoners, % verandering.")
+    ] = 0.0,
+    gebruik: Annotated[
+        float, typer.Option(min=-50, max=100, help="Scenario: gebruik per inwoner, % verandering.")
+    ] = 0.0,
+    prijs: Annotated[
+        float, typer.Option(min=-50, max=100, help="Scenario: prijs of tarief, % verandering.")
+    ] = 0.0,
     uit: Annotated[
-        Path | None, typer.Option(help="Schrijf alle (beschermde) cijfers als CSV.")
+        Path | None,
+        typer.Option(help="Schrijf de prognosecijfers van de publicatie als Excel-CSV."),
     ] = None,
 ) -> None:
-    """Cliënten en kosten per wet voor 1-5 jaar, per wijk en gemeente, met scenario's."""
-    con = _open(pakhuis)
-    lijst = []
-    if tarief or doelgroep:
-        t = {
-            (p.split(":")[0], p.split(":")[1].zfill(2)): float(p.split(":")[2]) / 100
-            for p in tarief or []
-        }
-        d = {p.split(":")[0]: float(p.split(":")[1]) for p in doelgroep or []}
-        lijst.append(Scenario("wat_als", tarief=t, doelgroep=d))
-    if migratie:
-        lijst += [
-            Scenario("hoge_migratie", migratie="hoge_migratie"),
-            Scenario("lage_migratie", migratie="lage_migratie"),
-        ]
-    result = prognose(con, jaren=jaren, lijst=lijst)
-    if result is None:
-        console.print("Te weinig historie voor een prognose.")
-        raise typer.Exit(1)
-    frame = result.prognose
-    parts = []
-    for maat, soort in (("clienten", "aantal"), ("kosten", "bedrag")):
-        sel = frame[frame["maat"] == maat]
-        parts.append(
-            shield(sel, ["waarde", "lo80", "hi80", "lo95", "hi95"], soort, disclosure_rule())
-        )
-    import pandas as pd
+    """Cliënten en kosten per wet voor de komende jaren, met 80%-interval en een scenario.
 
-    safe = pd.concat(parts).drop(columns=["n"])
-    gm = safe[safe["niveau"] == "gemeente"]
-    for (wet, maat), part in gm.groupby(["wet", "maat"]):
-        fmt = (lambda v: "." if v != v else fmt_number(v)) if maat == "clienten" else _euro
-        table = Table(title=f"{wet}: {'cliënten per maand' if maat == 'clienten' else 'kosten'}")
-        table.add_column("Jaar")
-        scen = list(dict.fromkeys(part["scenario"]))
-        for s in scen:
-            table.add_column(s, justify="right")
-        table.add_column("80%-interval (basis)", justify="right")
-        for jaar_, rows in part.groupby("jaar"):
-            base = rows[rows["scenario"] == "basis"].iloc[0]
-            cells = [fmt(rows[rows["scenario"] == s]["waarde"].iloc[0]) for s in scen]
-            table.add_row(str(jaar_), *cells, f"{fmt(base['lo80'])} – {fmt(base['hi80'])}")
-        print_table(console, table)
+    Het scenario is herrekend uit de gepubliceerde prognose (vanaf het jaar na dit jaar).
+    """
+    from stuurdata.publication.contract import write_csv
+    from stuurdata.publication.prognose import is_forecast
+
+    with _publication(publicatie, pakhuis, doel, gemeente, begroting) as pub:
+        cijfers = pub.cijfers
+    factors = {"inwoners": inwoners / 100, "gebruik": gebruik / 100, "prijs": prijs / 100}
+    shown = False
+    for wet in ("wmo", "jeugd"):
+        for maat in ("clienten", "kosten"):
+            base = rp.read_multi_year(cijfers, wet, maat)
+            if base.empty:
+                continue
+            shown = True
+            what_if = rp.scenario(base, maat, **factors)
+            fmt = rp._count if maat == "clienten" else _euro
+            table = Table(title=f"{rp.WETTEN[wet]}: {rp.MATEN[maat]}")
+            for col in ("Jaar", "Verwacht", "80%-interval", "Scenario"):
+                table.add_column(col, justify="left" if col == "Jaar" else "right")
+            for b, s in zip(base.itertuples(), what_if.itertuples(), strict=True):
+                table.add_row(
+                    f"{b.jaar}{' (realisatie)' if b.realisatie else ''}",
+                    fmt(b.waarde),
+                    "" if b.realisatie else rp._interval(b.lo80, b.hi80, fmt),
+                    fmt(s.waarde),
+                )
+            print_table(console, table)
+    if not shown:
+        raise _no_forecast(pub)
+    for zin in rp.toets_warnings(rp.read_toets(cijfers)):
+        console.print(f"[yellow]{zin}[/yellow]")
     if uit:
-        safe.to_csv(uit, index=False, sep=";")
-        console.print(f"Alle cijfers: {uit}")
+        write_csv(cijfers[is_forecast(cijfers["maat"])], uit, pub.meta.namen)
+        console.print(f"De prognosecijfers van de publicatie: {uit}")
 
 
 @app.command()

@@ -25,7 +25,6 @@ from stuurdata.privacy.governance import colofon
 from stuurdata.privacy.purposes import Doel
 from stuurdata.privacy.rule import configured_rule, describe_rule, explain_rule
 from stuurdata.report import build_report_data, render_report
-from stuurdata.report.prognose import prognose_section
 
 
 def disclosure_rule() -> DisclosureRule:
@@ -96,20 +95,18 @@ def write_report(
     A warehouse may hold several municipalities (a region): ``gemeente`` chooses whose
     figures fill the chapters per law.
 
-    The chapter "Prognose en budget" compares with ``begroting`` (a budget CSV, see
-    docs/modelkaart.md) when given; a report made under a purpose carries its colophon.
-    "Integraal beeld" is made only by ``publication.publiceer`` (its figures are rows of the
-    publication); use ``stuurdata rapport`` for the full report.
+    A report made under a purpose carries its colophon. "Prognose en budget" and "Integraal
+    beeld" are made only by ``publication.publiceer`` (their figures are rows of the
+    publication; ``begroting`` is kept for callers and not used here); use
+    ``stuurdata rapport`` for the full report.
     """
     rule = disclosure_rule()
-    prognose = prognose_section(con, begroting=begroting, rule=rule)
     if gemeente is not None:
         published = published[published["gebiedscode"].astype(str).str[2:6] == gemeente[2:6]]
     data = build_report_data(
         con,
         published,
         load_definitions(),
-        prognose=prognose,
         onthulling=explain_rule(rule),
     )
     if doel is not None:

@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 from stuurdata.cli_prognose import app
 from stuurdata.forecast import prognose, read_budget, year_end
 from stuurdata.privacy.keys import pseudonymiser
-from stuurdata.report.prognose import prognose_section
+from stuurdata.publication.publish import publiceer
+from stuurdata.publication.store import write_publication
 from stuurdata.synth import generate
 from stuurdata.warehouse.load import load_sources
 
@@ -64,10 +65,9 @@ def test_year_end_completes_late_claims_like_the_generator(demo: Path):
         assert abs(past - full) / full < 0.06, wet
 
 
-def test_prognose_backtest_and_report_chapter(demo: Path):
+def test_prognose_backtest(demo: Path):
     with duckdb.connect(str(demo / "pakhuis.duckdb"), read_only=True) as con:
         result = prognose(con, jaren=3)
-        section = prognose_section(con, begroting=demo / "synth" / "begroting.csv", jaren=3)
     assert result is not None
     fc = result.prognose
     assert set(fc["jaar"]) >= {2026, 2027, 2028, 2029}
@@ -76,9 +76,6 @@ def test_prognose_backtest_and_report_chapter(demo: Path):
         prog["lo80"] <= prog["waarde"] + 1e-9
     ).all()
     assert not result.toets.empty and result.toets["gekozen"].any()
-    assert section is not None and section.titel == "Prognose en budget"
-    ids = [b.id for b in section.blokken]
-    assert ids[0] == "prognose-jaar" and "prognose-ontleding" in ids and "prognose-toets" in ids
 
 
 def test_cli_commands_run(demo: Path):
@@ -89,10 +86,32 @@ def test_cli_commands_run(demo: Path):
     ensure_demo_purpose(demo / "pakhuis.duckdb")
     refused = runner.invoke(app, ["toets", "--pakhuis", db], env={"COLUMNS": "200"})
     assert refused.exit_code == 1 and "Geen doel opgegeven" in refused.output
-    for args in (
-        ["jaar", "--pakhuis", db, "--begroting", str(demo / "synth" / "begroting.csv")],
-        ["meerjarig", "--pakhuis", db, "--jaren", "2", "--tarief", "wmo:01:5", "--migratie"],
-        ["toets", "--pakhuis", db, "--oorsprongen", "2"],
-    ):
-        result = runner.invoke(app, [*args, "--doel", "demo"], env={"COLUMNS": "200"})
-        assert result.exit_code == 0, result.output
+    budget = str(demo / "synth" / "begroting.csv")
+    made = runner.invoke(app, ["jaar", "--pakhuis", db, "--begroting", budget, "--doel", "demo"])
+    assert made.exit_code == 0, made.output  # published first, then shown
+    assert "Jaarprognose 2026" in made.output and "Nog niet gedeclareerd" in made.output
+    with duckdb.connect(db) as con:
+        pub = publiceer(con, begroting=demo / "synth" / "begroting.csv")
+    folder = write_publication(pub, demo / "publicatie")
+    shown = runner.invoke(
+        app,
+        [
+            "meerjarig",
+            "--pakhuis",
+            db,
+            "--publicatie",
+            str(folder),
+            "--prijs",
+            "5",
+            "--uit",
+            str(demo / "prognose.csv"),
+        ],
+        env={"COLUMNS": "200"},
+    )
+    assert shown.exit_code == 0, shown.output
+    exported = pd.read_csv(demo / "prognose.csv", sep=";", decimal=",", encoding="utf-8-sig")
+    assert exported["maat"].str.startswith("prognose_").all()
+    published = pub.cijfers[pub.cijfers["maat"].str.startswith("prognose_")]
+    assert len(exported) == len(published)  # what the publication holds, nothing else
+    result = runner.invoke(app, ["toets", "--pakhuis", db, "--oorsprongen", "2", "--doel", "demo"])
+    assert result.exit_code == 0, result.output

@@ -97,8 +97,16 @@ def test_one_gemeente_only(regio: Path, publicatie: Path, rapport: str) -> None:
     assert wijk_tables
     for table in wijk_tables:  # the gemeente's own wijken and its total, no others
         assert len([r for r in table.rijen if not r.totaal]) <= own_wijken + 1, table.titel
-    assert "Prognose per gemeente" not in rapport
-    assert "als het pakhuis meer gemeenten bevat (GM9901, GM9902)" in rapport
+    # The forecast is made for GM9902 on its own part of the warehouse.
+    assert "Waar komt 2025 uit?" in rapport
+    published = cijfers[cijfers["maat"] == "prognose_jaar_gerealiseerd_wmo"]["waarde"].iloc[0]
+    with duckdb.connect(str(regio), read_only=True) as con:
+        own, both = con.execute(
+            "SELECT sum(bedrag_cent) FILTER (WHERE gemeentecode = 'GM9902') / 100.0, "
+            "sum(bedrag_cent) / 100.0 FROM declaratie WHERE wet = 'wmo' "
+            "AND year(periode_begin) = 2025"
+        ).fetchone()
+    assert published == pytest.approx(own) and own < both
 
 
 def test_no_figure_nobody_shows(publicatie: Path) -> None:

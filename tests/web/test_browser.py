@@ -33,6 +33,8 @@ PAGES = [
     "/gebied/WK990101",
     "/gebied/BU99010102",
     "/ketenmonitor",
+    "/prognose",
+    "/prognose?inwoners=2&gebruik=1&prijs=3",
     "/verantwoording",
     "/klopt?maat=clienten_wmo&gebiedscode=WK990101&periodesoort=kwartaal&periode=2026-K1",
     "/downloads",

@@ -11,7 +11,14 @@ def test_management_pages_are_for_the_beheerder_only():
 
 
 def test_every_role_sees_the_published_figures():
-    for route in ("overzicht", "verkenner", "verantwoording", "downloads", "api_cijfers"):
+    for route in (
+        "overzicht",
+        "verkenner",
+        "prognose",
+        "verantwoording",
+        "downloads",
+        "api_cijfers",
+    ):
         assert all(allowed(r, route) for r in ROLLEN)
 
 

@@ -25,6 +25,7 @@ URLS: dict[str, tuple[str, str]] = {
         "/ketenmonitor/werklijst?aanbieder=98000000&maatregel=stop_ontbreekt",
     ),
     "wijkprofiel": ("GET", "/gebied/WK990101"),
+    "prognose": ("GET", "/prognose?inwoners=2&prijs=3"),
     "verantwoording": ("GET", "/verantwoording"),
     "downloads": ("GET", "/downloads"),
     "download_csv": ("GET", "/downloads/cijfers.csv?maat=clienten_wmo&niveau=gemeente"),

@@ -21,12 +21,12 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
 
 from stuurdata.indicators.periods import period_end
 from stuurdata.indicators.registry import Definition
-from stuurdata.privacy.disclosure import ONDERDRUKT, DisclosureRule, protect
+from stuurdata.privacy.disclosure import ONDERDRUKT, DisclosureRule
+from stuurdata.publication.onderdelen import Onderdeel, protect_parts
 from stuurdata.warehouse.database import open_warehouse
 
 # Families whose count is "distinct persons with an allocation of the law in the period".
@@ -36,16 +36,6 @@ PART_FAMILIES = ("clienten", "clienten_zonder_woonadres")
 NIVEAU_KOLOM = {"gemeente": "gm", "wijk": "wk", "buurt": "bu"}
 MAX_LADINGEN = 50
 WET_NAAM = {"wmo": "Wmo", "jeugd": "Jeugdwet"}
-
-
-@dataclass(frozen=True)
-class Onderdeel:
-    """One part of a figure: a protected count with what it means."""
-
-    label: str
-    aantal: float | None  # None: not shown (too few persons)
-    status: str
-    deel: bool = False  # a part of the line above it
 
 
 @dataclass(frozen=True)
@@ -144,42 +134,6 @@ def counting_rule(d: Definition, niveau: str) -> list[str]:
     if d.noemer:
         zinnen.append(f"Noemer: {d.noemer}.")
     return zinnen
-
-
-def protect_parts(
-    parts: Sequence[tuple[str, float | None, bool]], rule: DisclosureRule
-) -> list[Onderdeel]:
-    """Counts of persons under ``rule``; a part whose sibling is hidden is hidden too.
-
-    Parts (``deel``) of the line above them add up to it, so one hidden part would follow
-    from the total and the other parts: the smallest other part is then hidden as well.
-    """
-    frame = pd.DataFrame(
-        {
-            "teller": [p[1] for p in parts],
-            "noemer": np.nan,
-            "waarde": [p[1] for p in parts],
-            "n": [p[1] for p in parts],
-            "soort": "aantal",
-        }
-    )
-    out = protect(frame, rule)
-    status = out["status"].tolist()
-    siblings = [i for i, p in enumerate(parts) if p[2]]
-    hidden = [i for i in siblings if status[i] == ONDERDRUKT]
-    if len(hidden) == 1 and len(siblings) > 1:
-        others = [i for i in siblings if i not in hidden]
-        smallest = min(others, key=lambda i: parts[i][1] or 0)
-        status[smallest] = ONDERDRUKT
-    return [
-        Onderdeel(
-            label,
-            None if status[i] == ONDERDRUKT else _float(out["teller"].iloc[i]),
-            status[i],
-            deel,
-        )
-        for i, (label, _, deel) in enumerate(parts)
-    ]
 
 
 def _float(value: object) -> float | None:

@@ -28,16 +28,15 @@ import pandas as pd
 from stuurdata.analysis.herleiding import (
     NIVEAU_KOLOM,
     WET_NAAM,
-    Onderdeel,
     client_parts_sql,
     has_parts,
     period_bounds,
-    protect_parts,
 )
 from stuurdata.indicators.registry import Definition
 from stuurdata.privacy.bsn import is_valid_bsn
 from stuurdata.privacy.disclosure import DisclosureRule
 from stuurdata.privacy.pseudonym import Pseudonymiser
+from stuurdata.publication.onderdelen import Onderdeel, protect_parts
 from stuurdata.warehouse.database import open_warehouse
 
 # Below the size at which the server would spool an upload to a temporary file on disk.

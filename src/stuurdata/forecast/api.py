@@ -3,14 +3,42 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from stuurdata.forecast.backtest import choose
 from stuurdata.forecast.basis import Basis, load_basis
-from stuurdata.forecast.meerjarig import Scenario, run_backtest, scenarios, summarise
+from stuurdata.forecast.meerjarig import (
+    Scenario,
+    _truncate,
+    run_backtest,
+    scenarios,
+    summarise,
+)
+
+MIN_ONTWIKKELD = 0.97
+"""A month whose claims are less than this share in is forecast, not fitted: completing it
+from the law's development pattern guesses too much of it (one late provider), and the
+model would read the guess as a drop in level. The year-end projection covers it per
+provider."""
+
+
+def settled(basis: Basis) -> Basis:
+    """``basis`` without its trailing months that are less than ``MIN_ONTWIKKELD`` in."""
+    shares = [s for s in basis.ontwikkeld.values() if len(s) == len(basis.maanden)]
+    if not shares:
+        return basis
+    least = np.min(np.vstack(shares), axis=0)
+    t = len(basis.maanden)
+    while t > 1 and least[t - 1] < MIN_ONTWIKKELD:
+        t -= 1
+    if t == len(basis.maanden):
+        return basis
+    # The claim lines stay whole: the decomposition compares full calendar years.
+    return replace(_truncate(basis, t), kostenregels=basis.kostenregels)
 
 
 @dataclass
@@ -34,6 +62,7 @@ def prognose(
     basis = basis or load_basis(con)
     if basis is None:
         return None
+    basis = settled(basis)
     raw = run_backtest(basis, origins=origins)
     gm = raw[raw["niveau"] == "gemeente"] if not raw.empty else raw
     chosen = choose(gm, ["wet", "maat"]) if not gm.empty else {}

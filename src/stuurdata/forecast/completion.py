@@ -66,9 +66,12 @@ def complete(con: duckdb.DuckDBPyConnection, valuation: date, jaar: int) -> pd.D
     )
     grid["volledig"] = grid["bedrag"] + grid["nog"].fillna(0.0)
     rows = []
+    # Split the late lines once per provider (filtering them per provider took most of the time).
+    by_provider = dict(iter(late.groupby(KEYS)))
+    none = late.iloc[0:0]
     for key, part in grid.groupby(KEYS):
         part = part.set_index("maand").sort_index()
-        rows.append(_provider(key, part, late, now, jaar))
+        rows.append(_provider(key, part, by_provider.get(key, none), now, jaar))
     return pd.DataFrame(rows)
 
 
@@ -92,10 +95,7 @@ def _provider(
         + ((open_months["actief"].to_numpy() * rate) ** 2 * share * (1 - share)).sum()
         + expected.sum() ** 2 * cv**2 / max(len(recent), 1)
     )
-    mine = late[
-        (late["wet"] == wet) & (late["productcategorie"] == cat) & (late["aanbieder"] == aanbieder)
-    ]
-    mine = mine[(mine["maand"].map(lambda p: p.year) == jaar)]
+    mine = late[late["maand"].map(lambda p: p.year) == jaar]  # this provider's late lines
     per_month = float(part["actief"].iloc[-1]) * rate * share
     return {
         "wet": wet,

@@ -80,6 +80,29 @@ def late_claimers(con: duckdb.DuckDBPyConnection, top: int = 5) -> pd.DataFrame:
     return late_providers(complete(con, valuation, valuation.year), persons, top)
 
 
+def claim_lag(con: duckdb.DuckDBPyConnection, maanden: int = 12) -> pd.DataFrame:
+    """Per law and provider: months from service month to claim, weighted by amount.
+
+    Over the claims received in the last ``maanden`` months: how late a provider declares
+    explains how much of its recent months is still to come. Columns: wet, aanbieder,
+    vertraging (months).
+    """
+    return con.execute(
+        """
+        WITH c AS (
+            SELECT wet, aanbieder, abs(bedrag_cent) AS w,
+                   date_diff('month', date_trunc('month', periode_begin),
+                             date_trunc('month', dagtekening)) AS lag
+            FROM declaratie
+            WHERE dagtekening > (SELECT max(dagtekening) FROM declaratie) - to_months(?)
+        )
+        SELECT wet, aanbieder, sum(w * lag) / nullif(sum(w), 0) AS vertraging
+        FROM c GROUP BY ALL
+        """,
+        [maanden],
+    ).df()
+
+
 def year_end(
     con: duckdb.DuckDBPyConnection, begroting: Path | None = None, jaar: int | None = None
 ) -> pd.DataFrame:

@@ -84,7 +84,7 @@ MODELS: dict[str, RegisterEntry] = {
     "jaarprognose": RegisterEntry(
         name="stuurdata jaarprognose van de uitgaven Wmo en jeugdhulp",
         description_short="Schat waar de uitgaven van dit jaar uitkomen per wet en "
-        "productcategorie, met 80%- en 95%-interval, naast de begroting.",
+        "productcategorie, met 80%-interval, naast de begroting.",
         goal="Budgetbewaking: tijdig zien of de begroting wordt overschreden, zodat college en "
         "raad kunnen bijsturen. Geen besluiten over personen.",
         lawful_basis=_BASIS,
@@ -93,7 +93,9 @@ MODELS: dict[str, RegisterEntry] = {
         methods_and_models="Per aanbieder: maanden die nog niet gedeclareerd zijn tegen de "
         "kosten per lopende toewijzing van de aanbieder; late regels van gedeclareerde maanden "
         "met chain-ladder en de standaardfout van Mack. Op gegenereerde gemeenten gemiddeld "
-        "binnen 2% van wat nog kwam (zie de modelkaart).",
+        "binnen 2% van wat nog kwam; elke publicatie toont ook de jaarprognoses van eerdere "
+        "jaren naast hun uitkomst, op het pakhuis afgesneden op een eerdere datum (zie de "
+        "modelkaart).",
         human_intervention=_MENS,
         risk_management=_RISICO,
         url="docs/modelkaart.md#1-jaarprognose-prognose-jaar",

@@ -43,6 +43,7 @@ COLUMNS = [
 # The Excel CSV: names beside their codes, without the lineage (load ids mean nothing there).
 _NAMES = {"gebiedscode": "gebiedsnaam", "categorie": "categorienaam"}
 CSV_COLUMNS = [n for c in COLUMNS if c != "ladingen" for n in (c, _NAMES.get(c)) if n]
+_OWN = ("eenheid", "bronnen")
 NUMERIC = ("teller", "noemer", "waarde", "ondergrens", "bovengrens")
 
 
@@ -52,10 +53,15 @@ def from_indicators(protected: pd.DataFrame, definitions: Mapping[str, Any]) -> 
         raise ValueError("Alleen beveiligde cijfers horen in een publicatie (eerst beschermen).")
     out = protected.rename(columns={"indicator": "maat"}).copy()
     out["categorie"] = out["categorie"].fillna("").astype("str")
-    out["eenheid"] = out["maat"].map(lambda m: _attr(definitions.get(m), "eenheid")).fillna("")
-    out["bronnen"] = out["maat"].map(lambda m: ",".join(_attr(definitions.get(m), "bronnen") or ()))
+    # Rows without a definition (the forecast chapter) bring their unit, sources and interval.
+    given = {c: out[c] if c in out.columns else pd.Series("", index=out.index) for c in _OWN}
+    out["eenheid"] = out["maat"].map(lambda m: _attr(definitions.get(m), "eenheid"))
+    out["eenheid"] = out["eenheid"].fillna(given["eenheid"]).fillna("")
+    defined = out["maat"].map(lambda m: ",".join(_attr(definitions.get(m), "bronnen") or ()))
+    out["bronnen"] = defined.where(defined != "", given["bronnen"].fillna(""))
     for column in ("ondergrens", "bovengrens"):
-        out[column] = float("nan")
+        if column not in out.columns:
+            out[column] = float("nan")
     if "ladingen" not in out.columns:
         out["ladingen"] = ""
     out["ladingen"] = out["ladingen"].map(_lineage)

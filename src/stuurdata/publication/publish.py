@@ -34,6 +34,7 @@ from stuurdata.publication.aanbieders import publish_providers
 from stuurdata.publication.contract import from_indicators
 from stuurdata.publication.grenzen import BRONNEN as BOUNDARY_SOURCES
 from stuurdata.publication.grenzen import published_boundaries
+from stuurdata.publication.prognose import finish, forecast_rows, shown_forecast
 from stuurdata.publication.regio import region_name, region_rows
 from stuurdata.publication.scope import Scope, decide_scope
 from stuurdata.publication.selection import merge_small_groups, shown
@@ -47,9 +48,9 @@ from stuurdata.report.model import Block, Section
 class Publicatie:
     """One publication: protected figures plus what is needed to show them.
 
-    ``hoofdstukken`` holds the finished chapters: the forecast (not yet contract rows,
-    protected by its module under the same rule and scope) and "Integraal beeld" (laid out
-    from its protected contract rows, ``publication.integraal``);
+    ``hoofdstukken`` holds the finished chapter "Integraal beeld" (laid out from its
+    protected contract rows, ``publication.integraal``); the chain monitor and the forecast
+    are contract rows (``publication.kwaliteit``, ``publication.prognose``);
     ``weggelaten`` gives, per chapter left out (``kwaliteit``, ``prognose``,
     ``integraal``), the Dutch reason.
     """
@@ -83,8 +84,9 @@ TITELS = {
 
 def _chapter_sources() -> dict[str, tuple[str, ...]]:
     """Per optional chapter, the tables and sources its code declares it reads."""
+    from stuurdata.publication import prognose
     from stuurdata.report import integraal as integraal_report
-    from stuurdata.report import kwaliteit, prognose
+    from stuurdata.report import kwaliteit
 
     return {
         "kwaliteit": kwaliteit.BRONNEN,
@@ -167,7 +169,7 @@ def _publish(
     scope = decide_scope(in_data, eind, gemeente, regio)
 
     reads_of = _chapter_sources()
-    allowed, weggelaten = _allowed_chapters(doel, reads_of, sorted(set(in_data)), scope)
+    allowed, weggelaten = _allowed_chapters(doel, reads_of, list(scope.gemeenten), scope)
     niveau = doel.niveau if doel is not None else NIVEAUS[-1]
     mine = frame[frame["gebiedscode"].astype("str").map(scope.covers)]
     selected = merge_small_groups(shown(mine, niveau), rule.min_count)
@@ -185,11 +187,18 @@ def _publish(
         )
         if rows is not None:
             selected = pd.concat([selected, rows.frame], ignore_index=True)
+    if "prognose" in allowed:  # the forecast chapter: rows beside the indicators
+        forecast = forecast_rows(con, scope.gemeente, begroting, alone=len(set(in_data)) == 1)
+        selected = pd.concat([selected, shown_forecast(forecast.rijen, niveau)], ignore_index=True)
+        soort |= forecast.soort
     protected = protect_with_totals(selected, rule, soort)  # the one protection step
     chapter_rows = integraal.is_integraal(protected["indicator"])
     cijfers = pd.concat(
         [
-            from_indicators(protected[~chapter_rows], {**definitions, **keten.definitions()}),
+            finish(
+                from_indicators(protected[~chapter_rows], {**definitions, **keten.definitions()}),
+                rule,
+            ),
             integraal.contract_rows(protected[chapter_rows]),
         ],
         ignore_index=True,
@@ -203,7 +212,7 @@ def _publish(
         meta = _with_quality(con, meta, cijfers, maten, rule, aanbieders or {})
     if scope.regio:
         meta.namen[scope.code] = region_name(scope, meta.namen)
-    chapters = _chapters(con, allowed, rule, begroting)
+    chapters: dict[str, Section] = {}
     if rows is not None:
         for code, naam in rows.namen.items():  # peers' CBS names beside the own areas
             meta.namen.setdefault(code, naam)
@@ -220,7 +229,7 @@ def _publish(
             meta.namen,
             rule,
         )
-    read = {"kwaliteit"} | set(chapters)
+    read = {"kwaliteit"} | set(chapters) | ({"prognose"} & allowed)
     bronnen = set(indicator_sources(definitions))
     bronnen |= {b for key in read & allowed for b in reads_of[key]}
     grenzen = None if outside(doel, BOUNDARY_SOURCES) else published_boundaries(con, scope, niveau)
@@ -278,11 +287,10 @@ def _allowed_chapters(
                 f"het doel '{doel.naam if doel else ''}' staat die niet toe."
             )
         elif key == "prognose" and len(gemeenten) > 1:
-            # The forecasts model the whole warehouse as one gemeente: in a region that
-            # would put the other gemeenten's figures under this one's name.
+            # A forecast is made per gemeente (on that gemeente's part of the warehouse).
             weggelaten[key] = (
-                "Dit hoofdstuk ontbreekt: de prognose kan nog niet per gemeente worden gemaakt "
-                f"als het pakhuis meer gemeenten bevat ({', '.join(gemeenten)})."
+                "Dit hoofdstuk ontbreekt: de prognose wordt per gemeente gemaakt; kies een "
+                f"gemeente ({', '.join(gemeenten)})."
             )
         elif key == "integraal" and scope.regio:
             weggelaten[key] = (
@@ -292,23 +300,6 @@ def _allowed_chapters(
         else:
             allowed.add(key)
     return allowed, weggelaten
-
-
-def _chapters(
-    con: duckdb.DuckDBPyConnection,
-    allowed: set[str],
-    rule: DisclosureRule,
-    begroting: Path | None,
-) -> dict[str, Section]:
-    """The allowed chapters that are not yet contract rows, under the publication's rule."""
-    chapters: dict[str, Section] = {}
-    if "prognose" in allowed:
-        from stuurdata.report.prognose import prognose_section
-
-        section = prognose_section(con, begroting=begroting, rule=rule)
-        if section is not None:
-            chapters["prognose"] = section
-    return chapters
 
 
 def left_out_block(key: str, titel: str, reden: str) -> Section:

@@ -18,6 +18,7 @@ from stuurdata.report.aanbieders import AanbiedersBlok
 from stuurdata.report.build import build_report_data
 from stuurdata.report.kwaliteit import quality_chapter
 from stuurdata.report.model import ReportData, Section
+from stuurdata.report.prognose import prognose_section
 from stuurdata.report.render import render_report
 
 if TYPE_CHECKING:
@@ -37,6 +38,8 @@ def publication_report_data(
     def chapter(key: str) -> Section | None:
         if key in pub.weggelaten:
             return left_out_block(key, titles[key], pub.weggelaten[key])
+        if key == "prognose":  # contract rows, not a stored chapter
+            return prognose_section(pub.cijfers, pub.meta.namen)
         return pub.hoofdstukken.get(key)
 
     # The chapter "Integraal beeld" is laid out from its own rows (``hoofdstukken``).

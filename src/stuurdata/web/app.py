@@ -45,6 +45,7 @@ MENU = (
     ("verkenner", "/verkenner", "Verkenner"),
     ("gebieden", "/gebieden", "Wijken"),
     ("ketenmonitor", "/ketenmonitor", "Ketenmonitor"),
+    ("prognose", "/prognose", "Prognose en begroting"),
     ("verantwoording", "/verantwoording", "Verantwoording"),
     ("downloads", "/downloads", "Downloads"),
     ("gebruikers", "/beheer/gebruikers", "Gebruikers"),
@@ -113,6 +114,7 @@ def create_app(config: WebConfig) -> FastAPI:
         routes_keten,
         routes_klopt,
         routes_pages,
+        routes_prognose,
     )
 
     app = FastAPI(
@@ -127,6 +129,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(routes_auth.router)
     app.include_router(routes_pages.router)
+    app.include_router(routes_prognose.router)
     app.include_router(routes_beheer.router)
     app.include_router(routes_keten.router)
     app.include_router(routes_klopt.router)

@@ -54,6 +54,7 @@ TOEGANG: dict[str, frozenset[str]] = {
     "definities": IEDEREEN,
     "gebieden": IEDEREEN,
     "wijkprofiel": IEDEREEN,
+    "prognose": IEDEREEN,
     "verantwoording": IEDEREEN,
     "downloads": IEDEREEN,
     "download_csv": IEDEREEN,

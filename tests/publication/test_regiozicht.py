@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from kleine_regio import build
-from stuurdata.exchange.regio import member_of, member_view
 from stuurdata.indicators import compute_indicators, load_definitions
 from stuurdata.privacy.disclosure import ONDERDRUKT, DisclosureRule, protect_with_totals
+from stuurdata.publication.regiozicht import member_of, member_view
 
 RULE = DisclosureRule()
 SOORT = {d.id: d.soort for d in load_definitions().values()}

@@ -1,0 +1,128 @@
+"""The forecast chapter as publication rows: protected once, one figure for this year."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+import pytest
+
+from stuurdata.privacy.disclosure import ONDERDRUKT
+from stuurdata.privacy.keys import pseudonymiser
+from stuurdata.publication.publish import Publicatie, publiceer
+from stuurdata.publication.store import read_publication, write_publication
+from stuurdata.report.prognose import (
+    backtest_warnings,
+    prognose_section,
+    read_backtest,
+    read_multi_year,
+    read_toets,
+    read_year_end,
+    toets_warnings,
+)
+from stuurdata.synth import generate
+from stuurdata.warehouse.load import load_sources
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def pub(tmp_path_factory: pytest.TempPathFactory) -> Publicatie:
+    root = tmp_path_factory.mktemp("prognose_publicatie")
+    generate(root / "synth", inwoners=3000, maanden=30, zaad=11, tot=date(2026, 10, 1))
+    pakhuis = root / "pakhuis.duckdb"
+    load_sources([root / "synth" / "bronnen"], pakhuis, pseudonymiser(root / "sleutel"))
+    with duckdb.connect(str(pakhuis)) as con:
+        made = publiceer(con, begroting=root / "synth" / "begroting.csv")
+    folder = write_publication(made, root / "publicatie")
+    return read_publication(folder)  # what every output reads: the stored publication
+
+
+def test_this_years_cost_is_one_figure(pub: Publicatie) -> None:
+    ye = read_year_end(pub.cijfers)
+    totals = ye[ye["productcategorie"] == ""].set_index("wet")
+    jaar = int(ye["jaar"].iloc[0])
+    for wet, row in totals.iterrows():
+        multi = read_multi_year(pub.cijfers, str(wet), "kosten").set_index("jaar")
+        assert multi.loc[jaar, "waarde"] == pytest.approx(row["jaartotaal"])
+        assert multi.loc[jaar, "lo80"] == pytest.approx(row["lo80"])
+        assert not multi.loc[jaar, "realisatie"]
+        assert (multi.index > jaar).any()  # the years after come from the model
+
+
+def test_year_end_parts_hide_together_and_never_alone(pub: Publicatie) -> None:
+    c = pub.cijfers
+    rows = c[c["maat"].str.startswith("prognose_jaar_")]
+    assert not rows.empty
+    wet = rows["maat"].str.rsplit("_", n=1).str[-1]
+    hidden = rows["status"].eq(ONDERDRUKT)
+    per_row = hidden.groupby([wet, rows["categorie"]]).agg(["all", "any"])
+    assert (per_row["all"] == per_row["any"]).all()  # a row is hidden whole or not at all
+    for maat, part in rows[rows["maat"].str.contains("_per_categorie_")].groupby("maat"):
+        assert part["status"].eq(ONDERDRUKT).sum() != 1, maat  # never one alone
+    assert rows.loc[hidden, ["waarde", "ondergrens", "bovengrens"]].isna().all().all()
+    assert (pd.to_numeric(rows.loc[~hidden, "n"]) >= 10).all()
+
+
+def test_counts_and_their_intervals_are_rounded(pub: Publicatie) -> None:
+    c = pub.cijfers
+    rows = c[c["maat"].str.startswith("prognose_clienten_") & c["status"].ne(ONDERDRUKT)]
+    assert not rows.empty
+    for column in ("waarde", "ondergrens", "bovengrens"):
+        values = rows[column].dropna()
+        assert (values % 5 == 0).all(), column
+    assert set(rows["eenheid"]) == {"personen"}
+    euros = c[c["maat"].str.startswith("prognose_") & c["eenheid"].eq("euro")]
+    for column in ("waarde", "ondergrens", "bovengrens"):
+        values = euros[column].dropna()
+        assert (values == values.round()).all(), column  # whole euros, no digit runs
+
+
+def test_backtest_of_the_year_end_and_the_model(pub: Publicatie) -> None:
+    back = read_backtest(pub.cijfers)
+    ye_year = int(read_year_end(pub.cijfers)["jaar"].iloc[0])
+    assert not back.empty and (back["jaar"].astype(int) < ye_year).all()
+    assert (back["gemaakt"].str[:4].astype(int) == back["jaar"].astype(int)).all()
+    assert back[["voorspeld", "uitkomst"]].notna().all().all()
+    toets = read_toets(pub.cijfers)
+    assert {"mase", "mase_naief", "dekking80"} <= set(toets.columns)
+
+
+def test_report_chapter_shows_the_published_figures(pub: Publicatie) -> None:
+    section = prognose_section(pub.cijfers, pub.meta.namen)
+    assert section is not None
+    ids = [b.id for b in section.blokken]
+    assert ids[:2] == ["prognose-jaar", "prognose-terugblik"] and "prognose-toets" in ids
+    text = " ".join(
+        " ".join(r.cellen)
+        for b in section.blokken
+        for t in (*b.tabellen, *(g.tabel for g in b.grafieken))
+        for r in t.rijen
+    )
+    from stuurdata.report.format import fmt_euro
+
+    ye = read_year_end(pub.cijfers)
+    for value in ye["jaartotaal"].dropna():
+        assert fmt_euro(value) in text
+    terugblik = next(b for b in section.blokken if b.id == "prognose-terugblik")
+    assert "voorspelden we" in (terugblik.inleiding or "") and "het werd" in terugblik.inleiding
+
+
+def test_warnings_in_plain_words_where_the_naive_reference_wins() -> None:
+    toets = pd.DataFrame(
+        {
+            "wet": ["wmo", "wmo"],
+            "maat": ["kosten", "kosten"],
+            "horizon": [6, 12],
+            "mase": [1.01, 0.7],
+            "mase_naief": [0.85, 0.9],
+            "dekking80": [0.8, 0.8],
+        }
+    ).assign(slechter=lambda d: d["mase"] > d["mase_naief"])
+    warnings = toets_warnings(toets)
+    assert len(warnings) == 1
+    assert "6 maanden" in warnings[0] and "zelfde maand vorig jaar" in warnings[0]
+    assert "MASE" not in warnings[0]
+    back = pd.DataFrame({"wet": ["jeugd"], "gemaakt": ["2025-10"], "slechter": [True]})
+    assert "oktober 2025" in backtest_warnings(back)[0]
