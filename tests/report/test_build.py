@@ -55,7 +55,7 @@ def test_sections_and_headline_figures(con, published, definitions):
 
 def test_periodesoort_can_be_forced(con, published, definitions):
     data = build_report_data(con, published, definitions, periodesoort="jaar")
-    assert data.secties[0].periode == "2025"
+    assert data.secties[0].periode == "jaar 2025"
 
 
 def test_wijk_table_has_names_suppression_and_a_total(con, published, definitions):

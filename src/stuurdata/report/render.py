@@ -7,14 +7,59 @@ can be mailed, archived or opened on a council laptop without network.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from stuurdata.report.charts import to_svg
-from stuurdata.report.format import fmt_number
+from stuurdata.report.format import MISSING, SUPPRESSED, fmt_number
 from stuurdata.report.model import ReportData
+
+_SIGNS = {
+    SUPPRESSED: "niet getoond: te weinig personen",
+    MISSING: "geen gegevens",
+}
+
+
+def cell(value: object) -> Markup:
+    """A figure for the page; '.' and '–' carry their meaning for a screen reader.
+
+    The sign stays what a sighted reader knows from CBS tables; the words beside it are
+    hidden on screen and in print.
+    """
+    text = str(value)
+    meaning = _SIGNS.get(text.strip())
+    if meaning is None:
+        return Markup.escape(text)
+    return Markup(  # noqa: S704 -- fixed text, no user input
+        f'<span aria-hidden="true">{text}</span><span class="verborgen">{meaning}</span>'
+    )
+
+
+_UNSAFE_SVG = re.compile(r"<script|<foreignObject|\son\w+\s*=|javascript:", re.IGNORECASE)
+
+
+def stored_svg(value: object) -> Markup:
+    """An SVG chart kept in a publication (JSON turns it into text): inline, if it is one.
+
+    Only our own vl-convert output is expected; anything with script, event handlers or
+    embedded HTML is shown as text instead of being run.
+    """
+    text = str(value)
+    if text.lstrip().startswith("<svg") and not _UNSAFE_SVG.search(text):
+        return Markup(text)  # noqa: S704 -- checked above
+    return Markup.escape(text)
+
+
+def cell_class(value: object) -> str:
+    """'num' for a figure (right-aligned, never broken), 'tekst' for words that may wrap."""
+    text = str(value).strip()
+    words = sum(1 for w in text.split() if sum(c.isalpha() for c in w) >= 4)
+    if not any(c.isdigit() for c in text):
+        return "tekst" if words else "num"
+    return "tekst" if words >= 2 or len(text) > 24 else "num"
 
 
 def _environment() -> Environment:
@@ -26,6 +71,9 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["getal"] = fmt_number
+    env.filters["cel"] = cell
+    env.filters["celsoort"] = cell_class
+    env.filters["svg"] = stored_svg
     return env
 
 
