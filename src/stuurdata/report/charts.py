@@ -16,9 +16,10 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-PALETTE = ["#154273", "#e17000", "#39870c", "#8fcae7", "#a90061", "#777c00"]
-PAIRS = ["#154273", "#8fcae7", "#e17000", "#f9bb84"]
-"""Median and 90th percentile of one phase share a hue, dark and light."""
+PALETTE = ["#154273", "#e17000", "#39870c", "#007bc7", "#a90061", "#777c00"]
+"""Every colour has at least 3:1 contrast with the white background (WCAG 1.4.11)."""
+PAIRS = ["#154273", "#5a8fc7", "#b35a00", "#e17000"]
+"""Median and 90th percentile of one phase share a hue, dark and lighter (still >= 3:1)."""
 # Arial (or its metric twin Liberation Sans) exists almost everywhere, so the label widths
 # vl-convert measures match what the browser draws.
 FONT = "Arial, Liberation Sans, Helvetica, sans-serif"
@@ -151,6 +152,7 @@ def category_bar_chart(
 _LONG_DECIMALS = re.compile(r"(\d\.\d{2})\d+")
 _GEOMETRY = re.compile(r'\b(d|transform|x|y|x1|x2|y1|y2|width|height|r|cx|cy|points)="([^"]*)"')
 _IDS = re.compile(r'\bid="([^"]+)"')
+_ARIA = re.compile(r'\s(?:role|aria-[a-z]+)="[^"]*"')
 
 
 def _round_geometry(match: re.Match[str]) -> str:
@@ -177,6 +179,9 @@ def to_svg(spec: dict[str, Any], prefix: str, label: str) -> str:
         svg = svg.replace(f'id="{found}"', f'id="{prefix}-{found}"')
         svg = svg.replace(f"url(#{found})", f"url(#{prefix}-{found})")
         svg = svg.replace(f'href="#{found}"', f'href="#{prefix}-{found}"')
+    # One accessible name for the whole chart (the table beside it holds the figures);
+    # Vega's own roles on marks and axes would ask for a name per mark.
+    svg = _ARIA.sub("", svg)
     label = label.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" focusable="false" ', 1)
     return svg
