@@ -41,6 +41,7 @@ from stuurdata.report.model import (
     Table,
     TableRow,
 )
+from stuurdata.report.samenvatting import vijf_dingen
 
 ONTHULLING = "Aantallen zijn afgerond op vijftallen; aantallen onder de 10 worden niet getoond (.)."
 TEKENS = (
@@ -89,6 +90,7 @@ class _Builder:
         self.names = names
         self.soort_keuze = soort
         self.data_end: date | None = None  # newest message: later periods are incomplete
+        self.refs: list[tuple[str, str, str]] = []  # (law, period type, period) per chapter
         self._info: dict[str, IndicatorInfo] = {}
 
     def info(self, indicator: str) -> IndicatorInfo:
@@ -290,6 +292,8 @@ class _Builder:
         if ref is None:
             return None
         soort, periode = ref
+        if wet is not None:
+            self.refs.append((wet, soort, periode))
         blocks: list[Block] = []
         if wet is None:
             table = self.other_table(ids, soort, periode)
@@ -419,6 +423,7 @@ def build_report_data(
     builder = _Builder(frame, definitions, gemeente, names, periodesoort, labels)
     builder.data_end = info.eind
     sections = tuple(s for s in (builder.section(w) for w in (*WETTEN, None)) if s is not None)
+    samenvatting = vijf_dingen(builder, builder.refs, prognose=prognose, kwaliteit=info.kwaliteit)
     if prognose is not None:  # the chapter "Prognose en budget" (report/prognose.py)
         sections = (*sections, prognose)
     if integraal is not None:  # the chapter "Integraal beeld" (report/integraal.py)
@@ -448,6 +453,7 @@ def build_report_data(
         onthulling=onthulling,
         toelichting_tekens=TEKENS,
         extra={"kwaliteit": info.kwaliteit},
+        samenvatting=samenvatting,
     )
 
 

@@ -111,3 +111,4 @@ class ReportData:
     toelichting_tekens: str
     extra: dict[str, Any] = field(default_factory=dict)
     colofon: str = ""  # purpose, legal basis, sources, disclosure rule (privacy.governance)
+    samenvatting: tuple[str, ...] = ()  # "Vijf dingen om te weten" (report.samenvatting)

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from stuurdata.report.charts import to_svg
 from stuurdata.report.format import MISSING, SUPPRESSED, fmt_number
 from stuurdata.report.model import ReportData
+from stuurdata.report.samenvatting import TELWOORDEN
 
 _SIGNS = {
     SUPPRESSED: "niet getoond: te weinig personen",
@@ -74,6 +75,7 @@ def _environment() -> Environment:
     env.filters["cel"] = cell
     env.filters["celsoort"] = cell_class
     env.filters["svg"] = stored_svg
+    env.globals["telwoorden"] = TELWOORDEN
     return env
 
 
