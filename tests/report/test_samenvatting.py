@@ -73,3 +73,15 @@ def test_the_year_end_against_the_budget_comes_from_the_forecast_chapter(
     data = build_report_data(con, published, definitions, prognose=prognose)
     assert data.samenvatting[0].startswith("De kosten van dit jaar komen naar verwachting uit op")
     assert "€ 200.000 boven de begroting" in data.samenvatting[0]
+
+
+def test_recent_costs_are_voorlopig_and_not_compared_as_complete(con, published, definitions):
+    data = build_report_data(con, published, definitions)  # data end: 28 March 2026
+    wmo = next(s for s in data.secties if s.wet == "wmo")
+    blocks = {b.id: b for b in wmo.blokken}
+    cards = {c.indicator: c for c in blocks["wmo-kosten"].kaarten}
+    assert cards["kosten_wmo"].periode == "3e kwartaal 2025"  # K4 and K1 still coming in
+    assert blocks["wmo-kern"].kaarten[0].periode == "1e kwartaal 2026"
+    chart = next(g for g in blocks["wmo-kosten"].grafieken if g.id == "wmo-kosten")
+    assert chart.tabel.rijen[-1].label == "maart 2026 (voorlopig)"
+    assert "Voorlopig" in (chart.toelichting or "")

@@ -63,6 +63,12 @@ KOSTEN = ("kosten", "kosten_per_client")
 GEBIED_KOLOMMEN = (*KERN, *WACHT[::2], *KOSTEN)
 PLACED = {*KERN, *WACHT, *KOSTEN, "clienten_per_categorie", *GROEP_BASES}
 MAX_PUNTEN = 24
+NAIJLEN = 92
+"""Days after a period's end in which most of its declarations arrive (about 3 months)."""
+VOORLOPIG = (
+    "* Voorlopig: over de laatste drie maanden komen nog declaraties binnen, dus deze "
+    "bedragen worden nog hoger. Vergelijk ze niet met eerdere, complete periodes."
+)
 REEKS_NAMEN = {
     "wachttijd_verzoek_toewijzing_mediaan": "Verzoek tot toewijzing: mediaan",
     "wachttijd_verzoek_toewijzing_p90": "Verzoek tot toewijzing: 90e percentiel",
@@ -131,6 +137,23 @@ class _Builder:
         end_exclusive = parse_period(periode)[1]
         return self.data_end is None or end_exclusive <= self.data_end + timedelta(8)
 
+    def voorlopig(self, indicator: str, periode: str) -> bool:
+        """Costs of a period that ended less than ``NAIJLEN`` days before the end of the data.
+
+        Providers declare months after the care; such a period's amount still grows, so it
+        is marked *voorlopig* and never compared as if it were complete."""
+        if self.data_end is None or not self.info(indicator).basis.startswith("kosten"):
+            return False
+        return parse_period(periode)[1] > self.data_end - timedelta(NAIJLEN)
+
+    def final_period(self, indicator: str, soort: str, periode: str) -> str:
+        """``periode`` or, for costs still coming in, the newest earlier definitive period."""
+        if not self.voorlopig(indicator, periode):
+            return periode
+        periods = self.frame.periods(indicator, self.gm, soort)
+        done = [p for p in periods if not self.voorlopig(indicator, p)]
+        return done[-1] if done else periode
+
     def trend_soort(self, indicator: str) -> str | None:
         """Months when there are enough of them, otherwise quarters, otherwise years."""
         for soort, minimum in (("maand", 3), ("kwartaal", 2), ("jaar", 1)):
@@ -154,6 +177,7 @@ class _Builder:
         if periode not in periods:
             earlier = [p for p in periods if period_key(p) <= period_key(periode)]
             periode = earlier[-1] if earlier else periods[-1]
+        periode = self.final_period(indicator, soort, periode)
         value = self.frame.value(indicator, self.gm, soort, periode)
         vergelijking = None
         index = periods.index(periode)
@@ -185,9 +209,16 @@ class _Builder:
         if soort is None:
             return None
         periods = sorted(
-            {p for i in ids for p in self.frame.periods(i, self.gm, soort)}, key=period_key
+            {
+                p
+                for i in ids
+                for p in self.frame.periods(i, self.gm, soort)
+                if self._complete(p)  # a period not yet over would end the line in a dip
+            },
+            key=period_key,
         )[-MAX_PUNTEN:]
-        labels = [period_label(p, short=True) for p in periods]
+        early = {p for p in periods if any(self.voorlopig(i, p) for i in ids)}
+        labels = [period_label(p, short=True) + ("*" if p in early else "") for p in periods]
         points: list[Point] = []
         rows: list[TableRow] = []
         for periode, label in zip(periods, labels, strict=True):
@@ -198,9 +229,13 @@ class _Builder:
                 if waarde is not None:
                     waarde *= self.info(indicator).factor
                 info = self.info(indicator)
-                points.append(Point(label, REEKS_NAMEN.get(info.basis, info.naam), waarde))
+                reeks = REEKS_NAMEN.get(info.basis, info.naam)
+                if kind == "bar":
+                    reeks = "Voorlopig" if periode in early else "Gedeclareerd"
+                points.append(Point(label, reeks, waarde))
                 cells.append(self.fmt(indicator, value))
-            rows.append(TableRow(period_label(periode), tuple(cells)))
+            mark = " (voorlopig)" if periode in early else ""
+            rows.append(TableRow(period_label(periode) + mark, tuple(cells)))
         first = self.info(ids[0])
         y_title = {"euro": "euro", "dagen": "dagen", "ratio": "per 1.000 inwoners"}.get(
             first.soort, "aantal"
@@ -213,7 +248,10 @@ class _Builder:
         columns = tuple(self.column(i) for i in ids)
         table = Table(None, "Periode", columns, tuple(rows))
         gaps = any(p.waarde is None for p in points)
-        note = "Een onderbreking betekent dat het cijfer niet getoond wordt (.)." if gaps else None
+        notes = ["Een onderbreking betekent dat het cijfer niet getoond wordt (.)."] if gaps else []
+        if early:
+            notes.append(VOORLOPIG)
+        note = " ".join(notes) or None
         return Chart(chart_id, titel, spec, table, columns, note)
 
     def categories(self, indicator: str, soort: str, periode: str) -> Chart | None:
@@ -339,13 +377,27 @@ class _Builder:
                 )
             )
         kosten_cards = self.cards(own(KOSTEN), soort, periode)
+        kosten_intro = None
+        if any(c.periode != period_label(periode) for c in kosten_cards):
+            kosten_intro = (
+                "De kosten gaan over de laatste periode waarover bijna alle declaraties binnen "
+                "zijn; over recentere maanden komen nog declaraties binnen (voorlopig)."
+            )
         kosten_charts = [
             self.trend(f"{wet}-kosten", "Kosten", own(["kosten"]), kind="bar"),
             self.trend(f"{wet}-kpc", "Kosten per cliënt", own(["kosten_per_client"])),
         ]
         kc = tuple(c for c in kosten_charts if c is not None)
         if kosten_cards or kc:
-            blocks.append(Block(f"{wet}-kosten", "Kosten", kaarten=kosten_cards, grafieken=kc))
+            blocks.append(
+                Block(
+                    f"{wet}-kosten",
+                    "Kosten",
+                    inleiding=kosten_intro,
+                    kaarten=kosten_cards,
+                    grafieken=kc,
+                )
+            )
         rest = [i for i in ids if split_id(i)[0] not in PLACED]
         other = self.other_table(rest, soort, periode) if rest else None
         if other:

@@ -20,6 +20,8 @@ PALETTE = ["#154273", "#e17000", "#39870c", "#007bc7", "#a90061", "#777c00"]
 """Every colour has at least 3:1 contrast with the white background (WCAG 1.4.11)."""
 PAIRS = ["#154273", "#5a8fc7", "#b35a00", "#e17000"]
 """Median and 90th percentile of one phase share a hue, dark and lighter (still >= 3:1)."""
+VOORLOPIG_KLEUR = "#5a8fc7"
+"""Bars of periods whose declarations are still coming in (3.4:1 against white)."""
 # Arial (or its metric twin Liberation Sans) exists almost everywhere, so the label widths
 # vl-convert measures match what the browser draws.
 FONT = "Arial, Liberation Sans, Helvetica, sans-serif"
@@ -107,12 +109,23 @@ def line_chart(
 def period_bar_chart(
     points: list[Point], order: list[str], soort: str, y_title: str
 ) -> dict[str, Any]:
-    """Amounts per period as columns (costs): a total reads better as a bar than a line."""
+    """Amounts per period as columns (costs): a total reads better as a bar than a line.
+
+    Periods of the series 'Voorlopig' (declarations still coming in) get a lighter colour
+    and a legend, so the last bars are never read as a fall.
+    """
     data = _frame(points)
+    series = list(dict.fromkeys(p.reeks for p in points))
+    colors = [VOORLOPIG_KLEUR if s == "Voorlopig" else PALETTE[0] for s in series]
     chart = (
         alt.Chart(data)
-        .mark_bar(color=PALETTE[0], cornerRadiusTopLeft=2, cornerRadiusTopRight=2)
+        .mark_bar(cornerRadiusTopLeft=2, cornerRadiusTopRight=2)
         .encode(
+            color=alt.Color(
+                "Reeks:N",
+                scale=alt.Scale(domain=series, range=colors),
+                legend=alt.Legend() if len(series) > 1 else None,
+            ),
             x=alt.X(
                 "Periode:O",
                 sort=order,
