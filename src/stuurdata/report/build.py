@@ -24,7 +24,7 @@ from stuurdata.report.charts import (
     line_chart,
     period_bar_chart,
 )
-from stuurdata.report.format import fmt_date, period_label, period_span
+from stuurdata.report.format import fmt_date, fmt_number, period_label, period_span
 from stuurdata.report.frame import SOORT_VOORKEUR, Published, Value, parse_period, period_key
 from stuurdata.report.gemeenten import GEMEENTEN
 from stuurdata.report.groepen import BASES as GROEP_BASES
@@ -41,7 +41,7 @@ from stuurdata.report.model import (
     Table,
     TableRow,
 )
-from stuurdata.report.samenvatting import vijf_dingen
+from stuurdata.report.samenvatting import NORM_DAGEN, vijf_dingen
 
 ONTHULLING = "Aantallen zijn afgerond op vijftallen; aantallen onder de 10 worden niet getoond (.)."
 TEKENS = (
@@ -70,8 +70,8 @@ VOORLOPIG = (
     "bedragen worden nog hoger. Vergelijk ze niet met eerdere, complete periodes."
 )
 REEKS_NAMEN = {
-    "wachttijd_verzoek_toewijzing_mediaan": "Verzoek tot toewijzing: mediaan",
-    "wachttijd_verzoek_toewijzing_p90": "Verzoek tot toewijzing: 90e percentiel",
+    "wachttijd_verzoek_toewijzing_mediaan": "Verzoek aanbieder tot toewijzing: mediaan",
+    "wachttijd_verzoek_toewijzing_p90": "Verzoek aanbieder tot toewijzing: 90e percentiel",
     "wachttijd_toewijzing_start_mediaan": "Toewijzing tot start zorg: mediaan",
     "wachttijd_toewijzing_start_p90": "Toewijzing tot start zorg: 90e percentiel",
 }
@@ -197,13 +197,28 @@ class _Builder:
             vergelijking=vergelijking,
             onderdrukt=value is not None and value.status == "onderdrukt",
             kwaliteitslabel=self.labels.get(indicator, ""),
+            basis=self._basis(info, value),
         )
+
+    def _basis(self, info: IndicatorInfo, value: Value | None) -> str:
+        """For a waiting time, how many requests or allocations it was measured on."""
+        if info.soort != "dagen" or value is None or value.teller is None:
+            return ""
+        wat = "verzoeken" if info.basis.startswith("wachttijd_verzoek") else "toewijzingen"
+        return f"gemeten bij {fmt_number(value.teller)} {wat}"
 
     def cards(self, ids: Iterable[str], soort: str, periode: str) -> tuple[Card, ...]:
         found = (self.card(i, soort, periode) for i in ids if self.frame.has(i))
         return tuple(c for c in found if c is not None)
 
-    def trend(self, chart_id: str, titel: str, ids: list[str], kind: str = "line") -> Chart | None:
+    def trend(
+        self,
+        chart_id: str,
+        titel: str,
+        ids: list[str],
+        kind: str = "line",
+        norm: tuple[float, str] | None = None,
+    ) -> Chart | None:
         ids = [i for i in ids if self.frame.has(i)]
         soort = self.trend_soort(ids[0]) if ids else None
         if soort is None:
@@ -244,7 +259,8 @@ class _Builder:
             spec = period_bar_chart(points, labels, first.soort, y_title)
         else:
             paired = all(self.info(i).basis in REEKS_NAMEN for i in ids) and len(ids) > 1
-            spec = line_chart(points, labels, first.soort, y_title, PAIRS if paired else None)
+            colors = PAIRS if paired else None
+            spec = line_chart(points, labels, first.soort, y_title, colors, norm=norm)
         columns = tuple(self.column(i) for i in ids)
         table = Table(None, "Periode", columns, tuple(rows))
         gaps = any(p.waarde is None for p in points)
@@ -364,14 +380,20 @@ class _Builder:
         if groepen:
             blocks.append(groepen)
         wacht_cards = self.cards(own(WACHT), soort, periode)
-        wacht_chart = self.trend(f"{wet}-wacht", "Wachttijden in dagen", own(WACHT))
+        norm = (NORM_DAGEN, "norm verzoek tot toewijzing: 5 werkdagen")
+        wacht_chart = self.trend(f"{wet}-wacht", "Doorlooptijden in dagen", own(WACHT), norm=norm)
         if wacht_cards or wacht_chart:
             blocks.append(
                 Block(
                     f"{wet}-wachttijd",
-                    "Wachttijden",
-                    inleiding="De mediaan is de middelste wachttijd; bij het 90e percentiel "
-                    "wacht 9 van de 10 cliënten korter.",
+                    "Doorlooptijden in de keten",
+                    inleiding="Hoe snel de keten werkt: van het verzoek van de aanbieder (bericht "
+                    "315) tot de toewijzing door de gemeente (301), met als norm 5 werkdagen "
+                    "(ongeveer 7 dagen, de stippellijn), en van de toewijzing tot de start van de "
+                    "zorg. Dit is niet de hele wachttijd van een inwoner: de tijd vanaf de "
+                    "melding staat niet in de berichten, en alleen toewijzingen na een verzoek "
+                    "van de aanbieder tellen mee. De mediaan is de middelste doorlooptijd; bij "
+                    "het 90e percentiel is 9 van de 10 korter.",
                     kaarten=wacht_cards,
                     grafieken=(wacht_chart,) if wacht_chart else (),
                 )

@@ -82,8 +82,12 @@ def line_chart(
     soort: str,
     y_title: str,
     colors: list[str] | None = None,
+    norm: tuple[float, str] | None = None,
 ) -> dict[str, Any]:
-    """A trend over periods, one line per series; gaps where values are withheld."""
+    """A trend over periods, one line per series; gaps where values are withheld.
+
+    ``norm`` (value, label) draws a dashed horizontal line, e.g. the 5-working-day norm.
+    """
     data = _frame(points)
     series = list(dict.fromkeys(p.reeks for p in points))
     base = alt.Chart(data).encode(
@@ -98,12 +102,19 @@ def line_chart(
             legend=alt.Legend(columns=2, labelLimit=320) if len(series) > 1 else None,
         ),
     )
-    chart = base.mark_line(
+    chart: Any = base.mark_line(
         point=alt.OverlayMarkDef(size=28, filled=True),
         strokeWidth=2,
         invalid="break-paths-show-domains",
-    ).properties(width=WIDTH, height=HEIGHT)
-    return _config(chart).to_dict(validate=False)
+    )
+    if norm is not None:
+        rule = alt.Chart(pd.DataFrame({"norm": [norm[0]], "tekst": [norm[1]]}))
+        line = rule.mark_rule(color="#333", strokeDash=[4, 3], strokeWidth=1.5).encode(y="norm:Q")
+        text = rule.mark_text(align="left", dx=4, dy=-6, fontSize=10, color="#333").encode(
+            y="norm:Q", text="tekst:N", x=alt.value(0)
+        )
+        chart = alt.layer(chart, line, text)
+    return _config(chart.properties(width=WIDTH, height=HEIGHT)).to_dict(validate=False)
 
 
 def period_bar_chart(

@@ -24,6 +24,50 @@ _SIGNS = {
 }
 
 
+BEGRIPPEN = (
+    (
+        "Mediaan",
+        "Het middelste getal: de helft van de gevallen zit eronder, de helft erboven.",
+    ),
+    (
+        "90e percentiel",
+        "9 van de 10 gevallen zitten hieronder; het laat zien hoe lang de langste gevallen duren.",
+    ),
+    (
+        "Voorlopig",
+        "Over de laatste maanden komen nog declaraties binnen. Een voorlopig bedrag wordt "
+        "later nog hoger en is niet te vergelijken met een complete periode.",
+    ),
+    (
+        "80%-interval en 95%-interval",
+        "De marge rond een schatting: de echte waarde ligt met 80 (of 95) procent kans "
+        "tussen de twee getallen.",
+    ),
+    (
+        "Wilson-interval",
+        "Een manier om de marge rond een percentage te berekenen die ook bij kleine "
+        "aantallen goed werkt.",
+    ),
+    (
+        "Trechter (trechterdiagram)",
+        "Een grafiek die laat zien of een wijk, gemeente of aanbieder meer afwijkt dan toeval "
+        "verklaart. Kleine groepen wijken door toeval sneller af; daarom is de trechter bij "
+        "kleine aantallen breder. Alleen een punt buiten de trechter is een echt verschil.",
+    ),
+    (
+        "MASE",
+        "Een maat voor hoe goed een voorspelling was. Onder de 1: beter dan simpelweg de "
+        "waarde van vorig jaar nemen; boven de 1: slechter.",
+    ),
+    (
+        "Onthullingsbeheersing",
+        "Maatregelen zodat uit de cijfers niet af te leiden is wie hulp krijgt: kleine "
+        "aantallen worden niet getoond (.) en aantallen worden afgerond.",
+    ),
+)
+"""Statistical words used in the report, explained once in the "Verantwoording"."""
+
+
 def cell(value: object) -> Markup:
     """A figure for the page; '.' and '–' carry their meaning for a screen reader.
 
@@ -90,7 +134,12 @@ def render_html(data: ReportData) -> str:
     }
     css = (Path(__file__).parent / "templates" / "rapport.css").read_text(encoding="utf-8")
     template = env.get_template("rapport.html.j2")
-    return template.render(r=data, svgs=svgs, css=Markup(css))  # noqa: S704
+    return template.render(
+        r=data,
+        svgs=svgs,
+        css=Markup(css),  # noqa: S704
+        begrippen=BEGRIPPEN,
+    )
 
 
 def render_report(data: ReportData, path: Path) -> Path:
