@@ -54,6 +54,7 @@ def _published(
     from stuurdata.privacy.rule import RegelGeweigerd
     from stuurdata.publication.publish import indicator_sources, publiceer
     from stuurdata.publication.scope import ScopeError
+    from stuurdata.publication.store import published_notes
     from stuurdata.warehouse.load import connect
 
     if not pakhuis.exists():
@@ -69,6 +70,7 @@ def _published(
         finally:
             con.close()
         v.bronnen = list(pub.bronnen)
+        pub.notities = published_notes(pub, pakhuis)
         yield pub
         v.uitvoer = pub.scope.label()
 

@@ -59,7 +59,7 @@ def test_dutch_structure(rendered):
         ">Jeugdwet<",
         ">Kerncijfers<",
         ">Per wijk en buurt<",
-        ">Wachttijden<",
+        ">Doorlooptijden in de keten<",
         ">Kosten<",
         ">Verantwoording<",
         ">Definities<",

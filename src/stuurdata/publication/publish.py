@@ -57,6 +57,8 @@ class Publicatie:
     hoofdstukken: dict[str, Section] = field(default_factory=dict)
     weggelaten: dict[str, str] = field(default_factory=dict)
     software: str = __version__
+    # "Het verhaal achter de cijfers": notes on a published figure (store.published_notes)
+    notities: tuple[dict[str, str], ...] = ()
 
     @property
     def regel_tekst(self) -> str:

@@ -97,6 +97,7 @@ class _Builder:
         self.soort_keuze = soort
         self.data_end: date | None = None  # newest message: later periods are incomplete
         self.refs: list[tuple[str, str, str]] = []  # (law, period type, period) per chapter
+        self.notities: list[Mapping[str, str]] = []  # notes on the gemeente's figures
         self._info: dict[str, IndicatorInfo] = {}
 
     def info(self, indicator: str) -> IndicatorInfo:
@@ -263,12 +264,19 @@ class _Builder:
             spec = line_chart(points, labels, first.soort, y_title, colors, norm=norm)
         columns = tuple(self.column(i) for i in ids)
         table = Table(None, "Periode", columns, tuple(rows))
+        shown = set(periods)
+        verhaal = tuple(
+            f"{period_label(n['periode'])}, {self.info(n['maat']).naam}: {n['tekst']} "
+            f"({n.get('rol', '')}, {n.get('datum', '')})"
+            for n in self.notities
+            if n.get("maat") in ids and n.get("periode") in shown
+        )
         gaps = any(p.waarde is None for p in points)
         notes = ["Een onderbreking betekent dat het cijfer niet getoond wordt (.)."] if gaps else []
         if early:
             notes.append(VOORLOPIG)
         note = " ".join(notes) or None
-        return Chart(chart_id, titel, spec, table, columns, note)
+        return Chart(chart_id, titel, spec, table, columns, note, notities=verhaal)
 
     def categories(self, indicator: str, soort: str, periode: str) -> Chart | None:
         info = self.info(indicator)
@@ -467,6 +475,7 @@ def build_report_data(
     prognose: Section | None = None,
     integraal: Section | None = None,
     onthulling: str = ONTHULLING,
+    notities: Iterable[Mapping[str, str]] = (),
 ) -> ReportData:
     """Assemble the report for the municipality in ``published``.
 
@@ -496,6 +505,7 @@ def build_report_data(
         }
     builder = _Builder(frame, definitions, gemeente, names, periodesoort, labels)
     builder.data_end = info.eind
+    builder.notities = [n for n in notities if n.get("gebiedscode") == gemeente]
     sections = tuple(s for s in (builder.section(w) for w in (*WETTEN, None)) if s is not None)
     samenvatting = vijf_dingen(builder, builder.refs, prognose=prognose, kwaliteit=info.kwaliteit)
     if prognose is not None:  # the chapter "Prognose en budget" (report/prognose.py)

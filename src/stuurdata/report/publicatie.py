@@ -44,6 +44,7 @@ def publication_report_data(
         prognose=chapter("prognose"),
         integraal=chapter("integraal"),
         onthulling=explain_rule(pub.regel),
+        notities=pub.notities,
     )
     if "kwaliteit" in pub.weggelaten:
         kwaliteit = left_out_block("kwaliteit", titles["kwaliteit"], pub.weggelaten["kwaliteit"])
