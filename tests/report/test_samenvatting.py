@@ -85,3 +85,17 @@ def test_recent_costs_are_voorlopig_and_not_compared_as_complete(con, published,
     chart = next(g for g in blocks["wmo-kosten"].grafieken if g.id == "wmo-kosten")
     assert chart.tabel.rijen[-1].label == "maart 2026 (voorlopig)"
     assert "Voorlopig" in (chart.toelichting or "")
+
+
+def test_the_request_to_allocation_time_says_what_it_was_measured_on(con, published, definitions):
+    data = build_report_data(con, published, definitions)
+    wmo = next(s for s in data.secties if s.wet == "wmo")
+    block = next(b for b in wmo.blokken if b.id == "wmo-wachttijd")
+    assert block.titel == "Doorlooptijden in de keten"
+    card = next(
+        c for c in block.kaarten if c.indicator == "wachttijd_verzoek_toewijzing_mediaan_wmo"
+    )
+    assert card.basis.startswith("gemeten bij ") and "verzoeken" in card.basis
+    assert "nieuwe cliënten (instroom) in dezelfde periode" in card.basis
+    chart = block.grafieken[0]
+    assert any(layer.get("mark", {}).get("type") == "rule" for layer in chart.spec["layer"])

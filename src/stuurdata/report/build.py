@@ -198,15 +198,25 @@ class _Builder:
             vergelijking=vergelijking,
             onderdrukt=value is not None and value.status == "onderdrukt",
             kwaliteitslabel=self.labels.get(indicator, ""),
-            basis=self._basis(info, value),
+            basis=self._basis(info, value, soort),
         )
 
-    def _basis(self, info: IndicatorInfo, value: Value | None) -> str:
-        """For a waiting time, how many requests or allocations it was measured on."""
+    def _basis(self, info: IndicatorInfo, value: Value | None, soort: str) -> str:
+        """For a waiting time, how many requests or allocations it was measured on.
+
+        Only allocations after a provider's request count, so beside the requests stands
+        the inflow of the same period: the reader sees how much of it the figure covers."""
         if info.soort != "dagen" or value is None or value.teller is None:
             return ""
-        wat = "verzoeken" if info.basis.startswith("wachttijd_verzoek") else "toewijzingen"
-        return f"gemeten bij {fmt_number(value.teller)} {wat}"
+        if not info.basis.startswith("wachttijd_verzoek"):
+            return f"gemeten bij {fmt_number(value.teller)} toewijzingen"
+        text = f"gemeten bij {fmt_number(value.teller)} verzoeken"
+        instroom = self.frame.value(f"instroom_{info.wet}", self.gm, soort, value.periode)
+        if instroom is not None and instroom.waarde:
+            text += (
+                f"; nieuwe cliënten (instroom) in dezelfde periode: {fmt_number(instroom.waarde)}"
+            )
+        return text
 
     def cards(self, ids: Iterable[str], soort: str, periode: str) -> tuple[Card, ...]:
         found = (self.card(i, soort, periode) for i in ids if self.frame.has(i))
