@@ -66,7 +66,8 @@ def _changes(b: _Builder, wet: str, soort: str, periode: str) -> list[Punt]:
     index = periods.index(periode)
     compare = []
     if index > 0:
-        compare.append((periods[index - 1], "de periode ervoor"))
+        vorige = {"maand": "de maand", "kwartaal": "het kwartaal"}.get(soort, "het jaar")
+        compare.append((periods[index - 1], f"{vorige} ervoor"))
     compare.append((_same_period_last_year(periode), "een jaar eerder"))
     found = []
     for other, wanneer in compare:
