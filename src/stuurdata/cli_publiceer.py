@@ -101,6 +101,7 @@ def published(
     from stuurdata.privacy.rule import RegelGeweigerd
     from stuurdata.publication.publish import indicator_sources, publiceer
     from stuurdata.publication.scope import ScopeError
+    from stuurdata.publication.store import published_notes
     from stuurdata.warehouse.load import connect
 
     if not pakhuis.exists():
@@ -126,6 +127,7 @@ def published(
         finally:
             con.close()
         v.bronnen = list(pub.bronnen)
+        pub.notities = published_notes(pub, pakhuis)
         yield pub
         v.uitvoer = pub.scope.label()
 

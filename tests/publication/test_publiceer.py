@@ -290,3 +290,35 @@ def test_configured_rule_holds_outside_the_publication_too(regio: Path, monkeypa
         providers = publish_providers(provider_costs(con))
     clients = providers["clienten"].dropna()
     assert not clients.empty and (clients >= 50).all()
+
+
+def test_notes_go_with_the_publication_into_the_report(
+    regio: Path, publicatie: Path, tmp_path: Path
+) -> None:
+    """'Het verhaal achter de cijfers' from the dashboard: exported and shown beside the figure."""
+    from stuurdata.publication.store import published_notes, write_publication
+    from stuurdata.web.notes import add_note
+
+    pub = read_publication(publicatie)
+    for gm, tekst in (
+        ("GM9902", "In november startte een nieuwe aanbieder."),
+        ("GM9901", "Elders."),
+    ):
+        add_note(
+            regio,
+            maat="clienten_wmo",
+            gebiedscode=gm,
+            periode="2025-11",
+            tekst=tekst,
+            auteur="anna",
+            rol="beleidsmedewerker",
+        )
+    pub.notities = published_notes(pub, regio)
+    assert [n["gebiedscode"] for n in pub.notities] == ["GM9902"]  # only this publication's
+    assert "anna" not in json.dumps(pub.notities)  # the role and date, never the name
+    back = read_publication(write_publication(pub, tmp_path / "publicatie"))
+    assert back.notities == pub.notities
+    html = render_publication(back, tmp_path / "r.html").read_text(encoding="utf-8")
+    chart = re.search(r"<figcaption>Aantal cliënten</figcaption>(.*?)</figure>", html, re.S)
+    assert chart is not None and "In november startte een nieuwe aanbieder." in chart.group(1)
+    assert "Elders." not in html

@@ -55,7 +55,7 @@ def test_sections_and_headline_figures(con, published, definitions):
 
 def test_periodesoort_can_be_forced(con, published, definitions):
     data = build_report_data(con, published, definitions, periodesoort="jaar")
-    assert data.secties[0].periode == "2025"
+    assert data.secties[0].periode == "jaar 2025"
 
 
 def test_wijk_table_has_names_suppression_and_a_total(con, published, definitions):
@@ -77,7 +77,7 @@ def test_missing_indicators_are_left_out_not_invented(con, published, definition
     ids = {c.indicator for b in data.secties[0].blokken for c in b.kaarten}
     assert ids == {"clienten_wmo", "instroom_wmo"}
     titles = [b.titel for b in data.secties[0].blokken]
-    assert "Kosten" not in titles and "Wachttijden" not in titles
+    assert "Kosten" not in titles and "Doorlooptijden in de keten" not in titles
     listed = {d.id for _, group in data.definities for d in group}
     assert listed == {"clienten_wmo", "instroom_wmo"}
 

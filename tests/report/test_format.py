@@ -48,7 +48,7 @@ def test_fmt_euro_uses_a_no_break_space():
         ("2026-02", "februari 2026", "feb 2026"),
         ("2025-03", "maart 2025", "mrt 2025"),
         ("2026-K1", "1e kwartaal 2026", "K1 2026"),
-        ("2025", "2025", "2025"),
+        ("2025", "jaar 2025", "2025"),
     ],
 )
 def test_period_label(periode, long, short):

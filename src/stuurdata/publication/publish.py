@@ -68,6 +68,8 @@ class Publicatie:
     weggelaten: dict[str, str] = field(default_factory=dict)
     software: str = __version__
     grenzen: dict[str, Any] | None = None  # the scope's wijk/buurt map (publication/grenzen.py)
+    # "Het verhaal achter de cijfers": notes on a published figure (store.published_notes)
+    notities: tuple[dict[str, str], ...] = ()
 
     @property
     def regel_tekst(self) -> str:

@@ -71,6 +71,7 @@ def write_publication(pub: Publicatie, folder: Path) -> Path:
         "rapport": encode(pub.meta),
         "hoofdstukken": {k: encode(v) for k, v in pub.hoofdstukken.items()},
         "weggelaten": pub.weggelaten,
+        "notities": list(pub.notities),
         "eerder": history,
     }
     (folder / META).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -116,4 +117,39 @@ def read_publication(folder: Path) -> Publicatie:
         weggelaten=dict(meta.get("weggelaten", {})),
         software=str(meta.get("software", "")),
         grenzen=read_boundaries(folder),
+        notities=tuple({str(k): str(v) for k, v in n.items()} for n in meta.get("notities", ())),
+    )
+
+
+NOTE_FIELDS = ("maat", "gebiedscode", "periode", "tekst", "rol", "datum")
+
+
+def published_notes(
+    pub: Publicatie, pakhuis: Path, url: str | None = None
+) -> tuple[dict[str, str], ...]:
+    """The dashboard's notes on figures of this publication, oldest first.
+
+    A note goes along only when its measure is published for its area (so it is about a
+    figure the reader sees); it carries the writer's role and the date, never the name.
+    """
+    from sqlalchemy import select
+
+    from stuurdata.privacy.store import annotatie_table, engine_for
+
+    maten, gebieden = pub.cijfers["maat"].astype(str), pub.cijfers["gebiedscode"].astype(str)
+    shown = set(zip(maten, gebieden, strict=True))
+    query = select(annotatie_table).order_by(annotatie_table.c.id)
+    with engine_for(pakhuis, url).connect() as conn:
+        rows = conn.execute(query).mappings().all()
+    return tuple(
+        {
+            "maat": str(r["maat"]),
+            "gebiedscode": str(r["gebiedscode"]),
+            "periode": str(r["periode"]),
+            "tekst": str(r["tekst"]),
+            "rol": str(r["rol"]),
+            "datum": str(r["tijdstip"])[:10],
+        }
+        for r in rows
+        if (str(r["maat"]), str(r["gebiedscode"])) in shown
     )

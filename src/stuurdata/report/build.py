@@ -7,7 +7,7 @@ leaves its card, column or chart out rather than showing an invented zero.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -24,7 +24,7 @@ from stuurdata.report.charts import (
     line_chart,
     period_bar_chart,
 )
-from stuurdata.report.format import fmt_date, period_label, period_span
+from stuurdata.report.format import fmt_date, fmt_number, period_label, period_span
 from stuurdata.report.frame import SOORT_VOORKEUR, Published, Value, parse_period, period_key
 from stuurdata.report.gemeenten import GEMEENTEN
 from stuurdata.report.groepen import BASES as GROEP_BASES
@@ -40,6 +40,7 @@ from stuurdata.report.model import (
     Table,
     TableRow,
 )
+from stuurdata.report.samenvatting import NORM_DAGEN, vijf_dingen
 
 ONTHULLING = "Aantallen zijn afgerond op vijftallen; aantallen onder de 10 worden niet getoond (.)."
 TEKENS = (
@@ -61,9 +62,15 @@ KOSTEN = ("kosten", "kosten_per_client")
 GEBIED_KOLOMMEN = (*KERN, *WACHT[::2], *KOSTEN)
 PLACED = {*KERN, *WACHT, *KOSTEN, "clienten_per_categorie", *GROEP_BASES}
 MAX_PUNTEN = 24
+NAIJLEN = 92
+"""Days after a period's end in which most of its declarations arrive (about 3 months)."""
+VOORLOPIG = (
+    "* Voorlopig: over de laatste drie maanden komen nog declaraties binnen, dus deze "
+    "bedragen worden nog hoger. Vergelijk ze niet met eerdere, complete periodes."
+)
 REEKS_NAMEN = {
-    "wachttijd_verzoek_toewijzing_mediaan": "Verzoek tot toewijzing: mediaan",
-    "wachttijd_verzoek_toewijzing_p90": "Verzoek tot toewijzing: 90e percentiel",
+    "wachttijd_verzoek_toewijzing_mediaan": "Verzoek aanbieder tot toewijzing: mediaan",
+    "wachttijd_verzoek_toewijzing_p90": "Verzoek aanbieder tot toewijzing: 90e percentiel",
     "wachttijd_toewijzing_start_mediaan": "Toewijzing tot start zorg: mediaan",
     "wachttijd_toewijzing_start_p90": "Toewijzing tot start zorg: 90e percentiel",
 }
@@ -89,6 +96,8 @@ class _Builder:
         self.names = names
         self.soort_keuze = soort
         self.data_end: date | None = None  # newest message: later periods are incomplete
+        self.refs: list[tuple[str, str, str]] = []  # (law, period type, period) per chapter
+        self.notities: list[Mapping[str, str]] = []  # notes on the gemeente's figures
         self._info: dict[str, IndicatorInfo] = {}
 
     def info(self, indicator: str) -> IndicatorInfo:
@@ -129,6 +138,23 @@ class _Builder:
         end_exclusive = parse_period(periode)[1]
         return self.data_end is None or end_exclusive <= self.data_end + timedelta(8)
 
+    def voorlopig(self, indicator: str, periode: str) -> bool:
+        """Costs of a period that ended less than ``NAIJLEN`` days before the end of the data.
+
+        Providers declare months after the care; such a period's amount still grows, so it
+        is marked *voorlopig* and never compared as if it were complete."""
+        if self.data_end is None or not self.info(indicator).basis.startswith("kosten"):
+            return False
+        return parse_period(periode)[1] > self.data_end - timedelta(NAIJLEN)
+
+    def final_period(self, indicator: str, soort: str, periode: str) -> str:
+        """``periode`` or, for costs still coming in, the newest earlier definitive period."""
+        if not self.voorlopig(indicator, periode):
+            return periode
+        periods = self.frame.periods(indicator, self.gm, soort)
+        done = [p for p in periods if not self.voorlopig(indicator, p)]
+        return done[-1] if done else periode
+
     def trend_soort(self, indicator: str) -> str | None:
         """Months when there are enough of them, otherwise quarters, otherwise years."""
         for soort, minimum in (("maand", 3), ("kwartaal", 2), ("jaar", 1)):
@@ -152,6 +178,7 @@ class _Builder:
         if periode not in periods:
             earlier = [p for p in periods if period_key(p) <= period_key(periode)]
             periode = earlier[-1] if earlier else periods[-1]
+        periode = self.final_period(indicator, soort, periode)
         value = self.frame.value(indicator, self.gm, soort, periode)
         vergelijking = None
         index = periods.index(periode)
@@ -171,21 +198,53 @@ class _Builder:
             vergelijking=vergelijking,
             onderdrukt=value is not None and value.status == "onderdrukt",
             kwaliteitslabel=self.labels.get(indicator, ""),
+            basis=self._basis(info, value, soort),
         )
+
+    def _basis(self, info: IndicatorInfo, value: Value | None, soort: str) -> str:
+        """For a waiting time, how many requests or allocations it was measured on.
+
+        Only allocations after a provider's request count, so beside the requests stands
+        the inflow of the same period: the reader sees how much of it the figure covers."""
+        if info.soort != "dagen" or value is None or value.teller is None:
+            return ""
+        if not info.basis.startswith("wachttijd_verzoek"):
+            return f"gemeten bij {fmt_number(value.teller)} toewijzingen"
+        text = f"gemeten bij {fmt_number(value.teller)} verzoeken"
+        instroom = self.frame.value(f"instroom_{info.wet}", self.gm, soort, value.periode)
+        if instroom is not None and instroom.waarde:
+            text += (
+                f"; nieuwe cliënten (instroom) in dezelfde periode: {fmt_number(instroom.waarde)}"
+            )
+        return text
 
     def cards(self, ids: Iterable[str], soort: str, periode: str) -> tuple[Card, ...]:
         found = (self.card(i, soort, periode) for i in ids if self.frame.has(i))
         return tuple(c for c in found if c is not None)
 
-    def trend(self, chart_id: str, titel: str, ids: list[str], kind: str = "line") -> Chart | None:
+    def trend(
+        self,
+        chart_id: str,
+        titel: str,
+        ids: list[str],
+        kind: str = "line",
+        norm: tuple[float, str] | None = None,
+    ) -> Chart | None:
         ids = [i for i in ids if self.frame.has(i)]
         soort = self.trend_soort(ids[0]) if ids else None
         if soort is None:
             return None
         periods = sorted(
-            {p for i in ids for p in self.frame.periods(i, self.gm, soort)}, key=period_key
+            {
+                p
+                for i in ids
+                for p in self.frame.periods(i, self.gm, soort)
+                if self._complete(p)  # a period not yet over would end the line in a dip
+            },
+            key=period_key,
         )[-MAX_PUNTEN:]
-        labels = [period_label(p, short=True) for p in periods]
+        early = {p for p in periods if any(self.voorlopig(i, p) for i in ids)}
+        labels = [period_label(p, short=True) + ("*" if p in early else "") for p in periods]
         points: list[Point] = []
         rows: list[TableRow] = []
         for periode, label in zip(periods, labels, strict=True):
@@ -196,9 +255,13 @@ class _Builder:
                 if waarde is not None:
                     waarde *= self.info(indicator).factor
                 info = self.info(indicator)
-                points.append(Point(label, REEKS_NAMEN.get(info.basis, info.naam), waarde))
+                reeks = REEKS_NAMEN.get(info.basis, info.naam)
+                if kind == "bar":
+                    reeks = "Voorlopig" if periode in early else "Gedeclareerd"
+                points.append(Point(label, reeks, waarde))
                 cells.append(self.fmt(indicator, value))
-            rows.append(TableRow(period_label(periode), tuple(cells)))
+            mark = " (voorlopig)" if periode in early else ""
+            rows.append(TableRow(period_label(periode) + mark, tuple(cells)))
         first = self.info(ids[0])
         y_title = {"euro": "euro", "dagen": "dagen", "ratio": "per 1.000 inwoners"}.get(
             first.soort, "aantal"
@@ -207,12 +270,23 @@ class _Builder:
             spec = period_bar_chart(points, labels, first.soort, y_title)
         else:
             paired = all(self.info(i).basis in REEKS_NAMEN for i in ids) and len(ids) > 1
-            spec = line_chart(points, labels, first.soort, y_title, PAIRS if paired else None)
+            colors = PAIRS if paired else None
+            spec = line_chart(points, labels, first.soort, y_title, colors, norm=norm)
         columns = tuple(self.column(i) for i in ids)
         table = Table(None, "Periode", columns, tuple(rows))
+        shown = set(periods)
+        verhaal = tuple(
+            f"{period_label(n['periode'])}, {self.info(n['maat']).naam}: {n['tekst']} "
+            f"({n.get('rol', '')}, {n.get('datum', '')})"
+            for n in self.notities
+            if n.get("maat") in ids and n.get("periode") in shown
+        )
         gaps = any(p.waarde is None for p in points)
-        note = "Een onderbreking betekent dat het cijfer niet getoond wordt (.)." if gaps else None
-        return Chart(chart_id, titel, spec, table, columns, note)
+        notes = ["Een onderbreking betekent dat het cijfer niet getoond wordt (.)."] if gaps else []
+        if early:
+            notes.append(VOORLOPIG)
+        note = " ".join(notes) or None
+        return Chart(chart_id, titel, spec, table, columns, note, notities=verhaal)
 
     def categories(self, indicator: str, soort: str, periode: str) -> Chart | None:
         info = self.info(indicator)
@@ -298,6 +372,8 @@ class _Builder:
         if ref is None:
             return None
         soort, periode = ref
+        if wet is not None:
+            self.refs.append((wet, soort, periode))
         blocks: list[Block] = []
         if wet is None:
             table = self.other_table(ids, soort, periode)
@@ -335,26 +411,46 @@ class _Builder:
         if groepen:
             blocks.append(groepen)
         wacht_cards = self.cards(own(WACHT), soort, periode)
-        wacht_chart = self.trend(f"{wet}-wacht", "Wachttijden in dagen", own(WACHT))
+        norm = (NORM_DAGEN, "norm verzoek tot toewijzing: 5 werkdagen")
+        wacht_chart = self.trend(f"{wet}-wacht", "Doorlooptijden in dagen", own(WACHT), norm=norm)
         if wacht_cards or wacht_chart:
             blocks.append(
                 Block(
                     f"{wet}-wachttijd",
-                    "Wachttijden",
-                    inleiding="De mediaan is de middelste wachttijd; bij het 90e percentiel "
-                    "wacht 9 van de 10 cliënten korter.",
+                    "Doorlooptijden in de keten",
+                    inleiding="Hoe snel de keten werkt: van het verzoek van de aanbieder (bericht "
+                    "315) tot de toewijzing door de gemeente (301), met als norm 5 werkdagen "
+                    "(ongeveer 7 dagen, de stippellijn), en van de toewijzing tot de start van de "
+                    "zorg. Dit is niet de hele wachttijd van een inwoner: de tijd vanaf de "
+                    "melding staat niet in de berichten, en alleen toewijzingen na een verzoek "
+                    "van de aanbieder tellen mee. De mediaan is de middelste doorlooptijd; bij "
+                    "het 90e percentiel is 9 van de 10 korter.",
                     kaarten=wacht_cards,
                     grafieken=(wacht_chart,) if wacht_chart else (),
                 )
             )
         kosten_cards = self.cards(own(KOSTEN), soort, periode)
+        kosten_intro = None
+        if any(c.periode != period_label(periode) for c in kosten_cards):
+            kosten_intro = (
+                "De kosten gaan over de laatste periode waarover bijna alle declaraties binnen "
+                "zijn; over recentere maanden komen nog declaraties binnen (voorlopig)."
+            )
         kosten_charts = [
             self.trend(f"{wet}-kosten", "Kosten", own(["kosten"]), kind="bar"),
             self.trend(f"{wet}-kpc", "Kosten per cliënt", own(["kosten_per_client"])),
         ]
         kc = tuple(c for c in kosten_charts if c is not None)
         if kosten_cards or kc:
-            blocks.append(Block(f"{wet}-kosten", "Kosten", kaarten=kosten_cards, grafieken=kc))
+            blocks.append(
+                Block(
+                    f"{wet}-kosten",
+                    "Kosten",
+                    inleiding=kosten_intro,
+                    kaarten=kosten_cards,
+                    grafieken=kc,
+                )
+            )
         rest = [i for i in ids if split_id(i)[0] not in PLACED]
         other = self.other_table(rest, soort, periode) if rest else None
         if other:
@@ -399,6 +495,8 @@ def build_report_data(
     prognose: Section | None = None,
     integraal: Section | None = None,
     onthulling: str = ONTHULLING,
+    notities: Iterable[Mapping[str, str]] = (),
+    gesprek: Sequence[str] = (),
 ) -> ReportData:
     """Assemble the report for the municipality in ``published``.
 
@@ -407,7 +505,8 @@ def build_report_data(
     ``periodesoort`` forces the period type of the headline figures ('kwartaal', 'maand'
     or 'jaar'); by default the newest quarter is used, falling back to months, then years.
     ``prognose`` is the chapter from ``report.prognose.prognose_section``, appended when
-    given; ``onthulling`` states the disclosure rule that was applied.
+    given; ``onthulling`` states the disclosure rule that was applied; ``gesprek`` names the
+    providers the chain monitor signals more than once (for "Vijf dingen om te weten").
     """
     frame = Published(published)
     info = (
@@ -428,7 +527,9 @@ def build_report_data(
         }
     builder = _Builder(frame, definitions, gemeente, names, periodesoort, labels)
     builder.data_end = info.eind
+    builder.notities = [n for n in notities if n.get("gebiedscode") == gemeente]
     sections = tuple(s for s in (builder.section(w) for w in (*WETTEN, None)) if s is not None)
+    samenvatting = vijf_dingen(builder, builder.refs, prognose=prognose, gesprek=gesprek)
     if prognose is not None:  # the chapter "Prognose en budget" (report/prognose.py)
         sections = (*sections, prognose)
     if integraal is not None:  # the chapter "Integraal beeld" (report/integraal.py)
@@ -458,6 +559,7 @@ def build_report_data(
         onthulling=onthulling,
         toelichting_tekens=TEKENS,
         extra={"kwaliteit": None},  # the chain chapter: report.publicatie, from the publication
+        samenvatting=samenvatting,
     )
 
 

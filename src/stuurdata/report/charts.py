@@ -16,9 +16,12 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-PALETTE = ["#154273", "#e17000", "#39870c", "#8fcae7", "#a90061", "#777c00"]
-PAIRS = ["#154273", "#8fcae7", "#e17000", "#f9bb84"]
-"""Median and 90th percentile of one phase share a hue, dark and light."""
+PALETTE = ["#154273", "#e17000", "#39870c", "#007bc7", "#a90061", "#777c00"]
+"""Every colour has at least 3:1 contrast with the white background (WCAG 1.4.11)."""
+PAIRS = ["#154273", "#5a8fc7", "#b35a00", "#e17000"]
+"""Median and 90th percentile of one phase share a hue, dark and lighter (still >= 3:1)."""
+VOORLOPIG_KLEUR = "#5a8fc7"
+"""Bars of periods whose declarations are still coming in (3.4:1 against white)."""
 # Arial (or its metric twin Liberation Sans) exists almost everywhere, so the label widths
 # vl-convert measures match what the browser draws.
 FONT = "Arial, Liberation Sans, Helvetica, sans-serif"
@@ -79,8 +82,12 @@ def line_chart(
     soort: str,
     y_title: str,
     colors: list[str] | None = None,
+    norm: tuple[float, str] | None = None,
 ) -> dict[str, Any]:
-    """A trend over periods, one line per series; gaps where values are withheld."""
+    """A trend over periods, one line per series; gaps where values are withheld.
+
+    ``norm`` (value, label) draws a dashed horizontal line, e.g. the 5-working-day norm.
+    """
     data = _frame(points)
     series = list(dict.fromkeys(p.reeks for p in points))
     base = alt.Chart(data).encode(
@@ -95,23 +102,41 @@ def line_chart(
             legend=alt.Legend(columns=2, labelLimit=320) if len(series) > 1 else None,
         ),
     )
-    chart = base.mark_line(
+    chart: Any = base.mark_line(
         point=alt.OverlayMarkDef(size=28, filled=True),
         strokeWidth=2,
         invalid="break-paths-show-domains",
-    ).properties(width=WIDTH, height=HEIGHT)
-    return _config(chart).to_dict(validate=False)
+    )
+    if norm is not None:
+        rule = alt.Chart(pd.DataFrame({"norm": [norm[0]], "tekst": [norm[1]]}))
+        line = rule.mark_rule(color="#333", strokeDash=[4, 3], strokeWidth=1.5).encode(y="norm:Q")
+        text = rule.mark_text(align="left", dx=4, dy=-6, fontSize=10, color="#333").encode(
+            y="norm:Q", text="tekst:N", x=alt.value(0)
+        )
+        chart = alt.layer(chart, line, text)
+    return _config(chart.properties(width=WIDTH, height=HEIGHT)).to_dict(validate=False)
 
 
 def period_bar_chart(
     points: list[Point], order: list[str], soort: str, y_title: str
 ) -> dict[str, Any]:
-    """Amounts per period as columns (costs): a total reads better as a bar than a line."""
+    """Amounts per period as columns (costs): a total reads better as a bar than a line.
+
+    Periods of the series 'Voorlopig' (declarations still coming in) get a lighter colour
+    and a legend, so the last bars are never read as a fall.
+    """
     data = _frame(points)
+    series = list(dict.fromkeys(p.reeks for p in points))
+    colors = [VOORLOPIG_KLEUR if s == "Voorlopig" else PALETTE[0] for s in series]
     chart = (
         alt.Chart(data)
-        .mark_bar(color=PALETTE[0], cornerRadiusTopLeft=2, cornerRadiusTopRight=2)
+        .mark_bar(cornerRadiusTopLeft=2, cornerRadiusTopRight=2)
         .encode(
+            color=alt.Color(
+                "Reeks:N",
+                scale=alt.Scale(domain=series, range=colors),
+                legend=alt.Legend() if len(series) > 1 else None,
+            ),
             x=alt.X(
                 "Periode:O",
                 sort=order,
@@ -151,6 +176,7 @@ def category_bar_chart(
 _LONG_DECIMALS = re.compile(r"(\d\.\d{2})\d+")
 _GEOMETRY = re.compile(r'\b(d|transform|x|y|x1|x2|y1|y2|width|height|r|cx|cy|points)="([^"]*)"')
 _IDS = re.compile(r'\bid="([^"]+)"')
+_ARIA = re.compile(r'\s(?:role|aria-[a-z]+)="[^"]*"')
 
 
 def _round_geometry(match: re.Match[str]) -> str:
@@ -177,6 +203,9 @@ def to_svg(spec: dict[str, Any], prefix: str, label: str) -> str:
         svg = svg.replace(f'id="{found}"', f'id="{prefix}-{found}"')
         svg = svg.replace(f"url(#{found})", f"url(#{prefix}-{found})")
         svg = svg.replace(f'href="#{found}"', f'href="#{prefix}-{found}"')
+    # One accessible name for the whole chart (the table beside it holds the figures);
+    # Vega's own roles on marks and axes would ask for a name per mark.
+    svg = _ARIA.sub("", svg)
     label = label.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" focusable="false" ', 1)
     return svg

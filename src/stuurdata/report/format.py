@@ -88,7 +88,10 @@ def parse_period(periode: str) -> tuple[date, date]:
 
 
 def period_label(periode: str, short: bool = False) -> str:
-    """'2026-02' -> 'februari 2026' ('feb 2026' short); '2026-K1' -> '1e kwartaal 2026'."""
+    """'2026-02' -> 'februari 2026' ('feb 2026' short); '2026-K1' -> '1e kwartaal 2026'.
+
+    A year reads 'jaar 2025' (short: '2025'), so every period states its type.
+    """
     periode = periode.strip()
     if "-K" in periode:
         year, quarter = periode.split("-K")
@@ -97,7 +100,7 @@ def period_label(periode: str, short: bool = False) -> str:
         year, month = periode.split("-")
         name = MAANDEN[int(month) - 1]
         return f"{MAANDEN_KORT[int(month) - 1]} {year}" if short else f"{name} {year}"
-    return periode
+    return periode if short else f"jaar {periode}"
 
 
 def fmt_date(value: date | datetime | None) -> str:

@@ -25,6 +25,7 @@ class Value:
     periode: str
     waarde: float | None
     status: str
+    teller: float | None = None  # the (protected) count behind the figure, when published
 
 
 def period_key(periode: str) -> tuple[int, int, int]:
@@ -68,12 +69,13 @@ class Published:
         self._indicators: dict[str, None] = {}
         columns = ["indicator", "niveau", "gebiedscode", "periodesoort", "periode"]
         columns += ["categorie", "waarde", "status"]
-        for ind, niveau, code, soort, periode, cat, waarde, status in df[columns].itertuples(
-            index=False, name=None
-        ):
+        tellers = df["teller"] if "teller" in df.columns else pd.Series(math.nan, index=df.index)
+        rows = zip(df[columns].itertuples(index=False, name=None), tellers, strict=True)
+        for (ind, niveau, code, soort, periode, cat, waarde, status), teller in rows:
             self._indicators.setdefault(ind, None)
             missing = status == "onderdrukt" or pd.isna(waarde)
-            value = Value(periode, None if missing else float(waarde), str(status))
+            count = None if missing or pd.isna(teller) else float(teller)
+            value = Value(periode, None if missing else float(waarde), str(status), count)
             self._values.setdefault((ind, code, soort, periode, cat), value)
             if cat == "":
                 self._periods.setdefault((ind, code, soort, ""), set()).add(periode)

@@ -23,8 +23,10 @@ FALLBACK_NAMES: dict[str, str] = {
     "instroom": "Instroom",
     "uitstroom": "Uitstroom",
     "actieve_toewijzingen": "Actieve toewijzingen",
-    "wachttijd_verzoek_toewijzing_mediaan": "Wachttijd verzoek tot toewijzing (mediaan)",
-    "wachttijd_verzoek_toewijzing_p90": "Wachttijd verzoek tot toewijzing (90e percentiel)",
+    "wachttijd_verzoek_toewijzing_mediaan": "Dagen van verzoek aanbieder tot toewijzing (mediaan)",
+    "wachttijd_verzoek_toewijzing_p90": (
+        "Dagen van verzoek aanbieder tot toewijzing (90e percentiel)"
+    ),
     "wachttijd_toewijzing_start_mediaan": "Wachttijd toewijzing tot start zorg (mediaan)",
     "wachttijd_toewijzing_start_p90": "Wachttijd toewijzing tot start zorg (90e percentiel)",
     "kosten": "Kosten",

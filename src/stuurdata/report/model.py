@@ -27,6 +27,7 @@ class Card:
     vergelijking: str | None = None
     onderdrukt: bool = False
     kwaliteitslabel: str = ""  # the chain monitor's warning, shown beside the figure
+    basis: str = ""  # what the figure was measured on ('gemeten bij 120 verzoeken')
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,7 @@ class Chart:
     tabel: Table
     definities: tuple[Column, ...]
     toelichting: str | None = None
+    notities: tuple[str, ...] = ()  # "het verhaal achter de cijfers" for this figure
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,3 +113,4 @@ class ReportData:
     toelichting_tekens: str
     extra: dict[str, Any] = field(default_factory=dict)
     colofon: str = ""  # purpose, legal basis, sources, disclosure rule (privacy.governance)
+    samenvatting: tuple[str, ...] = ()  # "Vijf dingen om te weten" (report.samenvatting)

@@ -31,7 +31,7 @@ def publication_report_data(
     """``ReportData`` for the publication's gemeente, from the publication alone."""
     from stuurdata.publication.contract import as_indicator_frame
     from stuurdata.publication.integraal import is_integraal
-    from stuurdata.publication.kwaliteit import quality_view
+    from stuurdata.publication.kwaliteit import provider_card, quality_view
     from stuurdata.publication.publish import TITELS as titles
     from stuurdata.publication.publish import left_out_block
 
@@ -44,6 +44,16 @@ def publication_report_data(
 
     # The chapter "Integraal beeld" is laid out from its own rows (``hoofdstukken``).
     indicators = pub.cijfers[~is_integraal(pub.cijfers["maat"])]
+    view = None if "kwaliteit" in pub.weggelaten else quality_view(pub.cijfers)
+    card = provider_card(view, pub.meta.namen) if view is not None else None
+    gesprek = (
+        ()
+        if card is None
+        else tuple(
+            f"{r.naam} ({r.aanbieder})" if r.naam else str(r.aanbieder)
+            for r in card[card["signalen"] > 1].itertuples()
+        )
+    )
     data = build_report_data(
         pub.meta,
         as_indicator_frame(indicators),
@@ -53,14 +63,14 @@ def publication_report_data(
         prognose=chapter("prognose"),
         integraal=chapter("integraal"),
         onthulling=explain_rule(pub.regel),
+        notities=pub.notities,
+        gesprek=gesprek,
     )
     if "kwaliteit" in pub.weggelaten:
         kwaliteit = left_out_block("kwaliteit", titles["kwaliteit"], pub.weggelaten["kwaliteit"])
         data = replace(data, secties=(*data.secties, kwaliteit))
-    else:
-        keten = quality_chapter(
-            quality_view(pub.cijfers), pub.meta.namen, cost_block(pub.meta.kwaliteit)
-        )
+    elif view is not None:
+        keten = quality_chapter(view, pub.meta.namen, cost_block(pub.meta.kwaliteit))
         data = replace(data, extra={**data.extra, "kwaliteit": keten})
     if pub.colofon:
         data = replace(data, colofon=pub.colofon)

@@ -7,14 +7,104 @@ can be mailed, archived or opened on a council laptop without network.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from stuurdata.report.charts import to_svg
-from stuurdata.report.format import fmt_number
+from stuurdata.report.format import MISSING, SUPPRESSED, fmt_number
 from stuurdata.report.model import ReportData
+from stuurdata.report.samenvatting import TELWOORDEN
+
+_SIGNS = {
+    SUPPRESSED: "niet getoond: te weinig personen",
+    MISSING: "geen gegevens",
+}
+
+
+BEGRIPPEN = (
+    (
+        "Mediaan",
+        "Het middelste getal: de helft van de gevallen zit eronder, de helft erboven.",
+    ),
+    (
+        "90e percentiel",
+        "9 van de 10 gevallen zitten hieronder; het laat zien hoe lang de langste gevallen duren.",
+    ),
+    (
+        "Voorlopig",
+        "Over de laatste maanden komen nog declaraties binnen. Een voorlopig bedrag wordt "
+        "later nog hoger en is niet te vergelijken met een complete periode.",
+    ),
+    (
+        "80%-interval en 95%-interval",
+        "De marge rond een schatting: de echte waarde ligt met 80 (of 95) procent kans "
+        "tussen de twee getallen.",
+    ),
+    (
+        "Wilson-interval",
+        "Een manier om de marge rond een percentage te berekenen die ook bij kleine "
+        "aantallen goed werkt.",
+    ),
+    (
+        "Trechter (trechterdiagram)",
+        "Een grafiek die laat zien of een wijk, gemeente of aanbieder meer afwijkt dan toeval "
+        "verklaart. Kleine groepen wijken door toeval sneller af; daarom is de trechter bij "
+        "kleine aantallen breder. Alleen een punt buiten de trechter is een echt verschil.",
+    ),
+    (
+        "MASE",
+        "Een maat voor hoe goed een voorspelling was. Onder de 1: beter dan simpelweg de "
+        "waarde van vorig jaar nemen; boven de 1: slechter.",
+    ),
+    (
+        "Onthullingsbeheersing",
+        "Maatregelen zodat uit de cijfers niet af te leiden is wie hulp krijgt: kleine "
+        "aantallen worden niet getoond (.) en aantallen worden afgerond.",
+    ),
+)
+"""Statistical words used in the report, explained once in the "Verantwoording"."""
+
+
+def cell(value: object) -> Markup:
+    """A figure for the page; '.' and '–' carry their meaning for a screen reader.
+
+    The sign stays what a sighted reader knows from CBS tables; the words beside it are
+    hidden on screen and in print.
+    """
+    text = str(value)
+    meaning = _SIGNS.get(text.strip())
+    if meaning is None:
+        return Markup.escape(text)
+    return Markup(  # noqa: S704 -- fixed text, no user input
+        f'<span aria-hidden="true">{text}</span><span class="verborgen">{meaning}</span>'
+    )
+
+
+_UNSAFE_SVG = re.compile(r"<script|<foreignObject|\son\w+\s*=|javascript:", re.IGNORECASE)
+
+
+def stored_svg(value: object) -> Markup:
+    """An SVG chart kept in a publication (JSON turns it into text): inline, if it is one.
+
+    Only our own vl-convert output is expected; anything with script, event handlers or
+    embedded HTML is shown as text instead of being run.
+    """
+    text = str(value)
+    if text.lstrip().startswith("<svg") and not _UNSAFE_SVG.search(text):
+        return Markup(text)  # noqa: S704 -- checked above
+    return Markup.escape(text)
+
+
+def cell_class(value: object) -> str:
+    """'num' for a figure (right-aligned, never broken), 'tekst' for words that may wrap."""
+    text = str(value).strip()
+    words = sum(1 for w in text.split() if sum(c.isalpha() for c in w) >= 4)
+    if not any(c.isdigit() for c in text):
+        return "tekst" if words else "num"
+    return "tekst" if words >= 2 or len(text) > 24 else "num"
 
 
 def _environment() -> Environment:
@@ -26,6 +116,10 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["getal"] = fmt_number
+    env.filters["cel"] = cell
+    env.filters["celsoort"] = cell_class
+    env.filters["svg"] = stored_svg
+    env.globals["telwoorden"] = TELWOORDEN
     return env
 
 
@@ -40,7 +134,12 @@ def render_html(data: ReportData) -> str:
     }
     css = (Path(__file__).parent / "templates" / "rapport.css").read_text(encoding="utf-8")
     template = env.get_template("rapport.html.j2")
-    return template.render(r=data, svgs=svgs, css=Markup(css))  # noqa: S704
+    return template.render(
+        r=data,
+        svgs=svgs,
+        css=Markup(css),  # noqa: S704
+        begrippen=BEGRIPPEN,
+    )
 
 
 def render_report(data: ReportData, path: Path) -> Path:

@@ -107,7 +107,7 @@ _BUURTEN: list[str] = [
     "Kruidenhof",
     "Notengaard",
     "Walnotenhof",
-    "Ijsvogel",
+    "IJsvogel",
     "Zwanenhof",
     "Zandbergen",
     "Hooiberg",
