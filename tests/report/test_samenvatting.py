@@ -67,7 +67,7 @@ def test_the_year_end_against_the_budget_comes_from_the_forecast_chapter(
         "€\u00a01.200.000",
         "2026",
         "",
-        vergelijking=("begroting €\u00a01.000.000; verschil €\u00a0200.000"),
+        vergelijking="€\u00a0200.000 boven de begroting van €\u00a01.000.000",  # report.prognose
     )
     prognose = Section("prognose", "Prognose en budget", "", (Block("p", "P", kaarten=(card,)),))
     data = build_report_data(con, published, definitions, prognose=prognose)
