@@ -322,6 +322,7 @@ def indicatoren(
 ) -> None:
     """Bereken de indicatoren; zonder --intern alleen beschermde (afgeronde) waarden."""
     from stuurdata.pipeline import write_indicators
+    from stuurdata.privacy.rule import RegelGeweigerd
     from stuurdata.publication.publish import indicator_sources
 
     activiteit = "export" if uit else "berekenen"
@@ -337,7 +338,7 @@ def indicatoren(
     ):
         try:
             frame = write_indicators(con, uit, intern=intern, doel=v.doel, motor=motor)
-        except SparkError as exc:
+        except (SparkError, RegelGeweigerd) as exc:
             raise _fail(str(exc)) from None
         v.uitvoer = str(uit) if uit else None
     log.info("indicatoren: %d waarden (intern=%s)", len(frame), intern)

@@ -1,8 +1,8 @@
 """The steps after loading, as library calls: compute indicators, publish them, report.
 
 The CLI and the demo are thin front ends over these functions; a notebook user calls the same.
-Every figure that leaves through here has passed ``privacy.disclosure.protect`` unless the
-caller asks for the internal view explicitly.
+Every figure that leaves through here has passed the publication's protection
+(``publication.protect_indicators``) unless the caller asks for the internal view explicitly.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from stuurdata.indicators import (
     load_definitions,
     store_indicators,
 )
-from stuurdata.privacy.disclosure import DisclosureRule, protect_with_totals
+from stuurdata.privacy.disclosure import DisclosureRule
 from stuurdata.privacy.governance import colofon
 from stuurdata.privacy.purposes import Doel
 from stuurdata.privacy.rule import configured_rule, describe_rule, explain_rule
@@ -48,14 +48,15 @@ def compute_and_store(con: duckdb.DuckDBPyConnection, motor: str = "duckdb") -> 
     return frame
 
 
-def publish(frame: pd.DataFrame) -> pd.DataFrame:
-    """The disclosure-controlled view of an internal indicator frame.
-
-    Primary suppression and rounding (CBS rule) plus secondary suppression over every
+def publish(frame: pd.DataFrame, doel: Doel | None = None) -> pd.DataFrame:
+    """The disclosure-controlled view of an internal indicator frame, as a publication
+    protects it (``publication.protect_indicators``): the installation's rule checked against
+    the purpose, primary suppression and rounding, and secondary suppression over every
     total/subtotal relation, so no suppressed cell can be recovered by subtraction.
     """
-    soort = {d.id: d.soort for d in load_definitions().values()}
-    return protect_with_totals(frame, disclosure_rule(), soort)
+    from stuurdata.publication.publish import protect_indicators
+
+    return protect_indicators(frame, doel)
 
 
 def within_purpose(frame: pd.DataFrame, doel: Doel) -> pd.DataFrame:
@@ -75,7 +76,7 @@ def write_indicators(
     frame = compute_and_store(con, motor)
     if doel is not None:
         frame = within_purpose(frame, doel)
-    out = frame.assign(status="intern") if intern else publish(frame)
+    out = frame.assign(status="intern") if intern else publish(frame, doel)
     if uit is not None:
         export_csv(out, Path(uit))
     return out

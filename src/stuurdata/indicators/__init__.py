@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from stuurdata.indicators.compute import compute_indicators
-from stuurdata.indicators.publish import export_csv, published_indicators
+from stuurdata.indicators.publish import export_csv
 from stuurdata.indicators.registry import Definition, load_definitions
 from stuurdata.indicators.store import read_indicators, store_indicators
 
@@ -12,7 +12,6 @@ __all__ = [
     "compute_indicators",
     "export_csv",
     "load_definitions",
-    "published_indicators",
     "read_indicators",
     "store_indicators",
 ]

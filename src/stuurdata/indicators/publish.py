@@ -1,21 +1,15 @@
-"""Published (protected) indicator values and the CSV export.
+"""The engineer's long CSV of indicator values.
 
-Everything that leaves the platform goes through ``privacy.disclosure.protect``; this
-module is the door for indicator figures. ``export_csv`` refuses a frame without a
-``status`` column, so an unprotected frame cannot be exported by mistake.
+Figures are protected by the publication (``publication.protect_indicators``) before they
+get here; ``export_csv`` refuses a frame without a ``status`` column, so an unprotected
+frame cannot be exported by mistake.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
-import duckdb
 import pandas as pd
-
-from stuurdata.indicators.compute import compute_indicators, select_definitions
-from stuurdata.indicators.store import read_indicators
-from stuurdata.privacy.disclosure import DisclosureRule, protect
 
 CSV_COLUMNS = [
     "indicator",
@@ -29,26 +23,6 @@ CSV_COLUMNS = [
     "waarde",
     "status",
 ]
-
-
-def published_indicators(
-    con: duckdb.DuckDBPyConnection,
-    rule: DisclosureRule = DisclosureRule(),  # noqa: B008 (frozen, so a safe default)
-    ids: Sequence[str] | None = None,
-    from_store: bool = False,
-) -> pd.DataFrame:
-    """Protected indicator values: computed now, or (``from_store``) read from the store.
-
-    From the store only values of the current definition versions are used.
-    """
-    definitions = select_definitions(ids)
-    if from_store:
-        frame = read_indicators(
-            con, [d.id for d in definitions], {d.id: d.versie for d in definitions}
-        )
-    else:
-        frame = compute_indicators(con, [d.id for d in definitions])
-    return protect(frame, rule, {d.id: d.soort for d in definitions})
 
 
 def export_csv(frame: pd.DataFrame, path: str | Path) -> None:

@@ -275,6 +275,18 @@ def _with_quality(
     return replace(meta, kwaliteit=blok, labels=labels, namen=namen)
 
 
+def protect_indicators(frame: pd.DataFrame, doel: Doel | None = None) -> pd.DataFrame:
+    """An indicator frame protected as a publication protects it, for the engineer's long CSV
+    (``stuurdata indicatoren --uit``): the installation's rule checked against the purpose,
+    the same selection, and the one ``protect_with_totals`` step; no chapters, no scope (a
+    region warehouse keeps every gemeente, each protected with its own totals)."""
+    rule = installation_rule(doel)
+    definitions = load_definitions()
+    niveau = doel.niveau if doel is not None else NIVEAUS[-1]
+    selected = merge_small_groups(shown(frame, niveau), rule.min_count)
+    return protect_with_totals(selected, rule, {d.id: d.soort for d in definitions.values()})
+
+
 def _allowed_chapters(
     doel: Doel | None, reads_of: dict[str, tuple[str, ...]], gemeenten: list[str], scope: Scope
 ) -> tuple[set[str], dict[str, str]]:
@@ -309,4 +321,4 @@ def left_out_block(key: str, titel: str, reden: str) -> Section:
     return Section(key, titel, "", (Block(f"{key}-weggelaten", titel, inleiding=reden),))
 
 
-__all__ = ["Publicatie", "left_out_block", "publiceer"]
+__all__ = ["Publicatie", "left_out_block", "protect_indicators", "publiceer"]
