@@ -126,3 +126,21 @@ def test_warnings_in_plain_words_where_the_naive_reference_wins() -> None:
     assert "MASE" not in warnings[0]
     back = pd.DataFrame({"wet": ["jeugd"], "gemaakt": ["2025-10"], "slechter": [True]})
     assert "oktober 2025" in backtest_warnings(back)[0]
+
+
+def test_the_overzicht_signals_a_year_end_above_the_budget(pub: Publicatie) -> None:
+    from stuurdata.web.vergelijking import budget_signal
+
+    ye = read_year_end(pub.cijfers)
+    wmo = ye[(ye["wet"] == "wmo") & (ye["productcategorie"] == "")].iloc[0]
+    signal = budget_signal(pub.cijfers, "wmo")
+    assert (signal is not None) == bool(wmo["verschil"] > 0)
+    # Raise the published budget's complement: the same rows with the budget far below.
+    c = pub.cijfers.copy()
+    budget = c["maat"].astype(str).eq("prognose_jaar_begroting_wmo") & c["categorie"].fillna("").eq(
+        ""
+    )
+    c.loc[budget, "waarde"] = wmo["jaartotaal"] / 2
+    raised = budget_signal(c, "wmo")
+    assert raised is not None and raised.href == "/prognose"
+    assert "boven de begroting" in raised.tekst and "ondergrens" in raised.tekst

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from stuurdata.indicators.registry import Definition
+from stuurdata.publication.prognose import PREFIX as FORECAST_PREFIX
 from stuurdata.report.format import (
     MISSING,
     SUPPRESSED,
@@ -77,6 +78,8 @@ def complete_periods(pub: WebPublicatie, soort: str) -> list[str]:
     before the data did.
     """
     rows = pub.cijfers[pub.cijfers["periodesoort"] == soort]
+    # A forecast's years (``prognose_*``, up to five years ahead) are not data that cover them.
+    rows = rows[~rows["maat"].astype("str").str.startswith(FORECAST_PREFIX)]
     if "volledig" in rows.columns and rows["volledig"].notna().any():
         whole = rows.groupby("periode")["volledig"].all()
         return sorted(whole.index[whole], key=lambda p: parse_period(p)[0])

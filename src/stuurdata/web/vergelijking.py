@@ -48,7 +48,7 @@ class Signaal:
     """One thing to look at, in Dutch, with the page that shows it."""
 
     wet: str
-    soort: str  # trechter | vergelijking | wachttijd
+    soort: str  # trechter | vergelijking | wachttijd | begroting
     tekst: str
     href: str
 
@@ -226,9 +226,37 @@ def _waiting(pub: WebPublicatie, wet: str) -> Signaal | None:
     )
 
 
+def budget_signal(cijfers: pd.DataFrame, wet: str) -> Signaal | None:
+    """This year's projected cost of ``wet`` above its budget (the published year-end rows)."""
+    from stuurdata.report.prognose import read_year_end
+
+    year = read_year_end(cijfers)
+    if year.empty:
+        return None
+    rows = year[(year["wet"] == wet) & (year["productcategorie"].fillna("") == "")]
+    if rows.empty:
+        return None
+    r = rows.sort_values("jaar").iloc[-1]
+    if pd.isna(r["verschil"]) or r["verschil"] <= 0:
+        return None
+    zeker = (
+        " Ook de ondergrens van het 80%-interval ligt boven de begroting."
+        if pd.notna(r["lo80"]) and r["lo80"] > r["begroting"]
+        else " Het 80%-interval loopt tot onder de begroting: het kan ook meevallen."
+    )
+    return Signaal(
+        wet,
+        "begroting",
+        f"De kosten van {int(float(r['jaar']))} komen naar verwachting "
+        f"€ {fmt_number(float(r['verschil']))} boven de begroting uit.{zeker}",
+        "/prognose",
+    )
+
+
 def signals(pub: WebPublicatie, definitions: dict[str, Definition]) -> dict[str, list[Signaal]]:
     """Per law what stands out: areas outside the funnel, the gemeente among its peers,
-    waiting above the norm. Laws without signals get an empty list."""
+    waiting above the norm, the year-end above the budget. Laws without signals get an
+    empty list."""
     out: dict[str, list[Signaal]] = {}
     for wet in WETTEN:
         found: list[Signaal] = []
@@ -245,5 +273,7 @@ def signals(pub: WebPublicatie, definitions: dict[str, Definition]) -> dict[str,
             )
         waiting = _waiting(pub, wet)
         found += [waiting] if waiting else []
+        budget = budget_signal(pub.cijfers, wet)
+        found += [budget] if budget else []
         out[wet] = found
     return out
