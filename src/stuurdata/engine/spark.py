@@ -67,7 +67,12 @@ def spark_session(url: str | None = None) -> Iterator[SparkSession]:
 
     url = url if url is not None else os.environ.get(ENV_SPARK) or None
     own = url is None or url == "local"
+    # A local Apache Spark sets an authentication token in the environment and leaves it
+    # there after stop(); a later session would then send it (and ask for TLS) to a server
+    # that has none, and retry for ever. Put the environment back as it was.
+    token_before = os.environ.get(_TOKEN)
     with ExitStack() as stack:
+        stack.callback(_restore, _TOKEN, token_before)
         if url is None:
             url = stack.enter_context(_sail())
         elif url == "local":
@@ -86,6 +91,16 @@ def spark_session(url: str | None = None) -> Iterator[SparkSession]:
             yield session
         finally:
             session.stop()
+
+
+_TOKEN = "SPARK_CONNECT_AUTHENTICATE_TOKEN"  # noqa: S105 (the variable's name, not a secret)
+
+
+def _restore(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
 
 
 def _reachable(url: str, timeout: float = 10.0) -> None:
