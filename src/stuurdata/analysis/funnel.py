@@ -73,6 +73,39 @@ def curve(p0: float, n_max: float, *, per: float = 1000, points: int = 80) -> pd
     )
 
 
+def chart_frames(shown: pd.DataFrame, doel: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The points (``Label``, ``noemer``, ``waarde``, ``oordeel`` of ``shown``) and the 95% and
+    99.8% limit lines of a funnel chart around ``doel`` (per 1,000).
+
+    The limits are drawn on a grid of population sizes, not per area: per-area limits would
+    give away the unrounded population of an area. The funnel starts near the smallest area;
+    below it the limits only stretch the axis.
+    """
+    points = pd.DataFrame(
+        {
+            "Label": shown["Label"],
+            "Noemer": shown["noemer"].astype("float64"),
+            "Waarde": shown["waarde"].astype("float64"),
+            "Oordeel": shown["oordeel"].astype(str),
+        }
+    )
+    lim = curve(doel / 1000, float(points["Noemer"].max()))
+    lim = lim[lim["noemer"] >= 0.5 * float(points["Noemer"].min())]
+    lines = pd.concat(
+        [
+            pd.DataFrame({"Noemer": lim["noemer"], "Waarde": lim[c], "Grens": g, "Lijn": c})
+            for c, g in (
+                ("ondergrens_95", "95%"),
+                ("bovengrens_95", "95%"),
+                ("ondergrens_998", "99,8%"),
+                ("bovengrens_998", "99,8%"),
+            )
+        ],
+        ignore_index=True,
+    )
+    return points, lines
+
+
 def wijk_rates(
     indicators: pd.DataFrame, indicator: str = "clienten_per_1000_wmo", periode: str | None = None
 ) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from dataclasses import replace
 import pandas as pd
 
 from stuurdata.analysis.base import DOMAIN_LABELS, last_year
-from stuurdata.analysis.funnel import curve
+from stuurdata.analysis.funnel import chart_frames
 from stuurdata.analysis.integraal import Integraal
 from stuurdata.report.format import fmt_number, period_label
 from stuurdata.report.integraal_charts import funnel_chart, interval_chart
@@ -150,31 +150,7 @@ def _funnel_parts(
     shown = ordered[ordered["waarde"].notna() & ordered["noemer"].notna()]
     if shown.empty:
         return (), table
-    points = pd.DataFrame(
-        {
-            "Label": shown["Label"],
-            "Noemer": shown["noemer"].astype("float64"),
-            "Waarde": shown["waarde"].astype("float64"),
-            "Oordeel": shown["oordeel"].astype(str),
-        }
-    )
-    # Limits drawn on a grid of population sizes, not per area: per-area limits would
-    # give away the unrounded population of an area.
-    lim = curve(doel / 1000, float(points["Noemer"].max()))
-    # Start the funnel near the smallest area: below it the limits only stretch the axis.
-    lim = lim[lim["noemer"] >= 0.5 * float(points["Noemer"].min())]
-    lines = pd.concat(
-        [
-            pd.DataFrame({"Noemer": lim["noemer"], "Waarde": lim[c], "Grens": g, "Lijn": c})
-            for c, g in (
-                ("ondergrens_95", "95%"),
-                ("bovengrens_95", "95%"),
-                ("ondergrens_998", "99,8%"),
-                ("bovengrens_998", "99,8%"),
-            )
-        ],
-        ignore_index=True,
-    )
+    points, lines = chart_frames(shown, doel)
     chart = Chart(
         chart_id,
         titel,

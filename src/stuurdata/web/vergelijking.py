@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from stuurdata.analysis.funnel import DEFINITIE as FUNNEL_DEF
-from stuurdata.analysis.funnel import curve
+from stuurdata.analysis.funnel import chart_frames
 from stuurdata.indicators.registry import Definition
 from stuurdata.publication.integraal import VERGELIJKING, peer_funnel, wijk_funnel
 from stuurdata.report.format import MISSING, SUPPRESSED, fmt_number, period_label
@@ -80,28 +80,7 @@ def funnel_svg(frame: pd.DataFrame, labels: list[str], prefix: str, titel: str) 
     if shown.empty:
         return ""
     doel = float(frame["doel"].iloc[0])
-    points = pd.DataFrame(
-        {
-            "Label": shown["Label"],
-            "Noemer": shown["noemer"].astype("float64"),
-            "Waarde": shown["waarde"].astype("float64"),
-            "Oordeel": shown["oordeel"].astype(str),
-        }
-    )
-    lim = curve(doel / 1000, float(points["Noemer"].max()))
-    lim = lim[lim["noemer"] >= 0.5 * float(points["Noemer"].min())]
-    lines = pd.concat(
-        [
-            pd.DataFrame({"Noemer": lim["noemer"], "Waarde": lim[c], "Grens": g, "Lijn": c})
-            for c, g in (
-                ("ondergrens_95", "95%"),
-                ("bovengrens_95", "95%"),
-                ("ondergrens_998", "99,8%"),
-                ("bovengrens_998", "99,8%"),
-            )
-        ],
-        ignore_index=True,
-    )
+    points, lines = chart_frames(shown, doel)
     spec = funnel_chart(points, lines, doel, "per 1.000 inwoners")
     return _one_image(to_svg(spec, prefix, titel))
 
