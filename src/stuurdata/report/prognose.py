@@ -19,27 +19,13 @@ from stuurdata.publication.prognose import BRONNEN as BRONNEN
 from stuurdata.publication.prognose import DELEN, ONTLEDING, PREFIX
 from stuurdata.report.categories import category_name
 from stuurdata.report.charts import HEIGHT, PALETTE, WIDTH, _config
-from stuurdata.report.format import fmt_euro, fmt_number
+from stuurdata.report.format import MAANDEN, fmt_euro, fmt_number
 from stuurdata.report.layout import WETTEN
 from stuurdata.report.model import Block, Card, Chart, Column, Section, Table, TableRow
 
 SUPPRESSED = "."
 TITEL = "Prognose en budget"
 MATEN = {"clienten": "cliënten per maand (gemiddeld)", "kosten": "kosten (euro)"}
-MAANDEN = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 NAIEF_MEERJARIG = "zelfde maand vorig jaar"
 NAIEF_JAAR = "het tempo van de maanden die al binnen waren, doorgetrokken naar een heel jaar"
 
