@@ -51,10 +51,12 @@ def year_end_backtest(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         outcome = _totals(year_end(con, jaar=jaar))
         if outcome.empty:
             continue
-        for month in sorted({valuation.month - HALF_YEAR, valuation.month} - {0, 12}):
+        # A cut in December is the whole year; half a year before a spring valuation month
+        # falls in the year before, which has its own row.
+        for month in sorted({valuation.month - HALF_YEAR, valuation.month} & set(range(1, 12))):
             made = date(jaar, month, 1)
             history = (made.year - first.year) * 12 + made.month - first.month
-            if month < 1 or history < MIN_HISTORY:
+            if history < MIN_HISTORY:
                 continue
             with cut_warehouse(con, _next_month(made)) as mem:
                 then = _totals(year_end(mem, jaar=jaar))

@@ -188,8 +188,11 @@ def _keep_two(match: re.Match[str]) -> str:
     return match[1]
 
 
-def to_svg(spec: dict[str, Any], prefix: str, label: str) -> str:
+def to_svg(spec: dict[str, Any], prefix: str, label: str, *, marks: bool = False) -> str:
     """Render a spec to SVG text for inlining, with Dutch number and date formats.
+
+    ``marks`` keeps Vega's roles and labels on the marks, for a caller that turns them into
+    something else (the map makes each area's label its hover title).
 
     Coordinates are cut to two decimals (smaller file, and no long digit runs that look
     like identifiers), and any element ids get a per-chart prefix so several inline SVGs
@@ -205,7 +208,8 @@ def to_svg(spec: dict[str, Any], prefix: str, label: str) -> str:
         svg = svg.replace(f'href="#{found}"', f'href="#{prefix}-{found}"')
     # One accessible name for the whole chart (the table beside it holds the figures);
     # Vega's own roles on marks and axes would ask for a name per mark.
-    svg = _ARIA.sub("", svg)
+    if not marks:
+        svg = _ARIA.sub("", svg)
     label = label.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" focusable="false" ', 1)
     return svg

@@ -32,6 +32,7 @@ def publication_report_data(
     from stuurdata.publication.contract import as_indicator_frame
     from stuurdata.publication.integraal import is_integraal
     from stuurdata.publication.kwaliteit import provider_card, quality_view
+    from stuurdata.publication.prognose import PREFIX as FORECAST_PREFIX
     from stuurdata.publication.publish import TITELS as titles
     from stuurdata.publication.publish import left_out_block
 
@@ -42,8 +43,11 @@ def publication_report_data(
             return prognose_section(pub.cijfers, pub.meta.namen)
         return pub.hoofdstukken.get(key)
 
-    # The chapter "Integraal beeld" is laid out from its own rows (``hoofdstukken``).
-    indicators = pub.cijfers[~is_integraal(pub.cijfers["maat"])]
+    # The chapters "Integraal beeld" and "Prognose en budget" are laid out from their own
+    # rows; the law chapters show the indicators.
+    maat = pub.cijfers["maat"]
+    forecast = maat.astype("str").str.startswith(FORECAST_PREFIX)
+    indicators = pub.cijfers[~is_integraal(maat) & ~forecast]
     view = None if "kwaliteit" in pub.weggelaten else quality_view(pub.cijfers)
     card = provider_card(view, pub.meta.namen) if view is not None else None
     gesprek = (

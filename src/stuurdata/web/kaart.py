@@ -65,7 +65,7 @@ def _with(feature: dict[str, Any], **props: Any) -> dict[str, Any]:
 
 def _svg(spec: dict[str, Any], prefix: str, label: str) -> str:
     """Render; each area's label becomes its hover title; grey "no figure" gets the hatch."""
-    svg = to_svg(spec, prefix, label)
+    svg = to_svg(spec, prefix, label, marks=True)
     svg = _MARK.sub(lambda m: f"<path{m[2]}><title>{m[1]}</title></path>", svg)
     head, sep, body = svg.partition(">")
     body = _ROLES.sub("", body)  # one image, one label (the svg's); titles stay for hover
