@@ -113,16 +113,16 @@ def kwaliteit(
     plain = gemeente is None and aanbieders is None
     if publicatie is None and plain and newer(fresh, pakhuis):
         publicatie = fresh
-    if werklijst_uit is not None and uit is None and publicatie is None:
-        pass  # only the work list: no publication needed (its purpose may allow no other)
-    elif publicatie is not None:
+    # Only the work list needs no publication (its purpose may allow no other output).
+    alleen_werklijst = werklijst_uit is not None and uit is None and publicatie is None
+    if publicatie is not None:
         try:
             pub = read_publication(publicatie)
         except PublicatieOnleesbaar as exc:
             console.print(f"[red]{exc}[/]")
             raise typer.Exit(1) from None
         _show(pub, uit)
-    else:
+    elif not alleen_werklijst:
         with published(
             pakhuis, doel, "export" if uit else "bekijken", gemeente, None, aanbieders, motor=motor
         ) as pub:
