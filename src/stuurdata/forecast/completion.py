@@ -23,6 +23,7 @@ so the projection continues the current run rate of each provider.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import duckdb
@@ -49,6 +50,26 @@ def complete(con: duckdb.DuckDBPyConnection, valuation: date, jaar: int) -> pd.D
     cv (month-to-month spread of the provider's cost per active allocation) and niveau_n
     (declared months behind that level).
     """
+    return completion(con, valuation, jaar).per_aanbieder
+
+
+@dataclass
+class Completion:
+    """The completion per provider over ``jaar`` and per provider and service month.
+
+    ``per_maand`` (wet, productcategorie, aanbieder, maand, ontvangen, nog_verwacht, open:
+    the part for a month not declared yet, open_maand, var_los, niveau_var) covers every
+    month of ``jaar`` up to the valuation and the ``HISTORIE_MAANDEN`` months before it;
+    ``per_aanbieder`` is its sum over ``jaar``, so a month, quarter or year figure
+    (``period_totals``) adds up to the year-end projection's.
+    """
+
+    per_aanbieder: pd.DataFrame
+    per_maand: pd.DataFrame
+
+
+def completion(con: duckdb.DuckDBPyConnection, valuation: date, jaar: int) -> Completion:
+    """The late claims still expected, per provider for ``jaar`` and per service month."""
     claims = _claims(con)
     months = pd.period_range(claims["maand"].min(), pd.Period(valuation, "M"), freq="M")
     grid = _active(con, months).merge(
@@ -59,25 +80,38 @@ def complete(con: duckdb.DuckDBPyConnection, valuation: date, jaar: int) -> pd.D
     grid = grid.fillna({"actief": 0, "bedrag": 0.0})
     grid["gedeclareerd"] = grid["bedrag"] != 0
     now = months[-1]
+    first = min(pd.Period(f"{jaar}-01", "M"), now - (HISTORIE_MAANDEN - 1))
     late = _late_lines(claims, now)
     # A declared month's expected full amount: received plus its late lines still to come.
     grid = grid.merge(
         late.groupby([*KEYS, "maand"], as_index=False)["nog"].sum(), on=[*KEYS, "maand"], how="left"
     )
     grid["volledig"] = grid["bedrag"] + grid["nog"].fillna(0.0)
-    rows = []
+    rows, month_rows = [], []
     # Split the late lines once per provider (filtering them per provider took most of the time).
     by_provider = dict(iter(late.groupby(KEYS)))
     none = late.iloc[0:0]
     for key, part in grid.groupby(KEYS):
         part = part.set_index("maand").sort_index()
-        rows.append(_provider(key, part, by_provider.get(key, none), now, jaar))
-    return pd.DataFrame(rows)
+        summary, per_month = _provider(key, part, by_provider.get(key, none), now, jaar, first)
+        rows.append(summary)
+        month_rows.append(per_month)
+    columns = [*KEYS, "maand", "ontvangen", "nog_verwacht", "open", "open_maand", "var_los"]
+    columns.append("niveau_var")
+    per_maand = (
+        pd.concat(month_rows, ignore_index=True) if month_rows else pd.DataFrame(columns=columns)
+    )
+    return Completion(pd.DataFrame(rows), per_maand[columns])
 
 
 def _provider(
-    key: tuple[str, str, str], part: pd.DataFrame, late: pd.DataFrame, now: pd.Period, jaar: int
-) -> dict[str, object]:
+    key: tuple[str, str, str],
+    part: pd.DataFrame,
+    late: pd.DataFrame,
+    now: pd.Period,
+    jaar: int,
+    first: pd.Period,
+) -> tuple[dict[str, object], pd.DataFrame]:
     wet, cat, aanbieder = key
     declared = part[(part.index < now) & part["gedeclareerd"] & (part["actief"] > 0)]
     recent = declared.tail(NIVEAU_MAANDEN)
@@ -86,29 +120,72 @@ def _provider(
     cv = float(np.std(ratios, ddof=1)) if len(ratios) > 2 else 0.3
     older = part[(part.index <= now - HISTORIE_MAANDEN) & (part["actief"] > 0)]
     share = float(older["gedeclareerd"].mean()) if len(older) >= 3 else 1.0
-    this_year = part[(part.index.year == jaar) & (part.index <= now)]
-    open_months = this_year[~this_year["gedeclareerd"] & (this_year["actief"] > 0)]
-    expected = open_months["actief"].to_numpy() * rate * share
-    # Month-to-month spread, declare-or-not, and the level shared by all open months.
-    var = float(
-        (expected**2 * cv**2).sum()
-        + ((open_months["actief"].to_numpy() * rate) ** 2 * share * (1 - share)).sum()
-        + expected.sum() ** 2 * cv**2 / max(len(recent), 1)
+    window = part[(part.index >= first) & (part.index <= now)]
+    is_open = (~window["gedeclareerd"] & (window["actief"] > 0)).to_numpy()
+    active = window["actief"].to_numpy()
+    expected = np.where(is_open, active * rate * share, 0.0)
+    lines = late.groupby("maand")[["nog", "var"]].sum().reindex(window.index, fill_value=0.0)
+    # Per month: its own spread and declare-or-not, and its late lines; the uncertainty of
+    # the provider's level is shared by all its open months (``niveau_var`` times the square
+    # of their sum), so it is added per period, not per month.
+    per_month = pd.DataFrame(
+        {
+            "wet": wet,
+            "productcategorie": cat,
+            "aanbieder": aanbieder,
+            "maand": window.index,
+            "ontvangen": window["bedrag"].to_numpy(),
+            "nog_verwacht": expected + lines["nog"].to_numpy(),
+            "open": expected,
+            "open_maand": is_open,
+            "var_los": np.where(
+                is_open, expected**2 * cv**2 + (active * rate) ** 2 * share * (1 - share), 0.0
+            )
+            + lines["var"].to_numpy(),
+            "niveau_var": cv**2 / max(len(recent), 1),
+        }
     )
-    mine = late[late["maand"].map(lambda p: p.year) == jaar]  # this provider's late lines
-    per_month = float(part["actief"].iloc[-1]) * rate * share
-    return {
+    mine = per_month[per_month["maand"].map(lambda p: p.year) == jaar]
+    summary = {
         "wet": wet,
         "productcategorie": cat,
         "aanbieder": aanbieder,
-        "ontvangen": float(this_year["bedrag"].sum()),
-        "nog_verwacht": float(expected.sum() + mine["nog"].sum()),
-        "var": var + float(mine["var"].sum()),
-        "open_maanden": len(open_months),
-        "per_maand": per_month,
+        "ontvangen": float(mine["ontvangen"].sum()),
+        "nog_verwacht": float(mine["nog_verwacht"].sum()),
+        "var": float(mine["var_los"].sum() + mine["open"].sum() ** 2 * mine["niveau_var"].max())
+        if len(mine)
+        else 0.0,
+        "open_maanden": int(mine["open_maand"].sum()),
+        "per_maand": float(part["actief"].iloc[-1]) * rate * share,
         "cv": cv,
         "niveau_n": max(len(recent), 1),
     }
+    return summary, per_month
+
+
+def period_totals(per_maand: pd.DataFrame, soort: str) -> pd.DataFrame:
+    """Received and still expected per law and period (``soort`` maand, kwartaal or jaar).
+
+    Columns: wet, periode (a ``pd.Period``), ontvangen, nog_verwacht, se (its standard
+    error). Providers are independent; within a provider the months of one period share the
+    uncertainty of its level, as in the year-end projection.
+    """
+    freq = {"maand": "M", "kwartaal": "Q", "jaar": "Y"}[soort]
+    columns = ["wet", "periode", "ontvangen", "nog_verwacht", "se"]
+    if per_maand.empty:
+        return pd.DataFrame(columns=columns)
+    m = per_maand.assign(periode=per_maand["maand"].map(lambda p: p.asfreq(freq)))
+    g = m.groupby([*KEYS, "periode"], as_index=False).agg(
+        ontvangen=("ontvangen", "sum"),
+        nog_verwacht=("nog_verwacht", "sum"),
+        open=("open", "sum"),
+        var_los=("var_los", "sum"),
+        niveau_var=("niveau_var", "max"),
+    )
+    g["var"] = g["var_los"] + g["open"] ** 2 * g["niveau_var"]
+    law = g.groupby(["wet", "periode"], as_index=False)[["ontvangen", "nog_verwacht", "var"]].sum()
+    law["se"] = np.sqrt(law.pop("var"))
+    return law[columns]
 
 
 def _claims(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

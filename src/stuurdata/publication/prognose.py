@@ -27,6 +27,14 @@ The measures (``maat``), all ``periodesoort`` jaar, ``periode`` the year:
 * ``prognose_terugblik_{deel}_{wet}``: the year-end projection made earlier (``categorie``
   the month it was made, ``periode`` the year projected), ``deel`` voorspeld (with its
   interval), naief (the run rate) and uitkomst.
+* ``prognose_nog_verwacht_{wet}`` and ``prognose_verwacht_totaal_{wet}`` (``periodesoort``
+  maand and kwartaal, gemeente): for each recent month (every month of this year up to the
+  newest claim, and the six before it) and each quarter whose months are all among them,
+  the claims still expected by the completion model behind the year-end projection (with
+  its 80% interval) and the expected total (declared, the indicator ``kosten_{wet}``, plus
+  still expected). The year is the year-end projection's own ``nog_verwacht`` (the months
+  of this year add up to it), not a second row. ``n`` counts the persons with a claim or an
+  active allocation in the period; ``volledig`` is False for the month of the newest claim.
 * ``prognose_laat_{wet}``, ``prognose_open_maanden_{wet}``, ``prognose_vertraging_{wet}``
   per provider (``categorie`` its AGB code): the claims still expected from it, the months
   of this year it has not declared yet, its average claim lag in months. Only providers
@@ -36,15 +44,18 @@ The measures (``maat``), all ``periodesoort`` jaar, ``periode`` the year:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
 
-from stuurdata.forecast import Basis, decompose, prognose, year_end
+from stuurdata.forecast import Basis, decompose, prognose, series, year_end
+from stuurdata.forecast.completion import completion, period_totals
 from stuurdata.forecast.decompose import EFFECTEN
 from stuurdata.forecast.jaar import claim_lag, late_claimers
+from stuurdata.forecast.models import Z80
 from stuurdata.forecast.terugblik import year_end_backtest
 from stuurdata.forecast.uitsnede import one_gemeente
 from stuurdata.privacy.disclosure import ONDERDRUKT, DisclosureRule, round_count
@@ -73,7 +84,7 @@ class ForecastRows:
 def _row(
     maat: str,
     gebied: tuple[str, str],
-    jaar: int,
+    jaar: int | str,
     waarde: float,
     n: float,
     *,
@@ -81,6 +92,8 @@ def _row(
     interval: tuple[float, float] = (np.nan, np.nan),
     eenheid: str = "euro",
     teller: bool = True,
+    periodesoort: str = "jaar",
+    volledig: bool = True,
 ) -> dict[str, object]:
     niveau, code = gebied
     return {
@@ -88,7 +101,7 @@ def _row(
         "versie": VERSIE,
         "niveau": niveau,
         "gebiedscode": code,
-        "periodesoort": "jaar",
+        "periodesoort": periodesoort,
         "periode": str(jaar),
         "categorie": categorie,
         "teller": float(waarde) if teller else np.nan,
@@ -100,7 +113,7 @@ def _row(
         "eenheid": eenheid,
         "bronnen": ",".join(BRONNEN),
         "ladingen": "",
-        "volledig": True,
+        "volledig": volledig,
     }
 
 
@@ -197,6 +210,7 @@ def forecast_rows(
         rows += _decomposition_rows(result.basis, gm, soort)
     rows += _backtest_rows(con, gm, soort)
     rows += _provider_rows(con, gm, soort)
+    rows += _recent_rows(con, gm, soort)
     frame = pd.DataFrame(rows)
     if not frame.empty:
         frame["n"] = pd.to_numeric(frame["n"], errors="coerce").round()
@@ -300,6 +314,97 @@ def _provider_rows(
     return rows
 
 
+RECENT = ("nog_verwacht", "verwacht_totaal")
+"""The parts of a recent period's cost beside the declared amount (``kosten_{wet}``)."""
+
+
+def _recent_rows(
+    con: duckdb.DuckDBPyConnection, gm: tuple[str, str], soort: dict[str, str]
+) -> list[dict[str, object]]:
+    """Declared plus still expected for recent months and quarters (``RECENT``, per law).
+
+    The months come from the same completion as the year-end projection
+    (``forecast.completion``), so the months of this year add up to its ``nog_verwacht``.
+    """
+    valuation = series.valuation_month(con)
+    if valuation is None:
+        return []
+    done = completion(con, valuation, valuation.year)
+    if done.per_maand.empty:
+        return []
+    now = pd.Period(valuation, "M")
+    first = done.per_maand["maand"].min()
+    persons = _persons(con, first.to_timestamp().date(), valuation)
+    rows = []
+    for periodesoort in ("maand", "kwartaal"):
+        for r in period_totals(done.per_maand, periodesoort).itertuples():
+            start, end = r.periode.start_time.to_period("M"), r.periode.end_time.to_period("M")
+            if start < first:  # a quarter only partly among the recent months
+                continue
+            periode = (
+                str(r.periode)
+                if periodesoort == "maand"
+                else f"{r.periode.year}-K{r.periode.quarter}"
+            )
+            nog, spread = float(r.nog_verwacht), Z80 * float(r.se)
+            low = max(nog - spread, min(nog, 0.0))  # no claims below nothing unless credits
+            n = persons.get((r.wet, periodesoort, periode), 0)
+            parts = (
+                ("nog_verwacht", nog, (low, nog + spread)),
+                (
+                    "verwacht_totaal",
+                    r.ontvangen + nog,
+                    (r.ontvangen + low, r.ontvangen + nog + spread),
+                ),
+            )
+            for deel, value, interval in parts:
+                maat = f"{PREFIX}{deel}_{r.wet}"
+                rows.append(
+                    _row(
+                        maat,
+                        gm,
+                        periode,
+                        value,
+                        n,
+                        interval=interval,
+                        periodesoort=periodesoort,
+                        volledig=end < now,
+                    )
+                )
+                soort[maat] = "bedrag"
+    return rows
+
+
+def _persons(
+    con: duckdb.DuckDBPyConnection, first: date, valuation: date
+) -> dict[tuple[str, str, str], int]:
+    """Per law, month and quarter from ``first``: persons with a claim or an active allocation.
+
+    The count base of a recent period's still-expected cost: the clients whose care it is.
+    """
+    found = con.execute(
+        """
+        WITH m AS (SELECT CAST(unnest(generate_series(CAST(? AS DATE), CAST(? AS DATE),
+                                                      INTERVAL 1 MONTH)) AS DATE) AS begin),
+        p AS (
+            SELECT t.wet, t.persoon_id, m.begin FROM m JOIN toewijzing t
+              ON t.ingangsdatum < m.begin + INTERVAL 1 MONTH
+             AND (t.einddatum IS NULL OR t.einddatum >= m.begin)
+            UNION
+            SELECT d.wet, d.persoon_id, CAST(date_trunc('month', d.periode_begin) AS DATE)
+            FROM declaratie d WHERE d.periode_begin >= CAST(? AS DATE)
+        )
+        SELECT wet, 'maand' AS soort, strftime(begin, '%Y-%m') AS periode,
+               count(DISTINCT persoon_id) AS n FROM p GROUP BY ALL
+        UNION ALL
+        SELECT wet, 'kwartaal', year(begin) || '-K' || quarter(begin),
+               count(DISTINCT persoon_id) FROM p GROUP BY ALL
+        """,
+        [first, valuation, first],
+    ).fetchall()
+    return {(str(w), str(s), str(p)): int(n) for w, s, p, n in found}
+
+
 def shown_forecast(rows: pd.DataFrame, niveau: str) -> pd.DataFrame:
     """The forecast rows down to the finest level the purpose allows."""
     if rows.empty:
@@ -311,7 +416,8 @@ def finish(cijfers: pd.DataFrame, rule: DisclosureRule) -> pd.DataFrame:
     """Protected forecast rows made whole: what the one protection step cannot know.
 
     The parts of one year-end row (realised, still expected, rest, total, budget) hide
-    together, so no hidden part follows from the others; a hidden figure loses its interval;
+    together, so no hidden part follows from the others, and so do the parts of a recent
+    period's cost (``_hide_recent_together``); a hidden figure loses its interval;
     the interval of a count is rounded like the count; euros are whole, other model figures
     have two decimals.
     """
@@ -328,6 +434,7 @@ def finish(cijfers: pd.DataFrame, rule: DisclosureRule) -> pd.DataFrame:
             out.loc[joined, column] = np.nan
         out.loc[joined, "n"] = pd.NA
         out.loc[joined, "status"] = ONDERDRUKT
+    _hide_recent_together(out)
     hidden = out["status"].eq(ONDERDRUKT)
     out.loc[hidden, ["ondergrens", "bovengrens"]] = np.nan
     counts = maat.str.startswith(f"{PREFIX}clienten_") & ~hidden
@@ -341,6 +448,39 @@ def finish(cijfers: pd.DataFrame, rule: DisclosureRule) -> pd.DataFrame:
         out.loc[euro, column] = out.loc[euro, column].round(0)
         out.loc[mine & ~euro, column] = out.loc[mine & ~euro, column].round(2)
     return out
+
+
+def _hide_recent_together(out: pd.DataFrame) -> None:
+    """Declared, still expected and their total of one period: never two shown, one hidden.
+
+    Still expected and the total hide together (either gives the other beside the declared
+    amount), and the total hides where the declared amount ``kosten_{wet}`` is hidden. So a
+    total is shown only where both its parts are: any sum of shown totals is a sum of shown
+    parts, and the totals tell nothing the two protected tables do not.
+    """
+    maat = out["maat"].astype("str")
+    recent = maat.str.fullmatch(rf"{PREFIX}(?:{'|'.join(RECENT)})_[a-z]+")
+    if not recent.any():
+        return
+    law = maat.str.rsplit("_", n=1).str[-1]
+    key = (
+        law
+        + ":"
+        + out["gebiedscode"].astype("str")
+        + ":"
+        + out["periodesoort"].astype("str")
+        + ":"
+        + out["periode"].astype("str")
+    )
+    hidden = out["status"].eq(ONDERDRUKT)
+    declared = maat.str.fullmatch(r"kosten_[a-z]+") & out["categorie"].astype("str").eq("")
+    total = maat.str.startswith(f"{PREFIX}verwacht_totaal_")
+    hide = recent & ~hidden & key.isin(set(key[recent & hidden]))
+    hide |= total & ~hidden & key.isin(set(key[declared & hidden]))
+    for column in ("teller", "noemer", "waarde"):
+        out.loc[hide, column] = np.nan
+    out.loc[hide, "n"] = pd.NA
+    out.loc[hide, "status"] = ONDERDRUKT
 
 
 def is_forecast(maat: pd.Series) -> pd.Series:
