@@ -65,6 +65,50 @@ def test_year_end_completes_late_claims_like_the_generator(demo: Path):
         assert abs(past - full) / full < 0.06, wet
 
 
+def test_late_claims_per_month_add_up_to_the_year_end(demo: Path):
+    """Month, quarter and year of the completion give the year-end's nog_verwacht exactly,
+    and the recent months follow the generator's claims still to come."""
+    from stuurdata.forecast import series
+    from stuurdata.forecast.completion import completion, period_totals
+
+    with duckdb.connect(str(demo / "pakhuis.duckdb"), read_only=True) as con:
+        valuation = series.valuation_month(con)
+        assert valuation is not None
+        done = completion(con, valuation, valuation.year)
+        frame = year_end(con)
+    totals = frame[frame["productcategorie"] == ""].set_index("wet")
+    months = period_totals(done.per_maand, "maand")
+    this_year = months[months["periode"].map(lambda p: p.year) == valuation.year]
+    assert months["periode"].min() <= pd.Period(f"{valuation.year}-01", "M")
+    for soort in ("kwartaal", "jaar"):
+        whole = period_totals(done.per_maand, soort)
+        whole = whole[whole["periode"].map(lambda p: p.year) == valuation.year]
+        assert whole.groupby("wet")["nog_verwacht"].sum().to_dict() == pytest.approx(
+            totals["nog_verwacht"].to_dict()
+        )
+    year = period_totals(done.per_maand, "jaar").set_index("wet")
+    year = year[year["periode"].map(lambda p: p.year) == valuation.year]
+    for wet, row in totals.iterrows():
+        part = this_year[this_year["wet"] == wet]
+        assert part["nog_verwacht"].sum() == pytest.approx(row["nog_verwacht"])
+        assert part["ontvangen"].sum() == pytest.approx(row["gerealiseerd"])
+        assert year.loc[wet, "se"] == pytest.approx(row["se_nog"])  # one uncertainty too
+        # A month's own error is smaller than the year's (it shares no other month's).
+        assert (part["se"] <= row["se_nog"] + 1e-6).all()
+    truth = pd.DataFrame(
+        json.loads((demo / "synth" / "waarheid" / "waarheid.json").read_text())["totalen"][
+            "declaratie_compleet"
+        ]
+    )
+    truth["nog"] = (truth["bedrag_cent"] - truth["ontvangen_cent"]) / 100
+    still = truth.groupby(["wet", "maand"])["nog"].sum()
+    recent = this_year[this_year["periode"] >= pd.Period(valuation, "M") - 3]
+    for wet, part in recent.groupby("wet"):
+        expected = sum(still.get((wet, str(p)), 0.0) for p in part["periode"])
+        # The last four months hold most of what is still to come; the model finds it.
+        assert part["nog_verwacht"].sum() == pytest.approx(expected, rel=0.25), wet
+
+
 def test_prognose_backtest(demo: Path):
     with duckdb.connect(str(demo / "pakhuis.duckdb"), read_only=True) as con:
         result = prognose(con, jaren=3)

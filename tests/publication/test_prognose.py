@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -28,15 +29,24 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def pub(tmp_path_factory: pytest.TempPathFactory) -> Publicatie:
+def town(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("prognose_publicatie")
     generate(root / "synth", inwoners=3000, maanden=30, zaad=11, tot=date(2026, 10, 1))
     pakhuis = root / "pakhuis.duckdb"
     load_sources([root / "synth" / "bronnen"], pakhuis, pseudonymiser(root / "sleutel"))
-    with duckdb.connect(str(pakhuis)) as con:
+    return root
+
+
+def _publish(root: Path, name: str) -> Publicatie:
+    with duckdb.connect(str(root / "pakhuis.duckdb")) as con:
         made = publiceer(con, begroting=root / "synth" / "begroting.csv")
-    folder = write_publication(made, root / "publicatie")
+    folder = write_publication(made, root / name)
     return read_publication(folder)  # what every output reads: the stored publication
+
+
+@pytest.fixture(scope="module")
+def pub(town: Path) -> Publicatie:
+    return _publish(town, "publicatie")
 
 
 def test_this_years_cost_is_one_figure(pub: Publicatie) -> None:
@@ -144,3 +154,83 @@ def test_the_overzicht_signals_a_year_end_above_the_budget(pub: Publicatie) -> N
     raised = budget_signal(c, "wmo")
     assert raised is not None and raised.href == "/prognose"
     assert "boven de begroting" in raised.tekst and "ondergrens" in raised.tekst
+
+
+RECENT = ("prognose_nog_verwacht_", "prognose_verwacht_totaal_")
+
+
+def _recent(c: pd.DataFrame, deel: str, wet: str, soort: str = "maand") -> pd.DataFrame:
+    rows = c[(c["maat"] == f"prognose_{deel}_{wet}") & (c["periodesoort"] == soort)]
+    return rows.set_index("periode")
+
+
+def test_recent_months_add_up_to_the_year_ends_still_expected(pub: Publicatie) -> None:
+    """One figure across outputs: the months of this year sum to the year-end's nog_verwacht,
+    the quarters to their months, and declared plus still expected is the expected total."""
+    c = pub.cijfers
+    ye = read_year_end(c)
+    totals = ye[ye["productcategorie"] == ""].set_index("wet")
+    jaar = str(int(ye["jaar"].iloc[0]))
+    for wet, row in totals.iterrows():
+        months = _recent(c, "nog_verwacht", str(wet))
+        this_year = months[months.index.str.startswith(jaar)]
+        assert len(this_year) >= 9 and this_year["status"].ne(ONDERDRUKT).all()
+        assert set(this_year["eenheid"]) == {"euro"}
+        # Whole euros per month: the sum may differ from the year by the rounding only.
+        assert abs(this_year["waarde"].sum() - row["nog_verwacht"]) <= 0.5 * len(this_year) + 0.5
+        quarters = _recent(c, "nog_verwacht", str(wet), "kwartaal")
+        assert not quarters.empty
+        for kwartaal, q in quarters.iterrows():
+            year, k = str(kwartaal).split("-K")
+            inside = [f"{year}-{3 * (int(k) - 1) + m:02d}" for m in (1, 2, 3)]
+            part = months[months.index.isin(inside)]
+            assert abs(part["waarde"].sum() - q["waarde"]) <= 0.5 * len(part) + 0.5
+        totaal = _recent(c, "verwacht_totaal", str(wet))
+        kosten = c[
+            (c["maat"] == f"kosten_{wet}")
+            & (c["niveau"] == "gemeente")
+            & (c["periodesoort"] == "maand")
+            & (c["categorie"] == "")
+        ].set_index("periode")
+        for periode, nog in this_year.iterrows():
+            declared = kosten["waarde"].get(periode, 0.0)
+            assert totaal.loc[periode, "waarde"] == pytest.approx(declared + nog["waarde"], abs=1)
+            assert nog["ondergrens"] <= nog["waarde"] <= nog["bovengrens"]
+        newest = this_year.index.max()
+        assert not this_year.loc[newest, "volledig"]  # the month of the newest claim runs on
+        assert this_year.drop(index=newest)["volledig"].all()
+
+
+def test_recent_rows_hide_under_the_rule_with_their_parts(
+    town: Path, pub: Publicatie, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a stricter rule some months fall under it: they are hidden in the one protection
+    step, without interval, and a total is only shown where both its parts are."""
+    c = pub.cijfers
+    base = c[c["maat"].str.startswith(RECENT[0]) & c["periodesoort"].eq("maand")]
+    ns = sorted(pd.to_numeric(base["n"]).dropna().unique())
+    threshold = int(ns[len(ns) // 2])  # about half of the months fall below it
+    monkeypatch.setenv("STUURDATA_ONDERDRUK_ONDER", str(threshold))
+    strict = _publish(town, "strikt").cijfers
+    assert strict["maat"].str.startswith(RECENT[0]).any()
+    rows = strict[strict["maat"].str.startswith(RECENT)]
+    hidden = rows["status"].eq(ONDERDRUKT)
+    assert hidden.any() and (~hidden).any()
+    assert rows.loc[hidden, ["waarde", "ondergrens", "bovengrens"]].isna().all().all()
+    assert (pd.to_numeric(rows.loc[~hidden, "n"]) >= threshold).all()
+    before = base.set_index(["maat", "periode"])["n"]
+    small = [k for k, n in before.items() if pd.notna(n) and int(n) + 2 < threshold]
+    assert small
+    shown = rows.set_index(["maat", "periode", "periodesoort"])["status"]
+    for maat, periode in small:  # under the rule before rounding too: hidden
+        assert shown[(maat, periode, "maand")] == ONDERDRUKT
+    key = ["gebiedscode", "periodesoort", "periode"]
+    for wet in ("wmo", "jeugd"):
+        nog = strict[strict["maat"] == f"prognose_nog_verwacht_{wet}"].set_index(key)["status"]
+        totaal = strict[strict["maat"] == f"prognose_verwacht_totaal_{wet}"].set_index(key)
+        kosten = strict[
+            (strict["maat"] == f"kosten_{wet}") & (strict["categorie"] == "")
+        ].set_index(key)["status"]
+        for k, t in totaal.iterrows():
+            parts_shown = nog[k] != ONDERDRUKT and kosten.get(k, "ok") != ONDERDRUKT
+            assert (t["status"] != ONDERDRUKT) == parts_shown, (wet, k)
