@@ -459,7 +459,7 @@ def _hide_recent_together(out: pd.DataFrame) -> None:
     parts, and the totals tell nothing the two protected tables do not.
     """
     maat = out["maat"].astype("str")
-    recent = maat.str.fullmatch(rf"{PREFIX}(?:{'|'.join(RECENT)})_[a-z]+")
+    recent = is_recent(maat)
     if not recent.any():
         return
     law = maat.str.rsplit("_", n=1).str[-1]
@@ -481,6 +481,12 @@ def _hide_recent_together(out: pd.DataFrame) -> None:
         out.loc[hide, column] = np.nan
     out.loc[hide, "n"] = pd.NA
     out.loc[hide, "status"] = ONDERDRUKT
+
+
+def is_recent(maat: pd.Series) -> pd.Series:
+    """True for the still-expected rows of recent periods (``RECENT``): the costs of the law
+    chapters and the dashboard show them beside the declared amount."""
+    return maat.astype("str").str.fullmatch(rf"{PREFIX}(?:{'|'.join(RECENT)})_[a-z]+")
 
 
 def is_forecast(maat: pd.Series) -> pd.Series:

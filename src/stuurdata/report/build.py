@@ -24,7 +24,7 @@ from stuurdata.report.charts import (
     line_chart,
     period_bar_chart,
 )
-from stuurdata.report.format import fmt_date, fmt_number, period_label, period_span
+from stuurdata.report.format import fmt_date, fmt_euro, fmt_number, period_label, period_span
 from stuurdata.report.frame import SOORT_VOORKEUR, Published, Value, parse_period, period_key
 from stuurdata.report.gemeenten import GEMEENTEN
 from stuurdata.report.groepen import BASES as GROEP_BASES
@@ -65,9 +65,18 @@ MAX_PUNTEN = 24
 NAIJLEN = 92
 """Days after a period's end in which most of its declarations arrive (about 3 months)."""
 VOORLOPIG = (
-    "* Voorlopig: over de laatste drie maanden komen nog declaraties binnen, dus deze "
-    "bedragen worden nog hoger. Vergelijk ze niet met eerdere, complete periodes."
+    "* Voorlopig: over deze maanden komen nog declaraties binnen, dus deze bedragen worden "
+    "nog hoger. Vergelijk ze niet met eerdere, complete periodes."
 )
+NOG_VERWACHT = "Nog verwacht (schatting)"
+"""The series and column of the claims still expected for a period (report and dashboard)."""
+NOG_UITLEG = (
+    "Het oranje deel van een staaf is een schatting van wat aanbieders nog gaan declareren. "
+    "De schatting gaat uit van de zorg die loopt en van hoe laat elke aanbieder meestal "
+    "declareert."
+)
+MERKBAAR = 0.01
+"""A period is voorlopig while at least this share of its expected total is still to come."""
 REEKS_NAMEN = {
     "wachttijd_verzoek_toewijzing_mediaan": "Verzoek aanbieder tot toewijzing: mediaan",
     "wachttijd_verzoek_toewijzing_p90": "Verzoek aanbieder tot toewijzing: 90e percentiel",
@@ -98,6 +107,7 @@ class _Builder:
         self.data_end: date | None = None  # newest message: later periods are incomplete
         self.refs: list[tuple[str, str, str]] = []  # (law, period type, period) per chapter
         self.notities: list[Mapping[str, str]] = []  # notes on the gemeente's figures
+        self.verwacht: Published | None = None  # claims still expected (publication.prognose)
         self._info: dict[str, IndicatorInfo] = {}
 
     def info(self, indicator: str) -> IndicatorInfo:
@@ -139,13 +149,32 @@ class _Builder:
         return self.data_end is None or end_exclusive <= self.data_end + timedelta(8)
 
     def voorlopig(self, indicator: str, periode: str) -> bool:
-        """Costs of a period that ended less than ``NAIJLEN`` days before the end of the data.
+        """Costs of a period that ended less than ``NAIJLEN`` days before the end of the data,
+        or for which the published forecast still expects a noticeable amount (``MERKBAAR``).
 
-        Providers declare months after the care; such a period's amount still grows, so it
-        is marked *voorlopig* and never compared as if it were complete."""
+        Providers declare months after the care, one provider later than the other; such a
+        period's amount still grows, so it is marked *voorlopig* and never compared as if it
+        were complete."""
         if self.data_end is None or not self.info(indicator).basis.startswith("kosten"):
             return False
-        return parse_period(periode)[1] > self.data_end - timedelta(NAIJLEN)
+        if parse_period(periode)[1] > self.data_end - timedelta(NAIJLEN):
+            return True
+        nog, totaal = self.expected(indicator, periode)
+        if nog is None or nog.waarde is None or totaal is None or not totaal.waarde:
+            return False
+        return nog.waarde >= MERKBAAR * totaal.waarde
+
+    def expected(self, indicator: str, periode: str) -> tuple[Value | None, Value | None]:
+        """The published claims still expected for the law's costs in ``periode``, and the
+        expected total (declared plus still expected); (None, None) where none is published."""
+        wet = self.info(indicator).wet
+        if self.verwacht is None or not wet:
+            return None, None
+        soort = "kwartaal" if "-K" in periode else "maand" if "-" in periode else "jaar"
+        return (
+            self.verwacht.value(f"prognose_nog_verwacht_{wet}", self.gm, soort, periode),
+            self.verwacht.value(f"prognose_verwacht_totaal_{wet}", self.gm, soort, periode),
+        )
 
     def final_period(self, indicator: str, soort: str, periode: str) -> str:
         """``periode`` or, for costs still coming in, the newest earlier definitive period."""
@@ -188,6 +217,9 @@ class _Builder:
                 soort, "vorig jaar"
             )
             vergelijking = f"{vorige}: {self.fmt(indicator, previous, True)}"
+        basis = self._basis(info, value, soort)
+        if info.basis == "kosten" and self.voorlopig(indicator, periode):
+            basis = self._still_expected(indicator, value, periode) or basis
         return Card(
             indicator=indicator,
             naam=info.naam,
@@ -198,7 +230,17 @@ class _Builder:
             vergelijking=vergelijking,
             onderdrukt=value is not None and value.status == "onderdrukt",
             kwaliteitslabel=self.labels.get(indicator, ""),
-            basis=self._basis(info, value, soort),
+            basis=basis,
+        )
+
+    def _still_expected(self, indicator: str, value: Value | None, periode: str) -> str:
+        """'voorlopig: gedeclareerd € X, nog verwacht ca. € Y' for a cost still coming in."""
+        nog, _ = self.expected(indicator, periode)
+        if value is None or value.waarde is None or nog is None or nog.waarde is None:
+            return ""
+        ca = round(nog.waarde, -2) if abs(nog.waarde) >= 1000 else nog.waarde  # an estimate
+        return (
+            f"voorlopig: gedeclareerd {self.fmt(indicator, value)}, nog verwacht ca. {fmt_euro(ca)}"
         )
 
     def _basis(self, info: IndicatorInfo, value: Value | None, soort: str) -> str:
@@ -247,6 +289,8 @@ class _Builder:
         labels = [period_label(p, short=True) + ("*" if p in early else "") for p in periods]
         points: list[Point] = []
         rows: list[TableRow] = []
+        # Costs: declared plus, stacked on it, the published claims still expected.
+        stacked = kind == "bar" and any(self.expected(ids[0], p)[0] is not None for p in periods)
         for periode, label in zip(periods, labels, strict=True):
             cells = []
             for indicator in ids:
@@ -257,9 +301,14 @@ class _Builder:
                 info = self.info(indicator)
                 reeks = REEKS_NAMEN.get(info.basis, info.naam)
                 if kind == "bar":
-                    reeks = "Voorlopig" if periode in early else "Gedeclareerd"
+                    reeks = "Gedeclareerd"
                 points.append(Point(label, reeks, waarde))
                 cells.append(self.fmt(indicator, value))
+                if stacked:
+                    nog, totaal = self.expected(indicator, periode)
+                    if waarde is not None and nog is not None and nog.waarde:
+                        points.append(Point(label, NOG_VERWACHT, nog.waarde))
+                    cells += [self._euro_or_dash(nog), self._euro_or_dash(totaal)]
             mark = " (voorlopig)" if periode in early else ""
             rows.append(TableRow(period_label(periode) + mark, tuple(cells)))
         first = self.info(ids[0])
@@ -273,6 +322,21 @@ class _Builder:
             colors = PAIRS if paired else None
             spec = line_chart(points, labels, first.soort, y_title, colors, norm=norm)
         columns = tuple(self.column(i) for i in ids)
+        if stacked:
+            columns += (
+                Column(
+                    "",
+                    NOG_VERWACHT,
+                    "euro",
+                    "Schatting van wat aanbieders over deze periode nog gaan declareren.",
+                ),
+                Column(
+                    "",
+                    "Verwacht totaal",
+                    "euro",
+                    "Wat al gedeclareerd is plus wat nog verwacht wordt.",
+                ),
+            )
         table = Table(None, "Periode", columns, tuple(rows))
         shown = set(periods)
         verhaal = tuple(
@@ -285,8 +349,17 @@ class _Builder:
         notes = ["Een onderbreking betekent dat het cijfer niet getoond wordt (.)."] if gaps else []
         if early:
             notes.append(VOORLOPIG)
+        if stacked:
+            notes.append(NOG_UITLEG)
         note = " ".join(notes) or None
         return Chart(chart_id, titel, spec, table, columns, note, notities=verhaal)
+
+    @staticmethod
+    def _euro_or_dash(value: Value | None) -> str:
+        """A still-expected amount: '.' when hidden, '–' when none is published."""
+        if value is None:
+            return format_value(None, None, "euro")
+        return format_value(value.waarde, value.status, "euro")
 
     def categories(self, indicator: str, soort: str, periode: str) -> Chart | None:
         info = self.info(indicator)
@@ -497,6 +570,7 @@ def build_report_data(
     onthulling: str = ONTHULLING,
     notities: Iterable[Mapping[str, str]] = (),
     gesprek: Sequence[str] = (),
+    verwacht: pd.DataFrame | None = None,
 ) -> ReportData:
     """Assemble the report for the municipality in ``published``.
 
@@ -506,7 +580,10 @@ def build_report_data(
     or 'jaar'); by default the newest quarter is used, falling back to months, then years.
     ``prognose`` is the chapter from ``report.prognose.prognose_section``, appended when
     given; ``onthulling`` states the disclosure rule that was applied; ``gesprek`` names the
-    providers the chain monitor signals more than once (for "Vijf dingen om te weten").
+    providers the chain monitor signals more than once (for "Vijf dingen om te weten");
+    ``verwacht`` holds the published claims still expected per recent month and quarter
+    (``prognose_nog_verwacht_*``, ``prognose_verwacht_totaal_*``): costs of those periods
+    show as declared plus still expected.
     """
     frame = Published(published)
     info = (
@@ -527,6 +604,8 @@ def build_report_data(
         }
     builder = _Builder(frame, definitions, gemeente, names, periodesoort, labels)
     builder.data_end = info.eind
+    if verwacht is not None and not verwacht.empty:
+        builder.verwacht = Published(verwacht)
     builder.notities = [n for n in notities if n.get("gebiedscode") == gemeente]
     sections = tuple(s for s in (builder.section(w) for w in (*WETTEN, None)) if s is not None)
     samenvatting = vijf_dingen(builder, builder.refs, prognose=prognose, gesprek=gesprek)

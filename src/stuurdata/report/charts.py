@@ -20,8 +20,9 @@ PALETTE = ["#154273", "#e17000", "#39870c", "#007bc7", "#a90061", "#777c00"]
 """Every colour has at least 3:1 contrast with the white background (WCAG 1.4.11)."""
 PAIRS = ["#154273", "#5a8fc7", "#b35a00", "#e17000"]
 """Median and 90th percentile of one phase share a hue, dark and lighter (still >= 3:1)."""
-VOORLOPIG_KLEUR = "#5a8fc7"
-"""Bars of periods whose declarations are still coming in (3.4:1 against white)."""
+NOG_KLEUR = "#e17000"
+"""The part of a bar still expected (3.2:1 against white and 3.2:1 against ``PALETTE[0]``,
+the declared part below it, so the two parts are told apart without colour vision too)."""
 # Arial (or its metric twin Liberation Sans) exists almost everywhere, so the label widths
 # vl-convert measures match what the browser draws.
 FONT = "Arial, Liberation Sans, Helvetica, sans-serif"
@@ -122,21 +123,25 @@ def period_bar_chart(
 ) -> dict[str, Any]:
     """Amounts per period as columns (costs): a total reads better as a bar than a line.
 
-    Periods of the series 'Voorlopig' (declarations still coming in) get a lighter colour
-    and a legend, so the last bars are never read as a fall.
+    A second series (the claims still expected, ``NOG_KLEUR``) stacks on top of the first
+    (declared), with a white line between the parts and a legend, so the last bars are
+    never read as a fall.
     """
     data = _frame(points)
     series = list(dict.fromkeys(p.reeks for p in points))
-    colors = [VOORLOPIG_KLEUR if s == "Voorlopig" else PALETTE[0] for s in series]
+    colors = [PALETTE[0], NOG_KLEUR][: len(series)]
+    data["Volgorde"] = data["Reeks"].map({s: i for i, s in enumerate(series)})
     chart = (
         alt.Chart(data)
-        .mark_bar(cornerRadiusTopLeft=2, cornerRadiusTopRight=2)
+        .mark_bar(stroke="white", strokeWidth=1)
         .encode(
             color=alt.Color(
                 "Reeks:N",
+                sort=series,
                 scale=alt.Scale(domain=series, range=colors),
                 legend=alt.Legend() if len(series) > 1 else None,
             ),
+            order=alt.Order("Volgorde:Q", sort="ascending"),
             x=alt.X(
                 "Periode:O",
                 sort=order,

@@ -33,6 +33,7 @@ def publication_report_data(
     from stuurdata.publication.integraal import is_integraal
     from stuurdata.publication.kwaliteit import provider_card, quality_view
     from stuurdata.publication.prognose import PREFIX as FORECAST_PREFIX
+    from stuurdata.publication.prognose import is_recent
     from stuurdata.publication.publish import TITELS as titles
     from stuurdata.publication.publish import left_out_block
 
@@ -69,6 +70,7 @@ def publication_report_data(
         onthulling=explain_rule(pub.regel),
         notities=pub.notities,
         gesprek=gesprek,
+        verwacht=as_indicator_frame(pub.cijfers[is_recent(maat)]),
     )
     if "kwaliteit" in pub.weggelaten:
         kwaliteit = left_out_block("kwaliteit", titles["kwaliteit"], pub.weggelaten["kwaliteit"])
