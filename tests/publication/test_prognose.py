@@ -234,3 +234,37 @@ def test_recent_rows_hide_under_the_rule_with_their_parts(
         for k, t in totaal.iterrows():
             parts_shown = nog[k] != ONDERDRUKT and kosten.get(k, "ok") != ONDERDRUKT
             assert (t["status"] != ONDERDRUKT) == parts_shown, (wet, k)
+
+
+def test_the_report_shows_recent_costs_as_declared_plus_still_expected(pub: Publicatie) -> None:
+    """On the generated town: the cost chart stacks the published estimate on the declared
+    bars of voorlopig months, and its table gives declared, still expected and the total."""
+    from stuurdata.report.build import NOG_VERWACHT
+    from stuurdata.report.format import fmt_euro, period_label
+    from stuurdata.report.publicatie import publication_report_data
+
+    data = publication_report_data(pub)
+    for wet in ("wmo", "jeugd"):
+        section = next(s for s in data.secties if s.wet == wet)
+        chart = next(g for b in section.blokken for g in b.grafieken if g.id == f"{wet}-kosten")
+        assert [c.naam for c in chart.tabel.kolommen] == [
+            "Gedeclareerd",
+            NOG_VERWACHT,
+            "Verwacht totaal",
+        ]
+        nog = _recent(pub.cijfers, "nog_verwacht", wet)
+        totaal = _recent(pub.cijfers, "verwacht_totaal", wet)
+        voorlopig = [r for r in chart.tabel.rijen if r.label.endswith("(voorlopig)")]
+        assert len(voorlopig) >= 3  # at least the last three months
+        for row in voorlopig:
+            periode = next(p for p in nog.index if period_label(p) in row.label)
+            assert row.cellen[1] == fmt_euro(nog.loc[periode, "waarde"])
+            assert row.cellen[2] == fmt_euro(totaal.loc[periode, "waarde"])
+        stacked = {
+            p["Periode"]
+            for d in chart.spec["datasets"].values()
+            for p in d
+            if p["Reeks"] == NOG_VERWACHT
+        }
+        assert len(stacked) >= 3 and all(p.endswith("*") for p in stacked if "2026" in p)
+        assert "Voorlopig" in (chart.toelichting or "") and "oranje" in chart.toelichting

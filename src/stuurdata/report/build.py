@@ -8,6 +8,7 @@ leaves its card, column or chart out rather than showing an invented zero.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -322,8 +323,9 @@ class _Builder:
             colors = PAIRS if paired else None
             spec = line_chart(points, labels, first.soort, y_title, colors, norm=norm)
         columns = tuple(self.column(i) for i in ids)
-        if stacked:
-            columns += (
+        if stacked:  # declared / still expected / expected total
+            columns = (
+                replace(columns[0], naam="Gedeclareerd"),
                 Column(
                     "",
                     NOG_VERWACHT,
