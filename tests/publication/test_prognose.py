@@ -266,5 +266,5 @@ def test_the_report_shows_recent_costs_as_declared_plus_still_expected(pub: Publ
             for p in d
             if p["Reeks"] == NOG_VERWACHT
         }
-        assert len(stacked) >= 3 and all(p.endswith("*") for p in stacked if "2026" in p)
+        assert sum(p.endswith("*") for p in stacked) >= 3  # voorlopig months carry an estimate
         assert "Voorlopig" in (chart.toelichting or "") and "oranje" in chart.toelichting
