@@ -136,3 +136,55 @@ def test_a_suppressed_area_shows_a_dot_and_is_left_out_of_the_chart(tmp_path):
     cells = {row[0]: row[1] for row in result.rijen}
     assert cells == {"Centrum (WK990101)": "55", "WK990102 (WK990102)": "."}
     assert "Centrum" in result.svg and "WK990102" not in result.svg
+
+
+def _euro(maat, soort, periode, waarde, status="ok"):
+    row = _row(maat, "gemeente", "GM9901", soort, periode, waarde, status, n=400)
+    return {**row, "eenheid": "euro", "teller": waarde}
+
+
+def test_costs_of_recent_periods_show_declared_plus_still_expected(tmp_path):
+    """Verkenner and Overzicht read the published estimate beside the declared costs."""
+    declared = {"2026-07": 240_000.0, "2026-08": 230_000.0, "2026-09": 150_000.0}
+    nog = {"2026-07": 1_000.0, "2026-08": 9_000.0, "2026-09": None}  # September hidden
+    rows = [_euro("kosten_wmo", "maand", "2026-06", 250_000.0)]
+    for periode, value in declared.items():
+        rows.append(_euro("kosten_wmo", "maand", periode, value))
+        still = nog[periode]
+        status = "onderdrukt" if still is None else "ok"
+        rows.append(_euro("prognose_nog_verwacht_wmo", "maand", periode, still, status))
+        total = None if still is None else value + still
+        rows.append(_euro("prognose_verwacht_totaal_wmo", "maand", periode, total, status))
+    rows += [
+        _euro("kosten_wmo", "kwartaal", "2026-K2", 760_000.0),
+        _euro("kosten_wmo", "kwartaal", "2026-K3", 620_000.0),
+        _euro("prognose_nog_verwacht_wmo", "kwartaal", "2026-K3", 64_440.0),
+        _euro("prognose_verwacht_totaal_wmo", "kwartaal", "2026-K3", 684_440.0),
+    ]
+    write(tmp_path / "publicatie", "2026-11-03T09:00:00+00:00", rows)
+    pub = newest(tmp_path / "pakhuis.duckdb")
+    definitions = load_definitions()
+    result = explore(pub, definitions["kosten_wmo"], "gemeente", "maand")
+    assert result.kolommen[1:4] == [
+        "Gedeclareerd (euro)",
+        "Nog verwacht (schatting)",
+        "Verwacht totaal",
+    ]
+    table = {r[0]: r[1:4] for r in result.rijen}
+    assert table["juni 2026"] == ["€\u00a0250.000", "–", "–"]  # before the recent months
+    # July ended less than three months before the data did: still coming in.
+    assert table["juli 2026 (voorlopig)"] == ["€\u00a0240.000", "€\u00a01.000", "€\u00a0241.000"]
+    assert table["augustus 2026 (voorlopig)"] == [
+        "€\u00a0230.000",
+        "€\u00a09.000",
+        "€\u00a0239.000",
+    ]
+    assert table["september 2026 (voorlopig)"] == ["€\u00a0150.000", ".", "."]  # hidden
+    assert "Nog verwacht (schatting)" in result.svg and "aug 2026*" in result.svg
+    assert "oranje deel" in result.toelichting
+    other = explore(pub, definitions["kosten_per_client_wmo"], "gemeente", "maand")
+    assert "Nog verwacht (schatting)" not in other.kolommen and not other.toelichting
+    [wmo] = overview(pub, definitions).blokken
+    [kosten] = [f for f in wmo.figures if f.maat == "kosten_wmo"]
+    assert kosten.waarde == "€\u00a0620.000"
+    assert kosten.voorlopig == "voorlopig: nog verwacht ca. €\u00a064.400"

@@ -44,7 +44,7 @@ The measures (``maat``), all ``periodesoort`` jaar, ``periode`` the year:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -316,6 +316,24 @@ def _provider_rows(
 
 RECENT = ("nog_verwacht", "verwacht_totaal")
 """The parts of a recent period's cost beside the declared amount (``kosten_{wet}``)."""
+MERKBAAR = 0.01
+"""A period is voorlopig while at least this share of its expected total is still to come."""
+NAIJLEN = 92
+"""Days after a period's end in which most of its declarations arrive (about 3 months)."""
+
+
+def is_voorlopig(
+    einde: date, data_eind: date | None, nog: float | None, totaal: float | None
+) -> bool:
+    """Costs of a period (ending before ``einde``) still coming in: it ended less than
+    ``NAIJLEN`` days before the data did, or the published estimate still expects at least
+    ``MERKBAAR`` of its expected total. The report and the dashboard mark such a period
+    *voorlopig* and never compare it as if it were complete."""
+    if data_eind is not None and einde > data_eind - timedelta(NAIJLEN):
+        return True
+    if nog is None or not totaal or pd.isna(nog) or pd.isna(totaal):
+        return False
+    return nog >= MERKBAAR * totaal
 
 
 def _recent_rows(

@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 
 from stuurdata.privacy.disclosure import DisclosureRule
+from stuurdata.publication.prognose import is_voorlopig
 from stuurdata.report import meta
 from stuurdata.report.categories import category_name
 from stuurdata.report.charts import (
@@ -25,7 +26,16 @@ from stuurdata.report.charts import (
     line_chart,
     period_bar_chart,
 )
-from stuurdata.report.format import fmt_date, fmt_euro, fmt_number, period_label, period_span
+from stuurdata.report.format import (
+    NOG_UITLEG,
+    NOG_VERWACHT,
+    VOORLOPIG,
+    fmt_date,
+    fmt_euro,
+    fmt_number,
+    period_label,
+    period_span,
+)
 from stuurdata.report.frame import SOORT_VOORKEUR, Published, Value, parse_period, period_key
 from stuurdata.report.gemeenten import GEMEENTEN
 from stuurdata.report.groepen import BASES as GROEP_BASES
@@ -63,21 +73,6 @@ KOSTEN = ("kosten", "kosten_per_client")
 GEBIED_KOLOMMEN = (*KERN, *WACHT[::2], *KOSTEN)
 PLACED = {*KERN, *WACHT, *KOSTEN, "clienten_per_categorie", *GROEP_BASES}
 MAX_PUNTEN = 24
-NAIJLEN = 92
-"""Days after a period's end in which most of its declarations arrive (about 3 months)."""
-VOORLOPIG = (
-    "* Voorlopig: over deze maanden komen nog declaraties binnen, dus deze bedragen worden "
-    "nog hoger. Vergelijk ze niet met eerdere, complete periodes."
-)
-NOG_VERWACHT = "Nog verwacht (schatting)"
-"""The series and column of the claims still expected for a period (report and dashboard)."""
-NOG_UITLEG = (
-    "Het oranje deel van een staaf is een schatting van wat aanbieders nog gaan declareren. "
-    "De schatting gaat uit van de zorg die loopt en van hoe laat elke aanbieder meestal "
-    "declareert."
-)
-MERKBAAR = 0.01
-"""A period is voorlopig while at least this share of its expected total is still to come."""
 REEKS_NAMEN = {
     "wachttijd_verzoek_toewijzing_mediaan": "Verzoek aanbieder tot toewijzing: mediaan",
     "wachttijd_verzoek_toewijzing_p90": "Verzoek aanbieder tot toewijzing: 90e percentiel",
@@ -150,20 +145,20 @@ class _Builder:
         return self.data_end is None or end_exclusive <= self.data_end + timedelta(8)
 
     def voorlopig(self, indicator: str, periode: str) -> bool:
-        """Costs of a period that ended less than ``NAIJLEN`` days before the end of the data,
-        or for which the published forecast still expects a noticeable amount (``MERKBAAR``).
+        """Costs still coming in (``publication.prognose.is_voorlopig``).
 
         Providers declare months after the care, one provider later than the other; such a
         period's amount still grows, so it is marked *voorlopig* and never compared as if it
         were complete."""
         if self.data_end is None or not self.info(indicator).basis.startswith("kosten"):
             return False
-        if parse_period(periode)[1] > self.data_end - timedelta(NAIJLEN):
-            return True
         nog, totaal = self.expected(indicator, periode)
-        if nog is None or nog.waarde is None or totaal is None or not totaal.waarde:
-            return False
-        return nog.waarde >= MERKBAAR * totaal.waarde
+        return is_voorlopig(
+            parse_period(periode)[1],
+            self.data_end,
+            None if nog is None else nog.waarde,
+            None if totaal is None else totaal.waarde,
+        )
 
     def expected(self, indicator: str, periode: str) -> tuple[Value | None, Value | None]:
         """The published claims still expected for the law's costs in ``periode``, and the

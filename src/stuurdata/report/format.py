@@ -33,6 +33,19 @@ MAANDEN = (
 MAANDEN_KORT = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 
+VOORLOPIG = (
+    "* Voorlopig: over periodes met een sterretje komen nog declaraties binnen, dus deze "
+    "bedragen worden nog hoger. Vergelijk ze niet met eerdere, complete periodes."
+)
+NOG_VERWACHT = "Nog verwacht (schatting)"
+"""The series and column of the claims still expected for a period (report and dashboard)."""
+NOG_UITLEG = (
+    "Het oranje deel van een staaf is een schatting van wat aanbieders nog gaan declareren. "
+    "De schatting gaat uit van de zorg die loopt en van hoe laat elke aanbieder meestal "
+    "declareert."
+)
+
+
 def _group(digits: str) -> str:
     """Insert a dot every three digits from the right."""
     parts = []

@@ -17,9 +17,13 @@ import pandas as pd
 
 from stuurdata.indicators.registry import Definition
 from stuurdata.publication.prognose import PREFIX as FORECAST_PREFIX
+from stuurdata.publication.prognose import is_voorlopig
 from stuurdata.report.format import (
     MISSING,
+    NOG_UITLEG,
+    NOG_VERWACHT,
     SUPPRESSED,
+    VOORLOPIG,
     fmt_euro,
     fmt_number,
     parse_period,
@@ -114,6 +118,7 @@ class KeyFigure:
     n: float | None
     kwaliteit: str = ""  # the chain-quality label of the publication, when it has one
     gemeente: str = ""  # the gemeente's value in the same period (context in a Wijkprofiel)
+    voorlopig: str = ""  # costs still coming in: 'voorlopig: nog verwacht ca. € Y'
 
 
 @dataclass
@@ -226,6 +231,7 @@ def overview(
                     n=n,
                     kwaliteit=pub.labels.get(maat, ""),
                     gemeente=fmt_value(gm_value, gm_status, d.soort),
+                    voorlopig="" if code else _still_to_come(pub, maat, soort, periode),
                 )
             )
         if figures:
@@ -326,6 +332,7 @@ class Exploration:
     frame: pd.DataFrame  # the published rows shown (for downloads and the API)
     codes: list[str] = field(default_factory=list)  # the area code of each row
     kaart: str = ""  # the choropleth of wijken/buurten (inline SVG), when there is a map
+    toelichting: str = ""  # how to read the chart (costs still expected), when needed
 
     @property
     def personen(self) -> int | None:
@@ -364,6 +371,11 @@ def explore(
     kolommen = ["Periode" if niveau == "gemeente" else "Gebied"]
     kolommen += ["Categorie"] if has_cat else []
     kolommen += [f"Waarde ({d.eenheid})", "Teller", "Noemer", "Status"]
+    verwacht = (
+        still_expected(pub, d.id, periodesoort) if niveau == "gemeente" and not has_cat else {}
+    )
+    if verwacht:  # costs of recent periods: declared, still expected, expected total
+        kolommen[1:2] = [f"Gedeclareerd ({d.eenheid})", NOG_VERWACHT, "Verwacht totaal"]
     rijen = []
     for row in frame.itertuples(index=False):
         first = (
@@ -371,16 +383,24 @@ def explore(
             if niveau == "gemeente"
             else f"{pub.naam(str(row.gebiedscode))} ({row.gebiedscode})"
         )
-        cells = [first] + ([str(row.categorie)] if has_cat else [])
         status = str(row.status)
+        extra: list[str] = []
+        if verwacht:
+            pair = verwacht.get(str(row.periode), (None, None))
+            extra = [_cell(pair[0]), _cell(pair[1])]
+            if _is_voorlopig(pub, str(row.periode), pair):
+                first += " (voorlopig)"
+        cells = [first] + ([str(row.categorie)] if has_cat else [])
         cells += [
             fmt_value(_usable(row.waarde), status, d.soort),
+            *extra,
             fmt_value(_usable(row.teller), status, "aantal"),
             fmt_value(_usable(row.noemer), status, "aantal"),
             status or MISSING,
         ]
         rijen.append(cells)
     svg = ""
+    toelichting = ""
     if not has_cat and not frame.empty:
         points = [
             (
@@ -392,7 +412,11 @@ def explore(
             for r in frame.itertuples(index=False)
         ]
         label = f"{d.naam} per {niveau}" + (f", {period_label(periode)}" if periode else "")
-        if niveau == "gemeente":
+        if verwacht:
+            periodes = [str(p) for p in frame["periode"]][-24:]
+            svg = stacked_svg(pub, points[-24:], periodes, verwacht, d, label)
+            toelichting = f"{VOORLOPIG} {NOG_UITLEG}"
+        elif niveau == "gemeente":
             svg = line_svg(points[-24:], d, "verkenner", label)
         else:
             svg = bar_svg(points, d, "verkenner", label)
@@ -409,8 +433,90 @@ def explore(
         label = f"Kaart: {d.naam} per {niveau}" + (f", {period_label(periode)}" if periode else "")
         kaart = choropleth_svg(own_map(pub), niveau, values, d, "kaart", label)
     return Exploration(
-        d, niveau, periodesoort, periode, periods, kolommen, rijen, svg, frame, codes, kaart
+        d,
+        niveau,
+        periodesoort,
+        periode,
+        periods,
+        kolommen,
+        rijen,
+        svg,
+        frame,
+        codes,
+        kaart,
+        toelichting,
     )
+
+
+Verwacht = tuple[pd.Series | None, pd.Series | None]
+
+
+def still_expected(pub: WebPublicatie, maat: str, soort: str) -> dict[str, Verwacht]:
+    """Per period: the published claims still expected and the expected total of a law's
+    costs (``publication.prognose``: ``prognose_nog_verwacht_{wet}``, gemeente level);
+    empty for any other measure or a publication without them."""
+    if not maat.startswith("kosten_") or maat.startswith("kosten_per_"):
+        return {}
+    wet = maat.removeprefix("kosten_")
+    out: dict[str, Verwacht] = {}
+    for k, deel in enumerate(("nog_verwacht", "verwacht_totaal")):
+        for _, row in area_rows(pub, f"{FORECAST_PREFIX}{deel}_{wet}", soort).iterrows():
+            pair = list(out.get(str(row["periode"]), (None, None)))
+            pair[k] = row
+            out[str(row["periode"])] = (pair[0], pair[1])
+    return out
+
+
+def _still_to_come(pub: WebPublicatie, maat: str, soort: str, periode: str) -> str:
+    """'voorlopig: nog verwacht ca. € Y' for the gemeente's costs of a period still coming in."""
+    pair = still_expected(pub, maat, soort).get(periode, (None, None))
+    nog = pair[0]
+    if nog is None or _usable(nog["waarde"]) is None or not _is_voorlopig(pub, periode, pair):
+        return ""
+    value = float(nog["waarde"])
+    return f"voorlopig: nog verwacht ca. {fmt_euro(round(value, -2) if value >= 1000 else value)}"
+
+
+def _cell(row: pd.Series | None) -> str:
+    if row is None:
+        return MISSING
+    return fmt_value(_usable(row["waarde"]), str(row["status"]), "bedrag")
+
+
+def _is_voorlopig(pub: WebPublicatie, periode: str, pair: Verwacht) -> bool:
+    """Costs still coming in, by the rule the report uses (``prognose.is_voorlopig``)."""
+    nog, totaal = pair
+    return is_voorlopig(
+        parse_period(periode)[1],
+        pub.eind,
+        None if nog is None else _usable(nog["waarde"]),
+        None if totaal is None else _usable(totaal["waarde"]),
+    )
+
+
+def stacked_svg(
+    pub: WebPublicatie,
+    points: list[tuple[str, float | None]],
+    periodes: list[str],
+    verwacht: dict[str, Verwacht],
+    d: Definition,
+    label: str,
+) -> str:
+    """Declared costs per period as bars, the published claims still expected on top."""
+    from stuurdata.report.charts import Point, period_bar_chart, to_svg
+
+    bars: list[Point] = []
+    order = []
+    for (x, value), periode in zip(points, periodes, strict=True):
+        pair = verwacht.get(periode, (None, None))
+        still = None if pair[0] is None else _usable(pair[0]["waarde"])
+        x = x + "*" if _is_voorlopig(pub, periode, pair) else x
+        order.append(x)
+        bars.append(Point(x, "Gedeclareerd", value))
+        if value is not None and still:
+            bars.append(Point(x, NOG_VERWACHT, still))
+    spec = period_bar_chart(bars, order, CHART_SOORT[d.soort], d.eenheid)
+    return _one_image(to_svg(spec, "verkenner", label))
 
 
 def own_map(pub: WebPublicatie) -> dict[str, Any] | None:
