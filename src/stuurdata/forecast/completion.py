@@ -19,6 +19,10 @@ one municipality to the next. Per provider and month there are two cases:
 
 The same cost per active allocation gives the months after the data (the rest of the year),
 so the projection continues the current run rate of each provider.
+
+``completion`` keeps the estimate per service month as well (``per_maand``), and
+``period_totals`` adds it up per law and month, quarter or year: the costs of recent months
+shown as declared plus still expected are the year-end projection's own figures, split.
 """
 
 from __future__ import annotations
