@@ -110,7 +110,9 @@ def make_published() -> pd.DataFrame:
                 kosten = clienten * (310.0 if wet == "wmo" else 1450.0) * months
                 add("kosten", clienten, nan if hidden else kosten, status)
                 add("kosten_per_client", clienten, nan if hidden else kosten / clienten, status)
-                if niveau == "gemeente":
+                if niveau == "gemeente":  # shares within the norm and of the inflow
+                    add("aandeel_verzoek_binnen_norm", clienten * 0.7, 70.0, "afgerond")
+                    add("aandeel_instroom_met_verzoek", clienten * 0.012, 20.0, "afgerond")
                     cats = CATEGORIES[wet]
                     for index, cat in enumerate(cats):
                         part = clienten * (0.5 / (index + 1) if index < len(cats) - 1 else 0.003)

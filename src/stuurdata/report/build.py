@@ -40,7 +40,7 @@ from stuurdata.report.model import (
     Table,
     TableRow,
 )
-from stuurdata.report.samenvatting import NORM_DAGEN, vijf_dingen
+from stuurdata.report.samenvatting import NORM_DAGEN, norm_sentence, vijf_dingen
 
 ONTHULLING = "Aantallen zijn afgerond op vijftallen; aantallen onder de 10 worden niet getoond (.)."
 TEKENS = (
@@ -60,7 +60,9 @@ WACHT = (
 )
 KOSTEN = ("kosten", "kosten_per_client")
 GEBIED_KOLOMMEN = (*KERN, *WACHT[::2], *KOSTEN)
-PLACED = {*KERN, *WACHT, *KOSTEN, "clienten_per_categorie", *GROEP_BASES}
+# Shown in the waiting time's sentence: within the norm, and the inflow it covers.
+NORM_AANDELEN = ("aandeel_verzoek_binnen_norm", "aandeel_instroom_met_verzoek")
+PLACED = {*KERN, *WACHT, *KOSTEN, *NORM_AANDELEN, "clienten_per_categorie", *GROEP_BASES}
 MAX_PUNTEN = 24
 NAIJLEN = 92
 """Days after a period's end in which most of its declarations arrive (about 3 months)."""
@@ -204,19 +206,17 @@ class _Builder:
     def _basis(self, info: IndicatorInfo, value: Value | None, soort: str) -> str:
         """For a waiting time, how many requests or allocations it was measured on.
 
-        Only allocations after a provider's request count, so beside the requests stands
-        the inflow of the same period: the reader sees how much of it the figure covers."""
+        Only allocations after a provider's request count, so the median of request to
+        allocation says which share of those requests was answered within the norm and
+        which share of the new clients (inflow) it covers."""
         if info.soort != "dagen" or value is None or value.teller is None:
             return ""
         if not info.basis.startswith("wachttijd_verzoek"):
             return f"gemeten bij {fmt_number(value.teller)} toewijzingen"
-        text = f"gemeten bij {fmt_number(value.teller)} verzoeken"
-        instroom = self.frame.value(f"instroom_{info.wet}", self.gm, soort, value.periode)
-        if instroom is not None and instroom.waarde:
-            text += (
-                f"; nieuwe cliënten (instroom) in dezelfde periode: {fmt_number(instroom.waarde)}"
-            )
-        return text
+        measured = f"gemeten bij {fmt_number(value.teller)} verzoeken"
+        if not info.basis.endswith("mediaan"):
+            return measured
+        return norm_sentence(self.frame, info.wet or "", self.gm, soort, value) or measured
 
     def cards(self, ids: Iterable[str], soort: str, periode: str) -> tuple[Card, ...]:
         found = (self.card(i, soort, periode) for i in ids if self.frame.has(i))
