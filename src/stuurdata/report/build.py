@@ -100,6 +100,7 @@ class _Builder:
         self.data_end: date | None = None  # newest message: later periods are incomplete
         self.refs: list[tuple[str, str, str]] = []  # (law, period type, period) per chapter
         self.notities: list[Mapping[str, str]] = []  # notes on the gemeente's figures
+        self.gebiedsnotities: list[Mapping[str, str]] = []  # notes on wijk and buurt figures
         self._info: dict[str, IndicatorInfo] = {}
 
     def info(self, indicator: str) -> IndicatorInfo:
@@ -288,6 +289,23 @@ class _Builder:
         note = " ".join(notes) or None
         return Chart(chart_id, titel, spec, table, columns, note, notities=verhaal)
 
+    def area_notes(self, wet: str) -> tuple[str, ...]:
+        """The dashboard's notes on this law's wijk and buurt figures, beside their tables:
+        'Noord (wijk), Cliënten Wmo, 1e kwartaal 2026: text (role, date)'."""
+        out = []
+        for n in self.gebiedsnotities:
+            info = self.info(n.get("maat", ""))
+            if info.wet != wet:
+                continue
+            code = n.get("gebiedscode", "")
+            niveau = "wijk" if code.startswith("WK") else "buurt"
+            out.append(
+                f"{self.names.get(code, code)} ({niveau}), {info.naam}, "
+                f"{period_label(n.get('periode', ''))}: {n.get('tekst', '')} "
+                f"({n.get('rol', '')}, {n.get('datum', '')})"
+            )
+        return tuple(out)
+
     def categories(self, indicator: str, soort: str, periode: str) -> Chart | None:
         info = self.info(indicator)
         found = self.frame.categories(indicator, self.gm, soort, periode)
@@ -406,7 +424,10 @@ class _Builder:
         ]
         area = tuple(t for t in tables if t is not None)
         if area:
-            blocks.append(Block(f"{wet}-gebied", "Per wijk en buurt", tabellen=area))
+            notes = self.area_notes(wet)
+            blocks.append(
+                Block(f"{wet}-gebied", "Per wijk en buurt", tabellen=area, notities=notes)
+            )
         groepen = group_block(self, wet)
         if groepen:
             blocks.append(groepen)
@@ -527,7 +548,11 @@ def build_report_data(
         }
     builder = _Builder(frame, definitions, gemeente, names, periodesoort, labels)
     builder.data_end = info.eind
+    notities = list(notities)
     builder.notities = [n for n in notities if n.get("gebiedscode") == gemeente]
+    builder.gebiedsnotities = [
+        n for n in notities if str(n.get("gebiedscode", ""))[:2] in ("WK", "BU")
+    ]
     sections = tuple(s for s in (builder.section(w) for w in (*WETTEN, None)) if s is not None)
     samenvatting = vijf_dingen(builder, builder.refs, prognose=prognose, gesprek=gesprek)
     if prognose is not None:  # the chapter "Prognose en budget" (report/prognose.py)
