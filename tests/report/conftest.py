@@ -38,6 +38,8 @@ BASES = [
     "kosten",
     "kosten_per_client",
     "clienten_per_categorie",
+    "aandeel_verzoek_binnen_norm",
+    "aandeel_instroom_met_verzoek",
 ]
 
 
@@ -132,6 +134,7 @@ def make_definitions() -> dict[str, object]:
     """Wmo definitions as dicts, Jeugd definitions as attribute objects: both must work."""
     units = {"kosten": "euro", "kosten_per_client": "euro"}
     units["clienten_per_1000"] = "per 1.000 inwoners"
+    units |= {"aandeel_verzoek_binnen_norm": "procent", "aandeel_instroom_met_verzoek": "procent"}
     defs: dict[str, object] = {}
     for wet in ("wmo", "jeugd"):
         for base in BASES:

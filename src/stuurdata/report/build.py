@@ -431,7 +431,7 @@ class _Builder:
         groepen = group_block(self, wet)
         if groepen:
             blocks.append(groepen)
-        wacht_cards = self.cards(own(WACHT), soort, periode)
+        wacht_cards = self.cards(own([*WACHT, *NORM_AANDELEN]), soort, periode)
         norm = (NORM_DAGEN, "norm verzoek tot toewijzing: 5 werkdagen")
         wacht_chart = self.trend(f"{wet}-wacht", "Doorlooptijden in dagen", own(WACHT), norm=norm)
         if wacht_cards or wacht_chart:
