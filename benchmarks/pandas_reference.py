@@ -321,8 +321,41 @@ class Reference:
                 "dagen": (m.tdatum - m.ontvangen).dt.days,
                 "l1": m.lading_id,
                 "l2": m.lading_id_t,
+                "eenheid": m.bericht_id.astype(str) + "/" + m.regel.astype(str),
+                "toewijzing_id": m.toewijzing_id,
             }
         )
+
+    def within_norm(self, d):
+        w = self.waits_request(d)
+        return w.assign(ja=w.dagen <= int(d.parameters["norm_dagen"]))
+
+    def inflow_asked(self, d):
+        ev = self._events(d, "instroom")
+        asked = set(self.waits_request(d).toewijzing_id)
+        return pd.DataFrame(
+            {
+                "persoon_id": ev.persoon_id,
+                "fact_gm": ev.gemeentecode,
+                "dag": ev.dag,
+                "eenheid": ev.persoon_id,
+                "ja": ev.toewijzing_id.isin(asked),
+                "l1": ev.lading_id,
+                "l2": ev.lading_id,
+            }
+        )
+
+    def _share_rows(self, facts, period, per_person):
+        f = facts[(facts.dag >= period["begin"]) & (facts.dag < period["eind"])]
+        rows = []
+        for (niveau, code), g in self.place(f, period).groupby(["niveau", "gebiedscode"]):
+            alle, ja = g.eenheid.nunique(), g.eenheid[g.ja].nunique()
+            n_ja = g.persoon_id[g.ja].nunique()
+            n_nee = alle - ja if per_person else g.persoon_id[~g.ja].nunique()
+            n = min(n_ja, n_nee) if n_ja and n_nee else (n_ja or n_nee)
+            lin = lineage(g, ["l1", "l2", "res_lading"])
+            rows.append(row(niveau, code, "", ja, alle, 100.0 * ja / alle, n, lin))
+        return rows
 
     def waits_start(self, d):
         lev = self.t["levering"]
@@ -393,6 +426,8 @@ class Reference:
             "wachttijd_verzoek_toewijzing": lambda: self.waits_request(d),
             "wachttijd_toewijzing_start": lambda: self.waits_start(d),
             "duur_toewijzing": lambda: self.durations(d),
+            "verzoek_binnen_norm": lambda: self.within_norm(d),
+            "instroom_met_verzoek": lambda: self.inflow_asked(d),
         }
         pre = once[d.berekening]() if d.berekening in once else None
         rows = []
@@ -412,6 +447,8 @@ class Reference:
                 part = self._event_rows(pre, period)
             elif b in ("kosten", "kosten_per_client"):
                 part = self._claim_rows(d, period, b == "kosten_per_client")
+            elif b in ("verzoek_binnen_norm", "instroom_met_verzoek"):
+                part = self._share_rows(pre, period, b == "instroom_met_verzoek")
             else:
                 part = self._day_rows(d, pre, period)
             for r in part:

@@ -154,6 +154,48 @@ def test_day_statistics(computed, indicator, periode, teller, n, waarde):
     assert row.waarde == pytest.approx(waarde)
 
 
+@pytest.mark.parametrize(
+    ("periode", "code", "teller", "noemer", "n"),
+    [
+        # Jan: waits 3 and 4 (p01) within 7 days, 10 (p03) not: 2 of 3, one person each side
+        ("2026-01", "GM9901", 2, 3, 1),
+        # Feb: 20 (p06) and 9 (p01), none within: the persons outside are the base
+        ("2026-02", "GM9901", 0, 2, 2),
+        # K1: 2 of 5; p01 within (and outside in Feb), p03, p06 outside
+        ("2026-K1", "GM9901", 2, 5, 1),
+    ],
+)
+def test_share_of_requests_within_the_norm(computed, periode, code, teller, noemer, n):
+    row = value(computed, "aandeel_verzoek_binnen_norm_wmo", periode, code)
+    assert (row.teller, row.noemer, row.n) == (teller, noemer, n)
+    assert row.waarde == pytest.approx(100 * teller / noemer)
+    # the requests measured are exactly those of the waiting time beside it
+    wait = value(computed, "wachttijd_verzoek_toewijzing_mediaan_wmo", periode, code)
+    assert row.noemer == wait.teller
+
+
+def test_share_of_inflow_with_a_request(computed):
+    # Wmo: p01 (V1/V7 -> T1), p03 (V2 -> T3), p06 (V3 -> T4) all started after a request
+    k1 = value(computed, "aandeel_instroom_met_verzoek_wmo", "2026-K1")
+    assert (k1.teller, k1.noemer, k1.waarde, k1.n) == (3, 3, 100.0, 3)
+    # Jeugd: of three new clients only p04's allocation followed a request (VJ)
+    jeugd = value(computed, "aandeel_instroom_met_verzoek_jeugd", "2026-K1")
+    assert (jeugd.teller, jeugd.noemer, jeugd.n) == (1, 3, 1)
+    # the noemer is the inflow, cell for cell, so protection links the two
+    share = computed[computed.indicator == "aandeel_instroom_met_verzoek_wmo"]
+    inflow = computed[computed.indicator == "instroom_wmo"]
+    keys = ["niveau", "gebiedscode", "periodesoort", "periode"]
+    inflow = inflow[inflow.niveau == "gemeente"]
+    both = share.merge(inflow, on=keys, suffixes=("", "_in"), validate="one_to_one")
+    assert len(both) == len(share) == len(inflow)
+    assert (both.noemer == both.teller_in).all()
+
+
+def test_shares_are_published_for_the_gemeente_only(computed):
+    shares = computed[computed.indicator.str.startswith("aandeel_")]
+    assert set(shares.niveau) == {"gemeente"}
+
+
 def test_waiting_times_jeugd(computed):
     assert value(computed, "wachttijd_verzoek_toewijzing_mediaan_jeugd", "2026-01").waarde == 5
     assert value(computed, "wachttijd_toewijzing_start_p90_jeugd", "2026-01").waarde == 10

@@ -27,6 +27,8 @@ REQUIRED = [
         "kosten",
         "kosten_per_client",
         "clienten_zonder_woonadres",
+        "aandeel_verzoek_binnen_norm",
+        "aandeel_instroom_met_verzoek",
         *(f"clienten{r}_naar_{g}" for r in ("", "_per_1000") for g in GROEPEN),
     )
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -117,6 +118,17 @@ def test_report_chapter_shows_the_published_figures(pub: Publicatie) -> None:
         assert fmt_euro(value) in text
     terugblik = next(b for b in section.blokken if b.id == "prognose-terugblik")
     assert "voorspelden we" in (terugblik.inleiding or "") and "het werd" in terugblik.inleiding
+    toets = next(b for b in section.blokken if b.id == "prognose-toets")
+    assert "zat de voorspelling er gemiddeld " in (toets.inleiding or "")
+    said = " ".join(
+        [
+            toets.inleiding or "",
+            *(f"{c.naam} {c.definitie}" for t in toets.tabellen for c in t.kolommen),
+            *(" ".join(r.cellen) for t in toets.tabellen for r in t.rijen),
+        ]
+    )
+    assert re.search(r"\d+% (minder|meer)|even ver", said)
+    assert not re.search(r"mase|backtest|kwantiel|residu|bootstrap", said, re.IGNORECASE)
 
 
 def test_warnings_in_plain_words_where_the_naive_reference_wins() -> None:

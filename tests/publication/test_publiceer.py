@@ -313,8 +313,21 @@ def test_notes_go_with_the_publication_into_the_report(
             auteur="anna",
             rol="beleidsmedewerker",
         )
+    c = pub.cijfers[(pub.cijfers["maat"] == "clienten_wmo") & (pub.cijfers["periode"] == "2025-11")]
+    wijk = str(c[c["niveau"] == "wijk"]["gebiedscode"].iloc[0])
+    buurt = str(c[c["niveau"] == "buurt"]["gebiedscode"].iloc[0])
+    for code, tekst in ((wijk, "Wijkteam Noord was onderbezet."), (buurt, "Nieuwe flat.")):
+        add_note(
+            regio,
+            maat="clienten_wmo",
+            gebiedscode=code,
+            periode="2025-11",
+            tekst=tekst,
+            auteur="bram",
+            rol="analist",
+        )
     pub.notities = published_notes(pub, regio)
-    assert [n["gebiedscode"] for n in pub.notities] == ["GM9902"]  # only this publication's
+    assert [n["gebiedscode"] for n in pub.notities] == ["GM9902", wijk, buurt]
     assert "anna" not in json.dumps(pub.notities)  # the role and date, never the name
     back = read_publication(write_publication(pub, tmp_path / "publicatie"))
     assert back.notities == pub.notities
@@ -322,3 +335,15 @@ def test_notes_go_with_the_publication_into_the_report(
     chart = re.search(r"<figcaption>Aantal cliënten</figcaption>(.*?)</figure>", html, re.S)
     assert chart is not None and "In november startte een nieuwe aanbieder." in chart.group(1)
     assert "Elders." not in html
+    # notes on a wijk or buurt figure stand beside the wijk and buurt tables of that law
+    area = re.search(r'<section class="blok" id="wmo-gebied">(.*?)</section>', html, re.S)
+    assert area is not None
+    day = pub.notities[1]["datum"]
+    names = pub.meta.namen
+    for code, tekst, niveau in (
+        (wijk, "Wijkteam Noord was onderbezet.", "wijk"),
+        (buurt, "Nieuwe flat.", "buurt"),
+    ):
+        line = f"{names.get(code, code)} ({niveau}), Cliënten Wmo, november 2025: {tekst} "
+        assert f"{line}(analist, {day})" in area.group(1)
+    assert "bram" not in html

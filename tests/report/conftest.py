@@ -38,6 +38,8 @@ BASES = [
     "kosten",
     "kosten_per_client",
     "clienten_per_categorie",
+    "aandeel_verzoek_binnen_norm",
+    "aandeel_instroom_met_verzoek",
 ]
 
 
@@ -110,7 +112,9 @@ def make_published() -> pd.DataFrame:
                 kosten = clienten * (310.0 if wet == "wmo" else 1450.0) * months
                 add("kosten", clienten, nan if hidden else kosten, status)
                 add("kosten_per_client", clienten, nan if hidden else kosten / clienten, status)
-                if niveau == "gemeente":
+                if niveau == "gemeente":  # shares within the norm and of the inflow
+                    add("aandeel_verzoek_binnen_norm", clienten * 0.7, 70.0, "afgerond")
+                    add("aandeel_instroom_met_verzoek", clienten * 0.012, 20.0, "afgerond")
                     cats = CATEGORIES[wet]
                     for index, cat in enumerate(cats):
                         part = clienten * (0.5 / (index + 1) if index < len(cats) - 1 else 0.003)
@@ -130,6 +134,7 @@ def make_definitions() -> dict[str, object]:
     """Wmo definitions as dicts, Jeugd definitions as attribute objects: both must work."""
     units = {"kosten": "euro", "kosten_per_client": "euro"}
     units["clienten_per_1000"] = "per 1.000 inwoners"
+    units |= {"aandeel_verzoek_binnen_norm": "procent", "aandeel_instroom_met_verzoek": "procent"}
     defs: dict[str, object] = {}
     for wet in ("wmo", "jeugd"):
         for base in BASES:

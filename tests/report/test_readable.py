@@ -121,3 +121,29 @@ def test_printed_report_fits_the_page_bound(report, browser):
         tab.close()
     pages = max(int(n) for n in re.findall(rb"/Count (\d+)", pdf))
     assert 3 <= pages <= MAX_PAGES
+
+
+JARGON = re.compile(
+    r"mase|wilson|trechter|onthulling|backtest|residu|kwantiel|bootstrap", re.IGNORECASE
+)
+"""Words of statisticians: explained in Begrippen, never in the chapters a reader reads."""
+
+
+def _main_text(report: Path) -> tuple[str, str]:
+    """The text of the main chapters and that of the Begrippen, as a reader gets them."""
+    import lxml.html
+
+    doc = lxml.html.parse(str(report)).getroot()
+    begrippen = " ".join(doc.get_element_by_id("begrippen").text_content().split())
+    for el in doc.xpath('//*[@id="verantwoording" or @id="definities"] | //style | //script'):
+        el.getparent().remove(el)
+    return " ".join(doc.text_content().split()), begrippen
+
+
+def test_the_main_chapters_speak_plain_dutch(report):
+    text, begrippen = _main_text(report)
+    assert "Prognose en budget" in text and "Integraal beeld" in text  # the chapters are there
+    found = [text[max(0, m.start() - 60) : m.end() + 30] for m in JARGON.finditer(text)]
+    assert found == []
+    for word in ("MASE", "Wilson", "Trechter", "Backtest", "Onthullingsbeheersing"):
+        assert word in begrippen  # the technical words are explained once, in Begrippen

@@ -95,7 +95,7 @@ def test_the_request_to_allocation_time_says_what_it_was_measured_on(con, publis
     card = next(
         c for c in block.kaarten if c.indicator == "wachttijd_verzoek_toewijzing_mediaan_wmo"
     )
-    assert card.basis.startswith("gemeten bij ") and "verzoeken" in card.basis
-    assert "nieuwe cliënten (instroom) in dezelfde periode" in card.basis
+    assert card.basis.startswith("70% binnen de norm van 7 dagen, gemeten bij ")
+    assert card.basis.endswith("verzoeken; dat is 20% van de nieuwe cliënten")
     chart = block.grafieken[0]
     assert any(layer.get("mark", {}).get("type") == "rule" for layer in chart.spec["layer"])

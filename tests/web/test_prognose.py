@@ -24,6 +24,8 @@ def test_page_shows_the_published_year_end_and_forecast(signed_in, warehouse):
     for value in ye.loc[ye["productcategorie"] == "", "jaartotaal"]:
         assert fmt_euro(value) in cells
     assert "Modelkaart" in html and "<svg" in html
+    text = re.sub(r"<[^>]+>", " ", html.split("<main", 1)[-1])
+    assert not re.search(r"mase|wilson|trechter|backtest|kwantiel|residu|bootstrap", text, re.I)
 
 
 def test_scenario_is_recomputed_on_the_server_from_published_figures(signed_in, warehouse):

@@ -188,3 +188,37 @@ def test_costs_of_recent_periods_show_declared_plus_still_expected(tmp_path):
     [kosten] = [f for f in wmo.figures if f.maat == "kosten_wmo"]
     assert kosten.waarde == "€\u00a0620.000"
     assert kosten.voorlopig == "voorlopig: nog verwacht ca. €\u00a064.400"
+
+
+def test_the_waiting_time_says_its_share_within_the_norm_and_the_inflow_it_covers(tmp_path):
+    def share(maat, teller, noemer, status="afgerond"):
+        row = _row(maat, "gemeente", "GM9901", "kwartaal", "2026-K3", 100 * teller / noemer)
+        return row | {"teller": teller, "noemer": noemer, "status": status}
+
+    rows = [
+        *ROWS,
+        _row(
+            "wachttijd_verzoek_toewijzing_mediaan_wmo",
+            "gemeente",
+            "GM9901",
+            "kwartaal",
+            "2026-K3",
+            9.0,
+        )
+        | {"teller": 40.0},
+        share("aandeel_verzoek_binnen_norm_wmo", 30.0, 40.0),
+        share("aandeel_instroom_met_verzoek_wmo", 40.0, 200.0),
+    ]
+    write(tmp_path / "publicatie", "2026-11-03T09:00:00+00:00", rows)
+    pub = newest(tmp_path / "pakhuis.duckdb")
+    [wmo] = overview(pub, load_definitions()).blokken
+    [wacht] = [f for f in wmo.figures if f.maat == "wachttijd_verzoek_toewijzing_mediaan_wmo"]
+    assert wacht.basis == (
+        "75% binnen de norm van 7 dagen, gemeten bij 40 verzoeken; "
+        "dat is 20% van de nieuwe cliënten"
+    )
+    # a share the publication hides is not told
+    rows[-2] = share("aandeel_verzoek_binnen_norm_wmo", 30.0, 40.0, "onderdrukt")
+    write(tmp_path / "andere", "2026-11-04T09:00:00+00:00", rows)
+    [wmo] = overview(newest(tmp_path / "pakhuis.duckdb"), load_definitions()).blokken
+    assert [f.basis for f in wmo.figures if f.maat.startswith("wachttijd")] == [""]

@@ -44,6 +44,11 @@ Decisions, where the standards leave room (also stated in plain Dutch in the YAM
   allocation. Allocation to start: ``toewijzingsdatum`` (else ``ingangsdatum``) to the first
   ``levering.start`` of that allocation, negative waits as 0, counted in the period of the
   start. Median and 90th percentile with linear interpolation (``quantile_cont``, as pandas).
+* **Shares** (``soort: percentage``, gemeente only): the requests of the waiting time
+  answered within ``norm_dagen`` calendar days (OP274: 5 working days, taken as 7 days, the
+  norm line of report and dashboard); the inflow whose starting allocation answered a 315
+  request (its noemer is ``instroom_<wet>``, cell for cell). ``n`` is the smaller of the
+  persons in and out of the share, so a share resting on a few is hidden.
 * **Costs**: net sum of claim lines (credit lines negative) in euros, in the period that
   contains ``periode_begin``; cost per client divides by the persons with a claim line.
 * **Categories**: ``clienten_per_categorie_<wet>`` is one indicator with the product

@@ -341,12 +341,11 @@ def _event_counts(ctx: Context, events: ir.Table) -> ir.Table:
     return _as_row(g, lambda r: r.n, None, lambda r: r.n)
 
 
-def instroom(ctx: Context, d: Definition) -> ir.Table:
-    """Persons whose allocation starts with no allocation of the law in the days before."""
-    days = int(d.parameters.get("dagen", 365))
-    a = _allocations(ctx, d.wet)
+def _inflow_starts(ctx: Context, wet: str, days: int) -> ir.Table:
+    """Allocations that start with no allocation of the law in the ``days`` before."""
+    a = _allocations(ctx, wet)
     b = a.view()
-    start = a.anti_join(
+    return a.anti_join(
         b,
         [
             a.persoon_id == b.persoon_id,
@@ -354,6 +353,11 @@ def instroom(ctx: Context, d: Definition) -> ir.Table:
             _open(b.einddatum) >= a.ingangsdatum - ibis.interval(days=days),
         ],
     )
+
+
+def instroom(ctx: Context, d: Definition) -> ir.Table:
+    """Persons whose allocation starts with no allocation of the law in the days before."""
+    start = _inflow_starts(ctx, d.wet, int(d.parameters.get("dagen", 365)))
     events = start.select(
         persoon_id=start.persoon_id,
         dag=start.ingangsdatum,
@@ -407,11 +411,12 @@ def _day_statistic(ctx: Context, d: Definition, waits: ir.Table) -> ir.Table:
     return _as_row(g, lambda r: r.aantal, None, lambda r: r.stat)
 
 
-def wachttijd_verzoek_toewijzing(ctx: Context, d: Definition) -> ir.Table:
-    """Days from a 315 request line to the first matching 301 allocation on/after it."""
+def _request_pairs(ctx: Context, wet: str) -> ir.Table:
+    """Each 315 request line with the first allocation (301) of the same person, provider
+    and product category dated on or after it (``dag``: that allocation's date)."""
     v = ctx.t("verzoek")
-    v = v.filter(v.berichttype == "315", v.wet == d.wet)
-    t = _allocations(ctx, d.wet)
+    v = v.filter(v.berichttype == "315", v.wet == wet)
+    t = _allocations(ctx, wet)
     j = v.join(
         t,
         [
@@ -434,7 +439,12 @@ def wachttijd_verzoek_toewijzing(ctx: Context, d: Definition) -> ir.Table:
     first = ibis.row_number().over(
         group_by=[j.bericht_id, j.regel], order_by=[j.dag, j.toewijzing_id]
     )
-    j = j.mutate(rn=first).filter(lambda r: r.rn == 0)
+    return j.mutate(rn=first).filter(lambda r: r.rn == 0).drop("rn")
+
+
+def wachttijd_verzoek_toewijzing(ctx: Context, d: Definition) -> ir.Table:
+    """Days from a 315 request line to the first matching 301 allocation on/after it."""
+    j = _request_pairs(ctx, d.wet)
     waits = j.mutate(dagen=j.dag.delta(j.ontvangen, unit="day"))
     return _day_statistic(ctx, d, waits)
 
@@ -510,6 +520,91 @@ def kosten_per_client(ctx: Context, d: Definition) -> ir.Table:
     return _as_row(g, _euro, lambda r: r.n, lambda r: _euro(r) / r.n)
 
 
+def _share(ctx: Context, facts: ir.Table, per_person: bool = False) -> ir.Table:
+    """A share in percent of facts (persoon_id, ..., ``ja`` boolean, ``eenheid`` to count).
+
+    ``teller`` counts the units with ``ja``, ``noemer`` all units. ``n``, the persons the
+    disclosure rule looks at, is the smaller of the persons with ``ja`` and those without
+    (a share reveals both groups: 96% of 50 tells that two were not), or the one group
+    there is; the one protection step then rounds teller and noemer and computes the share
+    again from the rounded counts, as for every rate. ``per_person``: the unit is the
+    person, who is "ja" when any of their facts is, so the others are all minus those.
+    """
+    p = _place(ctx, facts)
+    g = p.group_by(KEYS).aggregate(
+        alle=p.eenheid.nunique(),
+        ja=p.eenheid.nunique(where=p.ja),
+        n_ja=p.persoon_id.nunique(where=p.ja),
+        n_nee=p.persoon_id.nunique(where=~p.ja),
+        **_lineage(p, "l1", "l2", "res_lading"),
+    )
+    if per_person:
+        g = g.mutate(n_nee=g.alle - g.ja)
+    g = g.mutate(
+        n=ibis.cases(
+            ((g.n_ja > 0) & (g.n_nee > 0), ibis.least(g.n_ja, g.n_nee)),
+            (g.n_ja > 0, g.n_ja),
+            else_=g.n_nee,
+        )
+    )
+
+    # floats before the factor: Spark would read ``100.0`` as a decimal and round
+    def pct(r: ir.Table) -> ir.Value:
+        return 100.0 * r.ja.cast("float64") / r.alle.cast("float64")
+
+    return _as_row(g, lambda r: r.ja, lambda r: r.alle, pct)
+
+
+def verzoek_binnen_norm(ctx: Context, d: Definition) -> ir.Table:
+    """Share of 315 request lines answered by an allocation within ``norm_dagen`` days.
+
+    The requests are those the waiting time measures (``_request_pairs``), counted in the
+    period of the allocation, so teller and noemer sit beside its median and 90th
+    percentile."""
+    norm = int(d.parameters["norm_dagen"])
+    j, cal = _request_pairs(ctx, d.wet), ctx.cal
+    f = j.join(cal, _in_period(j.dag, cal)).select(
+        persoon_id=j.persoon_id,
+        periodesoort=cal.periodesoort,
+        periode=cal.periode,
+        fact_gm=j.fact_gm,
+        categorie=ibis.literal(""),
+        eenheid=j.bericht_id.cast("string") + "/" + j.regel.cast("string"),
+        ja=j.dag.delta(j.ontvangen, unit="day") <= norm,
+        l1=j.l1,
+        l2=j.l2,
+    )
+    return _share(ctx, f)
+
+
+def instroom_met_verzoek(ctx: Context, d: Definition) -> ir.Table:
+    """Share of the inflow (persons) whose starting allocation answered a 315 request.
+
+    The noemer is exactly ``instroom_<wet>``: the same starts, placed the same way."""
+    start = _inflow_starts(ctx, d.wet, int(d.parameters.get("dagen", 365)))
+    pairs = _request_pairs(ctx, d.wet).select("toewijzing_id").distinct()
+    asked = start.left_join(pairs, start.toewijzing_id == pairs.toewijzing_id).select(
+        persoon_id=start.persoon_id,
+        dag=start.ingangsdatum,
+        fact_gm=start.gemeentecode,
+        ja=pairs.toewijzing_id.notnull(),
+        lading=start.lading_id,
+    )
+    cal = ctx.cal
+    f = asked.join(cal, _in_period(asked.dag, cal)).select(
+        persoon_id=asked.persoon_id,
+        periodesoort=cal.periodesoort,
+        periode=cal.periode,
+        fact_gm=asked.fact_gm,
+        categorie=ibis.literal(""),
+        eenheid=asked.persoon_id,
+        ja=asked.ja,
+        l1=asked.lading,
+        l2=asked.lading,
+    )
+    return _share(ctx, f, per_person=True)
+
+
 FAMILIES: dict[str, Callable[[Context, Definition], ir.Table]] = {
     "clienten": clienten,
     "clienten_per_1000": clienten_per_1000,
@@ -522,4 +617,6 @@ FAMILIES: dict[str, Callable[[Context, Definition], ir.Table]] = {
     "duur_toewijzing": duur_toewijzing,
     "kosten": kosten,
     "kosten_per_client": kosten_per_client,
+    "verzoek_binnen_norm": verzoek_binnen_norm,
+    "instroom_met_verzoek": instroom_met_verzoek,
 }

@@ -25,7 +25,7 @@ from stuurdata.warehouse.schema import TABLES
 
 Niveau = Literal["gemeente", "wijk", "buurt"]
 Periodesoort = Literal["maand", "kwartaal", "jaar"]
-Soort = Literal["aantal", "per_1000", "dagen", "bedrag", "bedrag_per_client"]
+Soort = Literal["aantal", "per_1000", "percentage", "dagen", "bedrag", "bedrag_per_client"]
 
 PACKAGE = "stuurdata.indicators"
 
@@ -116,3 +116,15 @@ def _index(definitions: Iterable[Definition]) -> dict[str, Definition]:
             raise ValueError(f"indicator {definition.id} is dubbel gedefinieerd")
         result[definition.id] = definition
     return result
+
+
+NORM_INDICATOR = "aandeel_verzoek_binnen_norm_wmo"
+
+
+def norm_dagen() -> int:
+    """The OP274 answer norm in calendar days (5 working days), from its one definition.
+
+    The share within the norm counts with it, and the report and dashboard draw it as the
+    norm line beside the waiting time, so the line and the share never disagree.
+    """
+    return int(load_definitions()[NORM_INDICATOR].parameters["norm_dagen"])

@@ -19,8 +19,9 @@ The measures (``maat``), all ``periodesoort`` jaar, ``periode`` the year:
   ``jaartotaal``: one figure for this year in every output; the cost forecasts continue
   from it (``_anchors``).
 * ``prognose_toets_{maat}_{wet}``: the model's backtest, ``categorie`` ``{meting}_{h}``
-  (``mase``, ``mase_naief``: the naive reference "zelfde maand vorig jaar", ``dekking80``)
-  at horizon ``h`` months.
+  (``mase``, ``mase_naief``: the naive reference "zelfde maand vorig jaar", ``dekking80``,
+  ``mape``: the mean absolute error as a share of the outcome, what the report says in
+  words) at horizon ``h`` months.
 * ``prognose_ontleding_{wet}``: why the gemeente's costs changed from last year
   (``periode``), ``categorie`` one of ``ONTLEDING``: last year, the effects (inhabitants,
   age structure, use, volume per client, price; they add up to the change), this year.
@@ -64,7 +65,7 @@ from stuurdata.privacy.purposes import NIVEAUS
 VERSIE = 1
 BRONNEN = ("toewijzing", "declaratie", "verblijf", "persoon")
 DELEN = ("gerealiseerd", "nog_verwacht", "rest_jaar", "jaartotaal", "begroting")
-METINGEN = ("mase", "mase_naief", "dekking80")
+METINGEN = ("mase", "mase_naief", "dekking80", "mape")
 ONTLEDING = ("vorig_jaar", *EFFECTEN, "dit_jaar")
 PREFIX = "prognose_"
 # Kinds (``soort``) for the disclosure step: euros and counts add up and form tables; model

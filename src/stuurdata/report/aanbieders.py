@@ -193,8 +193,7 @@ def provider_block(
         inleiding=(
             f"Declaraties over de zorg van {periode} (de laatste twaalf maanden waarvan de "
             "declaraties binnen zijn). Een aanbieder met weinig cliënten wijkt door toeval "
-            "snel af; het trechterdiagram laat zien welke verschillen groter zijn dan toeval "
-            "zou geven."
+            "snel af; de grafiek laat zien welke verschillen groter zijn dan toeval zou geven."
         ),
         definitie=DEFINITIE,
         figuren=figures,

@@ -51,7 +51,7 @@ from stuurdata.report.model import (
     Table,
     TableRow,
 )
-from stuurdata.report.samenvatting import NORM_DAGEN, vijf_dingen
+from stuurdata.report.samenvatting import NORM_DAGEN, norm_sentence, vijf_dingen
 
 ONTHULLING = "Aantallen zijn afgerond op vijftallen; aantallen onder de 10 worden niet getoond (.)."
 TEKENS = (
@@ -71,7 +71,9 @@ WACHT = (
 )
 KOSTEN = ("kosten", "kosten_per_client")
 GEBIED_KOLOMMEN = (*KERN, *WACHT[::2], *KOSTEN)
-PLACED = {*KERN, *WACHT, *KOSTEN, "clienten_per_categorie", *GROEP_BASES}
+# Shown in the waiting time's sentence: within the norm, and the inflow it covers.
+NORM_AANDELEN = ("aandeel_verzoek_binnen_norm", "aandeel_instroom_met_verzoek")
+PLACED = {*KERN, *WACHT, *KOSTEN, *NORM_AANDELEN, "clienten_per_categorie", *GROEP_BASES}
 MAX_PUNTEN = 24
 REEKS_NAMEN = {
     "wachttijd_verzoek_toewijzing_mediaan": "Verzoek aanbieder tot toewijzing: mediaan",
@@ -104,6 +106,7 @@ class _Builder:
         self.refs: list[tuple[str, str, str]] = []  # (law, period type, period) per chapter
         self.notities: list[Mapping[str, str]] = []  # notes on the gemeente's figures
         self.verwacht: Published | None = None  # claims still expected (publication.prognose)
+        self.gebiedsnotities: list[Mapping[str, str]] = []  # notes on wijk and buurt figures
         self._info: dict[str, IndicatorInfo] = {}
 
     def info(self, indicator: str) -> IndicatorInfo:
@@ -242,19 +245,17 @@ class _Builder:
     def _basis(self, info: IndicatorInfo, value: Value | None, soort: str) -> str:
         """For a waiting time, how many requests or allocations it was measured on.
 
-        Only allocations after a provider's request count, so beside the requests stands
-        the inflow of the same period: the reader sees how much of it the figure covers."""
+        Only allocations after a provider's request count, so the median of request to
+        allocation says which share of those requests was answered within the norm and
+        which share of the new clients (inflow) it covers."""
         if info.soort != "dagen" or value is None or value.teller is None:
             return ""
         if not info.basis.startswith("wachttijd_verzoek"):
             return f"gemeten bij {fmt_number(value.teller)} toewijzingen"
-        text = f"gemeten bij {fmt_number(value.teller)} verzoeken"
-        instroom = self.frame.value(f"instroom_{info.wet}", self.gm, soort, value.periode)
-        if instroom is not None and instroom.waarde:
-            text += (
-                f"; nieuwe cliënten (instroom) in dezelfde periode: {fmt_number(instroom.waarde)}"
-            )
-        return text
+        measured = f"gemeten bij {fmt_number(value.teller)} verzoeken"
+        if not info.basis.endswith("mediaan"):
+            return measured
+        return norm_sentence(self.frame, info.wet or "", self.gm, soort, value) or measured
 
     def cards(self, ids: Iterable[str], soort: str, periode: str) -> tuple[Card, ...]:
         found = (self.card(i, soort, periode) for i in ids if self.frame.has(i))
@@ -357,6 +358,23 @@ class _Builder:
         if value is None:
             return format_value(None, None, "euro")
         return format_value(value.waarde, value.status, "euro")
+
+    def area_notes(self, wet: str) -> tuple[str, ...]:
+        """The dashboard's notes on this law's wijk and buurt figures, beside their tables:
+        'Noord (wijk), Cliënten Wmo, 1e kwartaal 2026: text (role, date)'."""
+        out = []
+        for n in self.gebiedsnotities:
+            info = self.info(n.get("maat", ""))
+            if info.wet != wet:
+                continue
+            code = n.get("gebiedscode", "")
+            niveau = "wijk" if code.startswith("WK") else "buurt"
+            out.append(
+                f"{self.names.get(code, code)} ({niveau}), {info.naam}, "
+                f"{period_label(n.get('periode', ''))}: {n.get('tekst', '')} "
+                f"({n.get('rol', '')}, {n.get('datum', '')})"
+            )
+        return tuple(out)
 
     def categories(self, indicator: str, soort: str, periode: str) -> Chart | None:
         info = self.info(indicator)
@@ -476,11 +494,14 @@ class _Builder:
         ]
         area = tuple(t for t in tables if t is not None)
         if area:
-            blocks.append(Block(f"{wet}-gebied", "Per wijk en buurt", tabellen=area))
+            notes = self.area_notes(wet)
+            blocks.append(
+                Block(f"{wet}-gebied", "Per wijk en buurt", tabellen=area, notities=notes)
+            )
         groepen = group_block(self, wet)
         if groepen:
             blocks.append(groepen)
-        wacht_cards = self.cards(own(WACHT), soort, periode)
+        wacht_cards = self.cards(own([*WACHT, *NORM_AANDELEN]), soort, periode)
         norm = (NORM_DAGEN, "norm verzoek tot toewijzing: 5 werkdagen")
         wacht_chart = self.trend(f"{wet}-wacht", "Doorlooptijden in dagen", own(WACHT), norm=norm)
         if wacht_cards or wacht_chart:
@@ -603,7 +624,11 @@ def build_report_data(
     builder.data_end = info.eind
     if verwacht is not None and not verwacht.empty:
         builder.verwacht = Published(verwacht)
+    notities = list(notities)
     builder.notities = [n for n in notities if n.get("gebiedscode") == gemeente]
+    builder.gebiedsnotities = [
+        n for n in notities if str(n.get("gebiedscode", ""))[:2] in ("WK", "BU")
+    ]
     sections = tuple(s for s in (builder.section(w) for w in (*WETTEN, None)) if s is not None)
     samenvatting = vijf_dingen(builder, builder.refs, prognose=prognose, gesprek=gesprek)
     if prognose is not None:  # the chapter "Prognose en budget" (report/prognose.py)

@@ -6,6 +6,7 @@ protected by ``analysis.integraal.integraal`` and are only formatted and laid ou
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
@@ -56,7 +57,11 @@ def relapse_block(result: Integraal) -> Block:
     frame = result.terugval
     cols = (
         column("Terugval", definitie),
-        column("95%-interval", "Wilson-interval voor een aandeel."),
+        column(
+            "95%-interval",
+            "De marge waarbinnen het echte aandeel met 95% zekerheid ligt; bij weinig mensen "
+            "is die marge breder.",
+        ),
         column("Beëindigd"),
         column("Binnen een jaar terug"),
     )
@@ -115,6 +120,13 @@ def relapse_block(result: Integraal) -> Block:
 # -- funnel ----------------------------------------------------------------------------
 
 
+def plain_funnel(definitie: str) -> str:
+    """The funnel's definition without the word 'trechterdiagram' (kept for Begrippen):
+    the main text says what the chart shows, not what statisticians call it."""
+    text = re.sub(r"^\s*Trechter(diagram)?\s*:\s*", "", definitie)
+    return text[:1].upper() + text[1:]
+
+
 def _funnel_parts(
     frame: pd.DataFrame,
     labels: Sequence[str],
@@ -126,6 +138,7 @@ def _funnel_parts(
     gemiddelde: str,
 ) -> tuple[tuple[Chart, ...], Table]:
     """Chart and table of a published funnel frame (rows: eenheid, teller, noemer, ...)."""
+    definitie = plain_funnel(definitie)
     doel = float(frame["doel"].iloc[0])
     ordered = frame.assign(Label=list(labels)).sort_values("Label", key=lambda s: s.str.lower())
     cols = (
@@ -156,7 +169,7 @@ def _funnel_parts(
         titel,
         funnel_chart(points, lines, doel, "per 1.000 inwoners"),
         Table(None, eenheid, cols, rows),
-        (column("Trechterdiagram", definitie),),
+        (column("Verschil of toeval?", definitie),),
         f"De doorgetrokken horizontale lijn is {gemiddelde}: {fmt_number(doel, 1)} per 1.000 "
         "inwoners. Gestreept: 95%-grens; doorgetrokken: 99,8%-grens.",
     )
@@ -181,8 +194,8 @@ def funnel_block(result: Integraal, names: Mapping[str, str]) -> Block | None:
         "integraal-trechter",
         "Wmo-gebruik per wijk: verschil of toeval?",
         inleiding=(
-            "Kleine wijken wijken door toeval vaker af van het gemiddelde. Het trechterdiagram "
-            "laat zien welke verschillen groter zijn dan toeval zou geven."
+            "Kleine wijken wijken door toeval vaker af van het gemiddelde. De grafiek laat "
+            "zien welke verschillen groter zijn dan toeval zou geven."
         ),
         grafieken=charts,
         tabellen=(table,),
@@ -205,7 +218,9 @@ def peer_block(result: Integraal, names: Mapping[str, str]) -> Block | None:
     inleiding = result.vergelijking + landelijk
     if "oordeel" not in frame.columns:
         eigen = frame.iloc[0]
-        cols = (column("Wmo-cliënten per 1.000 inwoners", result.definities["trechter"]),)
+        cols = (
+            column("Wmo-cliënten per 1.000 inwoners", plain_funnel(result.definities["trechter"])),
+        )
         rows = [
             TableRow(
                 names.get(str(eigen["eenheid"]), str(eigen["naam"])), (fmt_rate(eigen["waarde"]),)
@@ -242,7 +257,7 @@ def peer_block(result: Integraal, names: Mapping[str, str]) -> Block | None:
         "Vergelijking met andere gemeenten",
         inleiding=inleiding
         + " Een kleine gemeente wijkt door toeval vaker af; alleen een punt buiten de "
-        "trechter is een verschil om na te vragen.",
+        "buitenste lijnen is een verschil om na te vragen.",
         grafieken=charts,
         tabellen=(table,),
     )

@@ -83,6 +83,7 @@ class Block:
     kaarten: tuple[Card, ...] = ()
     grafieken: tuple[Chart, ...] = ()
     tabellen: tuple[Table, ...] = ()
+    notities: tuple[str, ...] = ()  # notes on the wijk and buurt figures of these tables
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,8 @@ Nothing here computes or protects a forecast: ``publication.prognose`` made the 
 ``publiceer`` protected them with every other figure. This module reads them back (the
 ``read_*`` functions, also used by the dashboard) and lays them out as an ordinary
 ``Section``. Where a model did worse than its simple reference, the chapter says so in
-plain words; the technical measures (MASE) stay in the table of the verantwoording block.
+plain words ("de voorspelling zat er gemiddeld 4% naast"); the technical names (MASE,
+backtest) are explained only in the report's Begrippen.
 """
 
 from __future__ import annotations
@@ -547,41 +548,71 @@ def decomposition_block(cijfers: pd.DataFrame) -> Block | None:
     )
 
 
+def _naast(mape: float | None) -> str:
+    """'4%': how far the forecast was off on average (empty in an older publication)."""
+    return "" if mape is None or pd.isna(mape) else f"{fmt_number(100 * mape)}%"
+
+
+def _tegen_eenvoudig(mase: float, naief: float) -> str:
+    """'15% minder' / '8% meer': the model's error against the simple estimate's."""
+    if pd.isna(mase) or pd.isna(naief) or naief <= 0:
+        return ""
+    change = 100 * (mase / naief - 1)
+    if round(change) == 0:
+        return "even ver"
+    return f"{fmt_number(abs(change))}% {'meer' if change > 0 else 'minder'}"
+
+
 def accuracy_block(toets: pd.DataFrame) -> Block:
+    """How good the multi-year model was on its own history, in plain words."""
+    toets = toets.sort_values(["wet", "maat", "horizon"])
+    mape = toets["mape"] if "mape" in toets else pd.Series(float("nan"), index=toets.index)
     rows = tuple(
         TableRow(
             f"{WETTEN.get(r.wet, r.wet)}, {_maat(r.maat)}, {r.horizon} maanden vooruit",
             (
-                fmt_number(r.mase, 2),
-                fmt_number(r.mase_naief, 2),
+                _naast(m),
+                _tegen_eenvoudig(r.mase, r.mase_naief),
                 f"{fmt_number(100 * r.dekking80)}%",
                 "ja" if r.slechter else "nee",
             ),
         )
-        for r in toets.sort_values(["wet", "maat", "horizon"]).itertuples()
+        for r, m in zip(toets.itertuples(), mape, strict=True)
     )
     cols = (
         _col(
-            "MASE model",
-            "Gemiddelde fout, gedeeld door de gemiddelde fout van 'zelfde maand vorig jaar' in "
-            "de historie. Lager is beter.",
+            "Zat er gemiddeld naast",
+            "Hoeveel procent de voorspelling gemiddeld afweek van wat echt gebeurde.",
         ),
-        _col("MASE zelfde maand vorig jaar", "Dezelfde maat voor de eenvoudige schatting."),
         _col(
-            "Binnen 80%-interval",
-            "Aandeel uitkomsten binnen het 80%-interval; eerlijk is ongeveer 80%.",
+            "Naast, vergeleken met de eenvoudige schatting",
+            f"Zat het model er minder of meer naast dan de eenvoudige schatting "
+            f"'{NAIEF_MEERJARIG}'?",
+        ),
+        _col(
+            "Binnen de marge",
+            "Hoe vaak de uitkomst lag binnen de marge waarbinnen het getal met 80% zekerheid "
+            "ligt; bij een eerlijke marge is dat ongeveer 80%.",
         ),
         _col("Slechter dan eenvoudige schatting"),
     )
+    zinnen = [
+        "We hebben het model getest op de eigen cijfers: vanaf eerdere maanden voorspeld en "
+        "vergeleken met wat daarna echt gebeurde, naast de eenvoudige schatting "
+        f"'{NAIEF_MEERJARIG}'."
+    ]
+    longest = toets[toets["horizon"] == toets["horizon"].max()]
+    for r, m in zip(longest.itertuples(), mape[longest.index], strict=True):
+        if _naast(m):
+            zinnen.append(
+                f"{WETTEN.get(r.wet, r.wet)}, {_maat(r.maat)}: {r.horizon} maanden vooruit zat "
+                f"de voorspelling er gemiddeld {_naast(m)} naast."
+            )
     return Block(
         "prognose-toets",
-        "Hoe goed voorspelt het model? (verantwoording)",
-        inleiding=(
-            "Het model is getoetst op de eigen historie: vanaf eerdere maanden voorspeld en "
-            "vergeleken met wat daarna echt gebeurde, naast de eenvoudige schatting 'zelfde "
-            "maand vorig jaar'."
-        ),
-        tabellen=(Table("Terugtoets", "Wet, maat en horizon", cols, rows),),
+        "Hoe goed voorspelt het model?",
+        inleiding=" ".join(zinnen),
+        tabellen=(Table("Getest op eerdere jaren", "Wet, maat en horizon", cols, rows),),
     )
 
 

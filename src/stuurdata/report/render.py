@@ -46,18 +46,34 @@ BEGRIPPEN = (
     (
         "Wilson-interval",
         "Een manier om de marge rond een percentage te berekenen die ook bij kleine "
-        "aantallen goed werkt.",
+        "aantallen goed werkt. Het rapport noemt dit de marge waarbinnen het echte aandeel "
+        "met 95% zekerheid ligt (bij terugval en bereik).",
     ),
     (
         "Trechter (trechterdiagram)",
         "Een grafiek die laat zien of een wijk, gemeente of aanbieder meer afwijkt dan toeval "
-        "verklaart. Kleine groepen wijken door toeval sneller af; daarom is de trechter bij "
-        "kleine aantallen breder. Alleen een punt buiten de trechter is een echt verschil.",
+        "verklaart. Kleine groepen wijken door toeval sneller af; daarom ligt de grens bij "
+        "kleine aantallen verder van het gemiddelde en lijkt de grafiek op een trechter. "
+        "Alleen een punt buiten de buitenste lijnen is een echt verschil.",
+    ),
+    (
+        "Backtest (terugtoets)",
+        "Een voorspelling testen op het verleden: doen alsof het een eerder moment is, "
+        "voorspellen, en vergelijken met wat daarna echt gebeurde. Zo staat in het rapport "
+        "hoe ver de voorspelling er gemiddeld naast zat.",
     ),
     (
         "MASE",
-        "Een maat voor hoe goed een voorspelling was. Onder de 1: beter dan simpelweg de "
-        "waarde van vorig jaar nemen; boven de 1: slechter.",
+        "Een maat voor hoe goed een voorspelling was: de gemiddelde afwijking, gedeeld door "
+        "de gewone schommeling van maand tot maand. Het rapport zegt het in procenten: "
+        "zat het model er minder of meer naast dan 'zelfde maand vorig jaar'.",
+    ),
+    (
+        "Residu en kwantiel",
+        "De marge rond een voorspelling komt uit de fouten die het model in het verleden "
+        "maakte (residuen): hoe groot die meestal waren. Een kwantiel is een grens waar een "
+        "vast deel van de getallen onder ligt, zoals de mediaan (de helft) of het 90e "
+        "percentiel (9 van de 10).",
     ),
     (
         "Onthullingsbeheersing",

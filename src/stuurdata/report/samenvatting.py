@@ -17,18 +17,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from stuurdata.indicators.registry import norm_dagen
 from stuurdata.report.format import fmt_number, period_label
 from stuurdata.report.layout import WETTEN
 
 if TYPE_CHECKING:
     from stuurdata.report.build import _Builder
+    from stuurdata.report.frame import Published, Value
     from stuurdata.report.model import Section
 
 AANTAL = 5
 TELWOORDEN = {1: "Eén ding", 2: "Twee dingen", 3: "Drie dingen", 4: "Vier dingen", 5: "Vijf dingen"}
 Z_VERANDERING = 1.96  # a change larger than chance (95%)
 Z_WIJK = 3.09  # outside the 99.8% funnel limit
-NORM_DAGEN = 7  # 5 working days (OP274), about a calendar week
+NORM_DAGEN = norm_dagen()  # 5 working days (OP274), about a calendar week
 WET_KORT = {"wmo": "de Wmo", "jeugd": "jeugdhulp"}
 
 
@@ -101,6 +103,27 @@ def _changes(b: _Builder, wet: str, soort: str, periode: str) -> list[Punt]:
             f"{wie} is {label} {fmt_number(now.waarde)}: duidelijk " + " en ".join(parts) + ".",
         )
     ]
+
+
+def _share(frame: Published, indicator: str, gm: str, soort: str, periode: str) -> str | None:
+    value = frame.value(indicator, gm, soort, periode)
+    if value is None or value.waarde is None:
+        return None
+    return f"{fmt_number(value.waarde, 0)}%"
+
+
+def norm_sentence(frame: Published, wet: str, gm: str, soort: str, median: Value) -> str | None:
+    """'68% binnen de norm van 7 dagen, gemeten bij 120 verzoeken; dat is 21% van de
+    nieuwe cliënten': the share within the norm, its base and the inflow it covers."""
+    binnen = _share(frame, f"aandeel_verzoek_binnen_norm_{wet}", gm, soort, median.periode)
+    if binnen is None or median.teller is None:
+        return None
+    text = (
+        f"{binnen} binnen de norm van {NORM_DAGEN} dagen, gemeten bij "
+        f"{fmt_number(median.teller)} verzoeken"
+    )
+    dekking = _share(frame, f"aandeel_instroom_met_verzoek_{wet}", gm, soort, median.periode)
+    return text + (f"; dat is {dekking} van de nieuwe cliënten" if dekking else "")
 
 
 def _waiting(b: _Builder, wet: str, soort: str, periode: str) -> list[Punt]:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from stuurdata.indicators.registry import Definition
+from stuurdata.indicators.registry import Definition, norm_dagen
 from stuurdata.publication.prognose import PREFIX as FORECAST_PREFIX
 from stuurdata.publication.prognose import is_voorlopig
 from stuurdata.report.format import (
@@ -43,11 +43,13 @@ KERN = (
     "kosten_per_client",
     "wachttijd_verzoek_toewijzing_mediaan",
 )
+WACHT = "wachttijd_verzoek_toewijzing_mediaan"
 PERIODESOORTEN = ("maand", "kwartaal", "jaar")
 SLACK = timedelta(days=8)  # a period counts as complete this long after the data ends
 CHART_SOORT = {
     "aantal": "aantal",
     "per_1000": "ratio",
+    "percentage": "procent",
     "dagen": "dagen",
     "bedrag": "euro",
     "bedrag_per_client": "euro",
@@ -63,6 +65,8 @@ def fmt_value(value: float | None, status: str, soort: str) -> str:
         return MISSING
     if soort in ("bedrag", "bedrag_per_client"):
         return fmt_euro(value)
+    if soort == "percentage":
+        return fmt_number(value, 0) + "%"
     return fmt_number(value, 1 if soort == "per_1000" else 0)
 
 
@@ -119,6 +123,7 @@ class KeyFigure:
     kwaliteit: str = ""  # the chain-quality label of the publication, when it has one
     gemeente: str = ""  # the gemeente's value in the same period (context in a Wijkprofiel)
     voorlopig: str = ""  # costs still coming in: 'voorlopig: nog verwacht ca. € Y'
+    basis: str = ""  # what a waiting time was measured on, within the norm, inflow covered
 
 
 @dataclass
@@ -177,6 +182,32 @@ def area_rows(pub: WebPublicatie, maat: str, soort: str, code: str | None = None
     return rows[rows["niveau"] == "gemeente"]
 
 
+def norm_text(
+    pub: WebPublicatie, wet: str, soort: str, periode: str, code: str | None = None
+) -> str:
+    """'70% binnen de norm van 7 dagen, gemeten bij 120 verzoeken; dat is 21% van de nieuwe
+    cliënten': beside the waiting time, from the published shares (gemeente only)."""
+    if code not in (None, pub.gemeente):
+        return ""
+
+    def row(maat: str) -> pd.Series | None:
+        rows = area_rows(pub, maat, soort)
+        hit = rows[(rows["periode"] == periode) & (rows["status"] != ONDERDRUKT)]
+        return None if hit.empty or _usable(hit.iloc[0]["waarde"]) is None else hit.iloc[0]
+
+    binnen = row(f"aandeel_verzoek_binnen_norm_{wet}")
+    if binnen is None or _usable(binnen["noemer"]) is None:
+        return ""
+    text = (
+        f"{fmt_number(binnen['waarde'], 0)}% binnen de norm van {norm_dagen()} dagen, "
+        f"gemeten bij {fmt_number(binnen['noemer'], 0)} verzoeken"
+    )
+    dekking = row(f"aandeel_instroom_met_verzoek_{wet}")
+    if dekking is not None:
+        text += f"; dat is {fmt_number(dekking['waarde'], 0)}% van de nieuwe cliënten"
+    return text
+
+
 def overview(
     pub: WebPublicatie,
     definitions: dict[str, Definition],
@@ -232,6 +263,7 @@ def overview(
                     kwaliteit=pub.labels.get(maat, ""),
                     gemeente=fmt_value(gm_value, gm_status, d.soort),
                     voorlopig="" if code else _still_to_come(pub, maat, soort, periode),
+                    basis=norm_text(pub, wet, soort, periode, code) if stam == WACHT else "",
                 )
             )
         if figures:

@@ -24,7 +24,7 @@ import pandas as pd
 
 from stuurdata.analysis.funnel import DEFINITIE as FUNNEL_DEF
 from stuurdata.analysis.funnel import chart_frames
-from stuurdata.indicators.registry import Definition
+from stuurdata.indicators.registry import Definition, norm_dagen
 from stuurdata.publication.integraal import VERGELIJKING, peer_funnel, wijk_funnel
 from stuurdata.report.format import MISSING, SUPPRESSED, fmt_number, period_label
 from stuurdata.web.figures import _one_image
@@ -33,8 +33,8 @@ from stuurdata.web.publicatie import WebPublicatie
 WETTEN = {"wmo": "Wmo", "jeugd": "Jeugdwet"}
 # OP274: the gemeente answers a request for allocation (315) within 5 working days, which
 # is 7 calendar days; the waiting time is counted in calendar days.
-NORM_WACHTTIJD = 7
-NORM_TEKST = "5 werkdagen (7 kalenderdagen, regel OP274)"
+NORM_WACHTTIJD = norm_dagen()
+NORM_TEKST = f"5 werkdagen ({NORM_WACHTTIJD} kalenderdagen, regel OP274)"
 DUIDELIJK = ("duidelijk hoger", "duidelijk lager")
 ROLLEN = {
     "eigen": "eigen gemeente",
