@@ -45,6 +45,7 @@ def test_a_clear_rise_and_waiting_above_the_norm_are_named(con, published, defin
     text = " ".join(build_report_data(con, changed, definitions).samenvatting)
     assert "is in het 1e kwartaal 2026 2.600: duidelijk meer dan" in text
     assert "pas na 21 dagen antwoord" in text and "5 werkdagen" in text
+    assert "ongeveer 7 dagen; 70% kreeg binnen die tijd antwoord." in text
 
 
 def test_a_wijk_outside_the_funnel_stands_out(con, published, definitions):

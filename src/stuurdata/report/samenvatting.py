@@ -141,9 +141,15 @@ def _waiting(b: _Builder, wet: str, soort: str, periode: str) -> list[Punt]:
             f"Verzoeken van aanbieders om een toewijzing voor {WET_KORT[wet]} kregen "
             f"{_in(periode)} pas na {fmt_number(dagen, 0 if dagen.is_integer() else 1)} "
             f"dagen antwoord (de helft wachtte langer). De norm is 5 werkdagen, ongeveer "
-            f"{NORM_DAGEN} dagen.",
+            f"{NORM_DAGEN} dagen{_within(b, wet, soort, periode)}.",
         )
     ]
+
+
+def _within(b: _Builder, wet: str, soort: str, periode: str) -> str:
+    """'; 70% kreeg binnen die tijd antwoord', when the share is published."""
+    share = _share(b.frame, f"aandeel_verzoek_binnen_norm_{wet}", b.gm, soort, periode)
+    return f"; {share} kreeg binnen die tijd antwoord" if share else ""
 
 
 def _wijken(b: _Builder, wet: str, soort: str, periode: str) -> list[Punt]:
