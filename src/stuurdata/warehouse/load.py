@@ -121,7 +121,7 @@ def load_sources(
     transaction, so a load whose record never got written is found later.
     """
     files = list_files(paths)
-    total = count_sources(files)
+    total = count_sources(files) if progress else 0  # a second open of every file
     result = LoadResult(run_id=uuid.uuid4().hex)
     con = connect(pakhuis)
     try:
