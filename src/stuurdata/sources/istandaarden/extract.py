@@ -128,12 +128,12 @@ def protect(value: str | None, pseudo: Pseudonymiser) -> str | None:
     return "~" + pseudo.kenmerk(value)[:11]
 
 
-def _birth(value: str | None) -> date | None:
+def _birth(value: str | None, today: date) -> date | None:
     """A birth date, only ever kept as its month; never quoted in a reason."""
     if not value:
         return None
     born = date.fromisoformat(value)
-    if not _BORN <= born <= date.today():
+    if not _BORN <= born <= today:
         raise ValueError("een geboortedatum is onwaarschijnlijk (voor 1880 of in de toekomst)")
     return born
 
@@ -270,6 +270,7 @@ class Extraction:
         """
         pids: list[str] = []
         personen: dict[str, Row] = {}
+        today = date.today()
         for client in scanned.clients:
             bsn = client.get("Bsn", "")
             valid = _ELFPROEF.get(bsn)
@@ -283,7 +284,7 @@ class Extraction:
             pid = self.pseudo.persoon(bsn)
             pids.append(pid)
             if pid not in personen:
-                born = _birth(client.get("Datum"))
+                born = _birth(client.get("Datum"), today)
                 personen[pid] = {
                     "persoon_id": pid,
                     "geboortemaand": born.replace(day=1) if born else None,
