@@ -63,9 +63,7 @@ class _RowError(Exception):
     """A row breaks the contract; the message names the column in Dutch."""
 
 
-def _date(
-    row: dict[str, str], column: str, today: date, *, required: bool = False
-) -> date | None:
+def _date(row: dict[str, str], column: str, today: date, *, required: bool = False) -> date | None:
     value = row.get(column, "")
     if not value:
         if required:

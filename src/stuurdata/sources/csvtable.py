@@ -119,7 +119,7 @@ def rows(text: str) -> Iterator[tuple[int, dict[str, str]] | BadLine]:
         if not any(v.strip() for v in values):
             continue
         if len(values) == len(header):
-            row = dict(zip(header, map(str.strip, values)))
+            row = dict(zip(header, map(str.strip, values), strict=True))
         else:
             row = {h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(header)}
         if len(values) > len(header):

@@ -303,4 +303,5 @@ def _write_lading(
         batch = pa.table(columns, schema=arrow_schema("lading"))  # noqa: F841
         con.execute("INSERT INTO lading BY NAME SELECT * FROM batch")
 
+
 __all__ = ["FileCount", "LoadResult", "connect", "load_sources"]
