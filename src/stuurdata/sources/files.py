@@ -208,6 +208,8 @@ def _read_file(path: Path) -> bytes | str | None:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
         try:
             info = os.fstat(fd)
+            if stat.S_ISDIR(info.st_mode):
+                return _os_reason(IsADirectoryError())
             if not stat.S_ISREG(info.st_mode):
                 return "Geen gewoon bestand (een apparaat, pijp of socket); niet gelezen."
             if os.pread(fd, 4, 0) == _ZIP_MAGIC and path.suffix.lower() not in (".xlsx", ".xlsm"):
