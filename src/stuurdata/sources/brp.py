@@ -63,7 +63,7 @@ class _RowError(Exception):
     """A row breaks the contract; the message names the column in Dutch."""
 
 
-def _date(row: dict[str, str], column: str, *, required: bool = False) -> date | None:
+def _date(row: dict[str, str], column: str, today: date, *, required: bool = False) -> date | None:
     value = row.get(column, "")
     if not value:
         if required:
@@ -73,7 +73,7 @@ def _date(row: dict[str, str], column: str, *, required: bool = False) -> date |
         parsed = date.fromisoformat(value)
     except ValueError:
         raise _RowError(f"kolom {column}: geen geldige datum (JJJJ-MM-DD)") from None
-    latest = date.today() + _AHEAD if column != "geboortedatum" else date.today()
+    latest = today + _AHEAD if column != "geboortedatum" else today
     if parsed < _EARLIEST or parsed > latest:
         raise _RowError(
             f"kolom {column}: datum is onwaarschijnlijk (voor {_EARLIEST.year} of na "
@@ -126,14 +126,14 @@ def _vierkant(row: dict[str, str]) -> str | None:
     return vierkant_code(_rd(row, "rd_x", RD_X), _rd(row, "rd_y", RD_Y))
 
 
-def _unit(row: dict[str, str], line: int, pseudo: Pseudonymiser) -> Unit:
+def _unit(row: dict[str, str], line: int, pseudo: Pseudonymiser, today: date) -> Unit:
     bsn = row.get("bsn", "")
     if not is_valid_bsn(bsn):
         raise _RowError("kolom bsn: geen geldig BSN (elfproef)")
-    geboren = _date(row, "geboortedatum", required=True)
-    van = _date(row, "datum_vestiging", required=True)
-    vertrek = _date(row, "datum_vertrek")
-    overleden = _date(row, "datum_overlijden")
+    geboren = _date(row, "geboortedatum", today, required=True)
+    van = _date(row, "datum_vestiging", today, required=True)
+    vertrek = _date(row, "datum_vertrek", today)
+    overleden = _date(row, "datum_overlijden", today)
     assert geboren is not None and van is not None
     if van < geboren:
         raise _RowError("datum_vestiging ligt voor de geboortedatum")
@@ -226,6 +226,7 @@ def read_brp(file: SourceFile, pseudo: Pseudonymiser) -> Iterator[Unit | Rejecti
             "BRP-bestand mist verplichte kolommen: " + ", ".join(missing) + ".",
         )
         return
+    today = date.today()  # once per file, not four times per row
     for item in rows(text):
         if isinstance(item, BadLine):
             yield Rejection(f"regel {item.line}", "brp", f"BRP-regel afgekeurd: {item.reason}.")
@@ -234,6 +235,6 @@ def read_brp(file: SourceFile, pseudo: Pseudonymiser) -> Iterator[Unit | Rejecti
         try:
             if "__extra__" in row:
                 raise _RowError("de regel heeft meer velden dan de kopregel")
-            yield _unit(row, line, pseudo)
+            yield _unit(row, line, pseudo, today)
         except _RowError as exc:
             yield Rejection(f"regel {line}", "brp", f"BRP-regel afgekeurd: {exc}.")

@@ -118,7 +118,10 @@ def rows(text: str) -> Iterator[tuple[int, dict[str, str]] | BadLine]:
             continue
         if not any(v.strip() for v in values):
             continue
-        row = {h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(header)}
+        if len(values) == len(header):
+            row = dict(zip(header, map(str.strip, values), strict=True))
+        else:
+            row = {h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(header)}
         if len(values) > len(header):
             row["__extra__"] = "1"
         yield number, row

@@ -44,6 +44,8 @@ MAX_ARCHIVE = 4  # an archive unpacks to at most this many times MAX_BYTES in to
 _RATIO_FLOOR = 1 << 20  # small members may compress extremely well (a 200 kB empty list)
 _CHUNK = 1 << 20
 _EXTENSION = re.compile(r"\.[a-z0-9]{1,5}")
+_PLAIN: dict[str, str] = {}  # extension -> itself when plain, else ""
+_ZIP_MAGIC = b"PK\x03\x04"
 _SUPPORTED = frozenset(
     {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 )
@@ -128,14 +130,20 @@ def _open_zip(path: Path) -> zipfile.ZipFile | None:
 
 def is_zip(path: Path) -> bool:
     """A zip archive to unpack (cheap: the magic number first); Excel files are read whole."""
-    if path.suffix.lower() in (".xlsx", ".xlsm") or not path.is_file():
-        return False  # not is_file: a FIFO would block the open below
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return False
     try:
-        with open(path, "rb") as fh:
-            if fh.read(4) != b"PK\x03\x04":
-                return False
+        # O_NONBLOCK and the S_ISREG check: opening a FIFO would otherwise block.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
         return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode) or os.pread(fd, 4, 0) != _ZIP_MAGIC:
+            return False
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
     return zipfile.is_zipfile(path)
 
 
@@ -154,8 +162,18 @@ def count_sources(entries: Iterable[Listed]) -> int:
 
 def safe_name(sha256: str, original: str) -> str:
     """The stored name of a file: its content hash and a plain extension, nothing personal."""
-    suffix = Path(original).suffix.lower()
-    return sha256[:16] + (suffix if _EXTENSION.fullmatch(suffix) else "")
+    return sha256[:16] + _plain_suffix(original)
+
+
+def _plain_suffix(original: str) -> str:
+    """The name's extension (as ``Path.suffix``), lower case, if plain; else nothing."""
+    name = original.rsplit("/", 1)[-1]
+    dot = name.rfind(".")
+    suffix = name[dot:].lower() if 0 < dot < len(name) - 1 else ""
+    plain = _PLAIN.get(suffix)
+    if plain is None:
+        plain = _PLAIN[suffix] = suffix if _EXTENSION.fullmatch(suffix) else ""
+    return plain
 
 
 def _source(name: str, data: bytes) -> SourceFile:
@@ -181,24 +199,44 @@ def _read_file(path: Path) -> bytes | str | None:
     """The bytes of a plain file, or a Dutch reason why not (too large, unreadable).
 
     None when the file is a zip archive to unpack (as ``is_zip``): the magic number is
-    checked on the handle that reads the file, so a plain file is opened only once.
+    checked on the descriptor that reads the file, so a plain file is opened only once.
+    Plain ``os`` calls on the descriptor, sized by ``fstat``: a buffered ``read`` of
+    ``MAX_BYTES`` allocates that much for every small message.
     """
     try:
         # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-        with open(fd, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+        try:
+            info = os.fstat(fd)
+            if stat.S_ISDIR(info.st_mode):
+                return _os_reason(IsADirectoryError())
+            if not stat.S_ISREG(info.st_mode):
                 return "Geen gewoon bestand (een apparaat, pijp of socket); niet gelezen."
-            zipped = fh.read(4) == b"PK\x03\x04" and path.suffix.lower() not in (".xlsx", ".xlsm")
-            if zipped and zipfile.is_zipfile(fh):
-                return None
-            fh.seek(0)
-            data = fh.read(MAX_BYTES + 1)
+            if os.pread(fd, 4, 0) == _ZIP_MAGIC and path.suffix.lower() not in (".xlsx", ".xlsm"):
+                with open(fd, "rb", closefd=False) as fh:
+                    if zipfile.is_zipfile(fh):
+                        return None
+            data = _read_all(fd, info.st_size)
+        finally:
+            os.close(fd)
     except OSError as exc:
         return _os_reason(exc)
     if len(data) > MAX_BYTES:
         return f"Bestand is groter dan {MAX_BYTES >> 20} MB; niet gelezen."
     return data
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    """At most ``MAX_BYTES + 1`` bytes from the start (a file may grow after ``fstat``)."""
+    want = min(size, MAX_BYTES) + 1
+    first = os.pread(fd, want, 0)
+    if len(first) < want:
+        return first
+    parts, got = [first], len(first)
+    while got <= MAX_BYTES and (chunk := os.pread(fd, min(_CHUNK, MAX_BYTES + 1 - got), got)):
+        parts.append(chunk)
+        got += len(chunk)
+    return b"".join(parts)
 
 
 def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | str:

@@ -121,7 +121,7 @@ def load_sources(
     transaction, so a load whose record never got written is found later.
     """
     files = list_files(paths)
-    total = count_sources(files)
+    total = count_sources(files) if progress else 0  # a second open of every file
     result = LoadResult(run_id=uuid.uuid4().hex)
     con = connect(pakhuis)
     try:
@@ -271,32 +271,36 @@ def _write_lading(
         ).fetchall()
     )
     now = datetime.now()
-    rows = []
+    columns: dict[str, list[object]] = {name: [] for name in arrow_schema("lading").names}
+    fixed = {
+        "run_id": result.run_id,
+        "doel": doel,
+        "wie": wie,
+        "klaar": now,
+        "verwerking_id": verwerking_id,
+    }
     for lading_id, count in counts.items():
         count.geladen = staged.get((lading_id, "geladen"), 0)
         count.dubbel += staged.get((lading_id, "dubbel"), 0) + repeated.get(lading_id, 0)
         count.gequarantaineerd = quarantined.get(lading_id, 0)
-        rows.append(
-            {
-                "lading_id": lading_id,
-                "run_id": result.run_id,
-                "bron": count.bron,
-                "bestand": count.bestand,
-                "sha256": count.sha256,
-                "gelezen": count.gelezen,
-                "geladen": count.geladen,
-                "gequarantaineerd": count.gequarantaineerd,
-                "dubbel": count.dubbel,
-                "doel": doel,
-                "wie": wie,
-                "gestart": count.gestart,
-                "klaar": now,
-                "verwerking_id": verwerking_id,
-            }
-        )
+        row = {
+            "lading_id": lading_id,
+            "bron": count.bron,
+            "bestand": count.bestand,
+            "sha256": count.sha256,
+            "gelezen": count.gelezen,
+            "geladen": count.geladen,
+            "gequarantaineerd": count.gequarantaineerd,
+            "dubbel": count.dubbel,
+            "gestart": count.gestart,
+            **fixed,
+        }
+        for name, values in columns.items():
+            values.append(row.get(name))
         result.bestanden.append(count)
-    if rows:
-        batch = pa.Table.from_pylist(rows, schema=arrow_schema("lading"))  # noqa: F841
+    if counts:
+        # Built column by column: one file per row, so a large inbox has many rows.
+        batch = pa.table(columns, schema=arrow_schema("lading"))  # noqa: F841
         con.execute("INSERT INTO lading BY NAME SELECT * FROM batch")
 
 

@@ -95,6 +95,8 @@ class Header:
     identificatie: str | None
     dagtekening: str | None
     element: Element = None
+    # BerichtXsdVersie, filled by ``read_valid_header`` (None: not read, see header_values)
+    xsd_versie: str | None = None
 
 
 def kids(el: Element) -> Kids:
@@ -126,12 +128,12 @@ def protect(value: str | None, pseudo: Pseudonymiser) -> str | None:
     return "~" + pseudo.kenmerk(value)[:11]
 
 
-def _birth(value: str | None) -> date | None:
+def _birth(value: str | None, today: date) -> date | None:
     """A birth date, only ever kept as its month; never quoted in a reason."""
     if not value:
         return None
     born = date.fromisoformat(value)
-    if not _BORN <= born <= date.today():
+    if not _BORN <= born <= today:
         raise ValueError("een geboortedatum is onwaarschijnlijk (voor 1880 of in de toekomst)")
     return born
 
@@ -154,13 +156,18 @@ def read_header(root: Element, spec: MessageSpec) -> Header:
 
 
 def read_valid_header(root: Element, spec: MessageSpec) -> Header:
-    """Header of an XSD-valid message, read by position (the XSD fixes the sequence)."""
+    """Header of an XSD-valid message, read by position (the XSD fixes the sequence).
+
+    Also reads ``BerichtXsdVersie`` (``XsdVersie``, the seventh header element), so a
+    valid message's header is visited once.
+    """
     t, tb = tags(spec)
     try:
         header = root[0]
-        code, afzender, ontvanger, ident_el = header[0], header[3], header[4], header[5]
+        code, _, _, afzender, ontvanger, ident_el, xsd_el = header[:7]
         ident, dagtekening = ident_el[0], ident_el[1]
-    except IndexError:
+        xsd = xsd_el[1]
+    except (IndexError, ValueError):
         return read_header(root, spec)
     if (
         header.tag != t.Header
@@ -169,9 +176,10 @@ def read_valid_header(root: Element, spec: MessageSpec) -> Header:
         or ontvanger.tag != t.Ontvanger
         or ident.tag != tb.Identificatie
         or dagtekening.tag != tb.Dagtekening
+        or xsd.tag != tb.BerichtXsdVersie
     ):
         return read_header(root, spec)
-    values = [el.text for el in (code, afzender, ontvanger, ident, dagtekening)]
+    values = [el.text for el in (code, afzender, ontvanger, ident, dagtekening, xsd)]
     if None in values:
         return read_header(root, spec)
     return Header(
@@ -181,6 +189,7 @@ def read_valid_header(root: Element, spec: MessageSpec) -> Header:
         values[3].strip(),
         values[4].strip(),
         header,
+        values[5].strip(),
     )
 
 
@@ -261,6 +270,7 @@ class Extraction:
         """
         pids: list[str] = []
         personen: dict[str, Row] = {}
+        today = date.today()
         for client in scanned.clients:
             bsn = client.get("Bsn", "")
             valid = _ELFPROEF.get(bsn)
@@ -274,7 +284,7 @@ class Extraction:
             pid = self.pseudo.persoon(bsn)
             pids.append(pid)
             if pid not in personen:
-                born = _birth(client.get("Datum"))
+                born = _birth(client.get("Datum"), today)
                 personen[pid] = {
                     "persoon_id": pid,
                     "geboortemaand": born.replace(day=1) if born else None,

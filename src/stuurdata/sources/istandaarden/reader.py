@@ -47,7 +47,12 @@ from stuurdata.sources.istandaarden.extract import (
     read_valid_header,
 )
 from stuurdata.sources.istandaarden.meldingen import syntax_error, xsd_error
-from stuurdata.sources.istandaarden.versions import header_values, release_of, unsupported_reason
+from stuurdata.sources.istandaarden.versions import (
+    Release,
+    header_values,
+    release_of,
+    unsupported_reason,
+)
 from stuurdata.sources.records import Rejection, SourceFile, Unit
 
 
@@ -121,6 +126,20 @@ def is_istandaarden(data: bytes) -> bool:
     )
 
 
+_RELEASES: dict[str, Release | None] = {}
+
+
+def _release(namespace: str) -> Release | None:
+    """``release_of``, remembered per namespace (a load sees a few dozen at most)."""
+    try:
+        return _RELEASES[namespace]
+    except KeyError:
+        if len(_RELEASES) > 1000:  # namespaces of malformed input are not kept forever
+            _RELEASES.clear()
+        release = _RELEASES[namespace] = release_of(namespace)
+        return release
+
+
 def _bericht_id(spec: MessageSpec, header: Header, pseudo: Pseudonymiser) -> str | None:
     code, afzender = header.berichtcode, safe_code(header.afzender)
     ident = protect(header.identificatie, pseudo)
@@ -166,7 +185,19 @@ def _read(file: SourceFile, pseudo: Pseudonymiser) -> Unit | Rejection:
         )
 
     ns, local = _split(root.tag)
-    release = release_of(ns)
+    spec = KNOWN.get(ns) if local == "Bericht" else None
+    schema = schema_for(spec) if spec is not None else None
+    valid: bool | None = None  # None: libxml2 could not check the tree at all
+    if schema is not None:
+        try:
+            valid = schema.validate(root)
+        except etree.XMLSchemaValidateError:
+            valid = None
+    # The release check comes first in the order of the checks. A message valid against a
+    # bundled 3.2 schema passed it already: those schemas fix BerichtVersie 3 and
+    # BerichtSubversie 2 and only 3.2 namespaces are KNOWN. So the header's version
+    # fields are looked at only for the others.
+    release = _release(ns) if not valid else None
     version = header_values(root) if release is not None else {}
     if release is not None and (reason := unsupported_reason(release, version)):
         return Rejection(
@@ -176,14 +207,10 @@ def _read(file: SourceFile, pseudo: Pseudonymiser) -> Unit | Rejection:
             afzender=version.get("Afzender"),
             berichttype=release.berichttype,
         )
-    spec = KNOWN.get(ns)
-    if spec is None or local != "Bericht":
+    if spec is None or schema is None:
         return _unknown(root, ns, local)
 
-    schema = schema_for(spec)
-    try:
-        valid = schema.validate(root)
-    except etree.XMLSchemaValidateError:
+    if valid is None:
         # libxml2 gives up on some trees, e.g. unexpanded entity references: quarantine.
         header = read_header(root, spec)
         return Rejection(
@@ -257,7 +284,7 @@ def _read(file: SourceFile, pseudo: Pseudonymiser) -> Unit | Rejection:
             "bestand": file.name,
             "sha256": file.sha256,
             "status": "geladen",
-            "xsd_versie": version.get("BerichtXsdVersie"),
+            "xsd_versie": header.xsd_versie or header_values(root).get("BerichtXsdVersie"),
             "dagtekening_retour": x.dagtekening_retour,
             "verzoek_antwoord": x.verzoek_antwoord,
             "reden_afwijzing": x.reden_afwijzing,

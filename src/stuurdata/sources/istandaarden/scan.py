@@ -138,6 +138,11 @@ class Layout:
         person: dict[str, Any] | None = None
         for el in root.iter(*self.tags):
             tag = el.tag
+            if line is not None:  # most visits: a field of the current line
+                key = line_fields.get(tag)
+                if key is not None:
+                    line[key] = (el.text or "").strip()
+                    continue
             if tag in starts:
                 line = {}
                 lines.append((el.sourceline or 0, line, len(clients) - 1))
@@ -148,9 +153,7 @@ class Layout:
                 clients.append(person)
                 line = None
             elif line is not None:
-                key = line_fields.get(tag)
-                if key is not None:
-                    line[key] = (el.text or "").strip()
+                pass  # inside a line, not one of its fields (read above)
             elif person is not None:
                 key = person_fields.get(tag)
                 if key is not None and key not in person:
