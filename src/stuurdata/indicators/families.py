@@ -60,9 +60,11 @@ class Context:
     areas: ir.Table
     # ``inhabitant_groups``: the denominators of every rate per 1,000
     inhabitants: ir.Table | None = None
-    # per law: ``client_facts`` (every client family) and ``claim_totals`` (both cost ones)
+    # per law: ``client_facts`` (every client family), ``claim_totals`` (both cost ones)
     clients: dict[str, ir.Table] = field(default_factory=dict)
     claims: dict[str, ir.Table] = field(default_factory=dict)
+    # per (duration family, law): ``placed_days`` (its median and 90th percentile)
+    days: dict[tuple[str, str], ir.Table] = field(default_factory=dict)
 
     def t(self, name: str) -> ir.Table:
         return self.tables[name]
@@ -462,9 +464,11 @@ def uitstroom(ctx: Context, d: Definition) -> ir.Table:
     return _event_counts(ctx, events)
 
 
-def _day_statistic(ctx: Context, d: Definition, waits: ir.Table) -> ir.Table:
-    """Quantile of ``dagen`` per period of ``dag`` (waits: persoon_id, dag, dagen, ...)."""
-    q = float(d.parameters.get("kwantiel", 0.5))
+def placed_days(ctx: Context, berekening: str, wet: str) -> ir.Table:
+    """The day counts of a duration family (``DAYS``) per period of ``dag``, placed and
+    stacked into levels: its median and its 90th percentile read this one table
+    (``compute_indicators`` makes it once per family and law)."""
+    waits = DAYS[berekening](ctx, wet)
     cal = ctx.cal
     f = waits.join(cal, _in_period(waits.dag, cal)).select(
         persoon_id=waits.persoon_id,
@@ -476,7 +480,13 @@ def _day_statistic(ctx: Context, d: Definition, waits: ir.Table) -> ir.Table:
         l1=waits.l1,
         l2=waits.l2,
     )
-    p = _place(ctx, f)
+    return _place(ctx, f)
+
+
+def day_statistic(ctx: Context, d: Definition) -> ir.Table:
+    """Quantile (``kwantiel``) of the days of a duration family per area and period."""
+    q = float(d.parameters.get("kwantiel", 0.5))
+    p = ctx.days[(d.berekening, d.wet)]
     g = p.group_by(KEYS).aggregate(
         aantal=p.count(),
         n=p.persoon_id.nunique(),
@@ -486,11 +496,11 @@ def _day_statistic(ctx: Context, d: Definition, waits: ir.Table) -> ir.Table:
     return _as_row(g, lambda r: r.aantal, None, lambda r: r.stat)
 
 
-def wachttijd_verzoek_toewijzing(ctx: Context, d: Definition) -> ir.Table:
+def _request_to_allocation(ctx: Context, wet: str) -> ir.Table:
     """Days from a 315 request line to the first matching 301 allocation on/after it."""
     v = ctx.t("verzoek")
-    v = v.filter(v.berichttype == "315", v.wet == d.wet)
-    t = _allocations(ctx, d.wet)
+    v = v.filter(v.berichttype == "315", v.wet == wet)
+    t = _allocations(ctx, wet)
     j = v.join(
         t,
         [
@@ -514,18 +524,17 @@ def wachttijd_verzoek_toewijzing(ctx: Context, d: Definition) -> ir.Table:
         group_by=[j.bericht_id, j.regel], order_by=[j.dag, j.toewijzing_id]
     )
     j = j.mutate(rn=first).filter(lambda r: r.rn == 0)
-    waits = j.mutate(dagen=j.dag.delta(j.ontvangen, unit="day"))
-    return _day_statistic(ctx, d, waits)
+    return j.mutate(dagen=j.dag.delta(j.ontvangen, unit="day"))
 
 
-def wachttijd_toewijzing_start(ctx: Context, d: Definition) -> ir.Table:
+def _allocation_to_start(ctx: Context, wet: str) -> ir.Table:
     """Days from the allocation date to the first delivery start (0 when care came first)."""
     lev = ctx.t("levering")
-    lev = lev.filter(lev.wet == d.wet)
+    lev = lev.filter(lev.wet == wet)
     first = lev.group_by("toewijzing_id").aggregate(
         start=lev.start.min(), l2=lev.lading_id.argmin(lev.start)
     )
-    t = _allocations(ctx, d.wet)
+    t = _allocations(ctx, wet)
     j = t.join(first, t.toewijzing_id == first.toewijzing_id).select(
         persoon_id=t.persoon_id,
         fact_gm=t.gemeentecode,
@@ -534,14 +543,14 @@ def wachttijd_toewijzing_start(ctx: Context, d: Definition) -> ir.Table:
         l1=t.lading_id,
         l2=first.l2,
     )
-    return _day_statistic(ctx, d, j)
+    return j
 
 
-def duur_toewijzing(ctx: Context, d: Definition) -> ir.Table:
+def _allocation_length(ctx: Context, wet: str) -> ir.Table:
     """Length in days (both ends included) of allocations that ended in the period."""
-    t = _allocations(ctx, d.wet)
+    t = _allocations(ctx, wet)
     t = t.filter(t.einddatum.notnull())
-    waits = t.select(
+    return t.select(
         persoon_id=t.persoon_id,
         fact_gm=t.gemeentecode,
         dag=t.einddatum,
@@ -549,7 +558,14 @@ def duur_toewijzing(ctx: Context, d: Definition) -> ir.Table:
         l1=t.lading_id,
         l2=t.lading_id,
     )
-    return _day_statistic(ctx, d, waits)
+
+
+# The duration families: (persoon_id, fact_gm, dag, dagen, l1, l2) per request, allocation...
+DAYS: dict[str, Callable[[Context, str], ir.Table]] = {
+    "wachttijd_verzoek_toewijzing": _request_to_allocation,
+    "wachttijd_toewijzing_start": _allocation_to_start,
+    "duur_toewijzing": _allocation_length,
+}
 
 
 def claim_totals(ctx: Context, wet: str) -> ir.Table:
@@ -596,9 +612,9 @@ FAMILIES: dict[str, Callable[[Context, Definition], ir.Table]] = {
     "actieve_toewijzingen": actieve_toewijzingen,
     "instroom": instroom,
     "uitstroom": uitstroom,
-    "wachttijd_verzoek_toewijzing": wachttijd_verzoek_toewijzing,
-    "wachttijd_toewijzing_start": wachttijd_toewijzing_start,
-    "duur_toewijzing": duur_toewijzing,
+    "wachttijd_verzoek_toewijzing": day_statistic,
+    "wachttijd_toewijzing_start": day_statistic,
+    "duur_toewijzing": day_statistic,
     "kosten": kosten,
     "kosten_per_client": kosten_per_client,
 }
