@@ -131,23 +131,35 @@ def inhabitant_groups(tables: dict[str, ir.Table], cal: ir.Table, cuts: list[int
     residences, as ``groups.household_types`` needs for a client's own day).
     """
     days = cal.select(dag=cal.laatste_dag).distinct()
-    v = tables["verblijf"]
-    r = v.join(days, [v.van <= days.dag, _open(v.tot) > days.dag])
-    p = tables["persoon"].view()
-    j = r.left_join(p, r.persoon_id == p.persoon_id).select(
-        dag=r.dag,
-        gm=r.gemeentecode,
-        wk=r.wijkcode,
-        bu=r.buurtcode,
-        lading=r.lading_id,
-        hh=r.huishouden_id,
-        leeftijd=age_band(age_on(p.geboortemaand, r.dag), cuts),
+    v, p = tables["verblijf"], tables["persoon"].view()
+    # the person's columns first: one row per residence, not one per residence and day
+    v = v.left_join(p, v.persoon_id == p.persoon_id).select(
+        v.van,
+        v.tot,
+        gm=v.gemeentecode,
+        wk=v.wijkcode,
+        bu=v.buurtcode,
+        lading=v.lading_id,
+        hh=v.huishouden_id,
+        geboortemaand=p.geboortemaand,
         geslacht=sex_label(p.geslacht),
-        volw=is_adult(p.geboortemaand, r.dag).cast("int64"),
     )
-    h = j.filter(j.hh.notnull())
-    h = h.group_by(["hh", "dag"]).aggregate(volw=h.volw.sum(), kind=(1 - h.volw).sum())
-    t = j.left_join(h, [j.hh == h.hh, j.dag == h.dag])
+    r = v.join(days, [v.van <= days.dag, _open(v.tot) > days.dag])
+    j = r.select(
+        "dag",
+        "gm",
+        "wk",
+        "bu",
+        "lading",
+        "hh",
+        "geslacht",
+        leeftijd=age_band(age_on(r.geboortemaand, r.dag), cuts),
+        volw=is_adult(r.geboortemaand, r.dag).cast("int64"),
+    )
+    h = j.filter(j.hh.notnull()).view()
+    # own key names: Ibis would read the j columns of the same name from this side
+    h = h.group_by(h_hh=h.hh, h_dag=h.dag).aggregate(volw=h.volw.sum(), kind=(1 - h.volw).sum())
+    t = j.left_join(h, [j.hh == h.h_hh, j.dag == h.h_dag])
     t = t.select(
         *[j[c] for c in j.columns if c not in ("hh", "volw")],
         huishoudtype=ibis.cases((j.hh.isnull(), ONBEKEND), else_=household_type(h.volw, h.kind)),
