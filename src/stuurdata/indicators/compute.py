@@ -248,13 +248,20 @@ def compute_indicators(
         cal = helper(_CALENDAR_TABLE, calendar_table(*coverage))
         areas = helper(_AREAS_TABLE, person_areas(tables, cal))
         cuts = _age_cuts(definitions)
+        households = any(d.groep == "huishouden" for d in definitions)
         laws = sorted({d.wet for d in definitions if d.berekening in _CLIENT_FAMILIES})
         clients = {
-            w: helper(_CLIENTS_TABLE.format(w), client_facts(tables, cal, areas, w, cuts))
+            w: helper(
+                _CLIENTS_TABLE.format(w), client_facts(tables, cal, areas, w, cuts, households)
+            )
             for w in laws
         }
         rates = any(d.berekening == "clienten_per_1000" for d in definitions)
-        inh = helper(_INHABITANTS_TABLE, inhabitant_groups(tables, cal, cuts)) if rates else None
+        inh = (
+            helper(_INHABITANTS_TABLE, inhabitant_groups(tables, cal, cuts, households))
+            if rates
+            else None
+        )
         ctx = Context(tables=tables, cal=cal, areas=areas, inhabitants=inh, clients=clients)
         laws = sorted({d.wet for d in definitions if d.berekening in _COST_FAMILIES})
         claims = {w: helper(_CLAIMS_TABLE.format(w), claim_totals(ctx, w)) for w in laws}

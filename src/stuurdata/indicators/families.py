@@ -103,12 +103,22 @@ def person_areas(tables: dict[str, ir.Table], cal: ir.Table) -> ir.Table:
 
 
 def _with_groups(
-    facts: ir.Table, tables: dict[str, ir.Table], cuts: list[int], *, day: str, hh_day: str
+    facts: ir.Table,
+    tables: dict[str, ir.Table],
+    cuts: list[int],
+    households: bool,
+    *,
+    day: str,
+    hh_day: str,
 ) -> ir.Table:
     """``facts`` with every person's groups: ``leeftijd`` (band of ``cuts``) and
-    ``geslacht`` on ``facts[day]``, ``huishoudtype`` of household ``hh`` on ``facts[hh_day]``.
+    ``geslacht`` on ``facts[day]``, ``huishoudtype`` of household ``hh`` on ``facts[hh_day]``
+    (only with ``households``: typing is the costly part, left out when no definition asks).
     """
-    typed = label(facts, tables, "huishouden", [], day=hh_day)
+    if households:
+        typed = label(facts, tables, "huishouden", [], day=hh_day)
+    else:
+        typed = facts.mutate(categorie=ibis.literal(ONBEKEND))
     p = tables["persoon"].view()
     j = typed.left_join(p, typed.persoon_id == p.persoon_id)
     return j.select(
@@ -119,16 +129,19 @@ def _with_groups(
     )
 
 
-def inhabitant_groups(tables: dict[str, ir.Table], cal: ir.Table, cuts: list[int]) -> ir.Table:
+def inhabitant_groups(
+    tables: dict[str, ir.Table], cal: ir.Table, cuts: list[int], households: bool
+) -> ir.Table:
     """Inhabitants per period and buurt on the reference day, by age band, sex and household.
 
     Every denominator of a rate per 1,000 is a sum over this small table (at most a few
     hundred rows per buurt and period), so the residents are placed, typed and counted once
     per call instead of once per rate, and once per reference *day*: a quarter and a year
     share theirs with their last month. ``cuts`` holds every age bound and ``leeftijd_tot``
-    of the definitions asked for. The members of a household on the day are exactly its
-    residents that day, so its type is an aggregate over them (no second range join of the
-    residences, as ``groups.household_types`` needs for a client's own day).
+    of the definitions asked for; ``households`` whether any asks for the household type.
+    The members of a household on the day are exactly its residents that day, so its type
+    is an aggregate over them (no second range join of the residences, as
+    ``groups.household_types`` needs for a client's own day).
     """
     days = cal.select(dag=cal.laatste_dag).distinct()
     v, p = tables["verblijf"], tables["persoon"].view()
@@ -156,14 +169,15 @@ def inhabitant_groups(tables: dict[str, ir.Table], cal: ir.Table, cuts: list[int
         leeftijd=age_band(age_on(r.geboortemaand, r.dag), cuts),
         volw=is_adult(r.geboortemaand, r.dag).cast("int64"),
     )
-    h = j.filter(j.hh.notnull()).view()
-    # own key names: Ibis would read the j columns of the same name from this side
-    h = h.group_by(h_hh=h.hh, h_dag=h.dag).aggregate(volw=h.volw.sum(), kind=(1 - h.volw).sum())
-    t = j.left_join(h, [j.hh == h.h_hh, j.dag == h.h_dag])
-    t = t.select(
-        *[j[c] for c in j.columns if c not in ("hh", "volw")],
-        huishoudtype=ibis.cases((j.hh.isnull(), ONBEKEND), else_=household_type(h.volw, h.kind)),
-    )
+    if households:
+        h = j.filter(j.hh.notnull()).view()
+        # own key names: Ibis would read the j columns of the same name from this side
+        h = h.group_by(h_hh=h.hh, h_dag=h.dag).aggregate(volw=h.volw.sum(), kind=(1 - h.volw).sum())
+        t = j.left_join(h, [j.hh == h.h_hh, j.dag == h.h_dag])
+        soort = ibis.cases((j.hh.isnull(), ONBEKEND), else_=household_type(h.volw, h.kind))
+        t = t.select(*[j[c] for c in j.columns if c not in ("hh", "volw")], huishoudtype=soort)
+    else:
+        t = j.drop("hh", "volw").mutate(huishoudtype=ibis.literal(ONBEKEND))
     keys = ["dag", "gm", "wk", "bu", "leeftijd", "geslacht", "huishoudtype"]
     g = t.group_by(keys).aggregate(inw=t.count(), lad=t.lading.collect(distinct=True))
     k = g.join(cal, g.dag == cal.laatste_dag)
@@ -171,7 +185,12 @@ def inhabitant_groups(tables: dict[str, ir.Table], cal: ir.Table, cuts: list[int
 
 
 def client_facts(
-    tables: dict[str, ir.Table], cal: ir.Table, areas: ir.Table, wet: str, cuts: list[int]
+    tables: dict[str, ir.Table],
+    cal: ir.Table,
+    areas: ir.Table,
+    wet: str,
+    cuts: list[int],
+    households: bool,
 ) -> ir.Table:
     """Per allocation of the law and period it overlaps: the person placed in the area of
     the period (not yet stacked into levels) with the person's groups.
@@ -205,7 +224,7 @@ def client_facts(
         hh=a.hh,
         hh_dag=a.hh_dag,
     )
-    g = _with_groups(placed, tables, cuts, day="laatste_dag", hh_day="hh_dag")
+    g = _with_groups(placed, tables, cuts, households, day="laatste_dag", hh_day="hh_dag")
     return g.drop("laatste_dag", "hh", "hh_dag")
 
 
