@@ -69,7 +69,7 @@ import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
 
-from stuurdata.engine.base import Engine, as_engine
+from stuurdata.engine.base import Engine, HelperMaker, as_engine
 from stuurdata.indicators.families import (
     DAYS,
     FAMILIES,
@@ -245,29 +245,7 @@ def compute_indicators(
     # repeats a join another one made, and the compiled SQL of each indicator stays the
     # same from call to call, so it can be cached (Ibis compilation costs ~0.05-0.3 s each).
     with engine.helpers() as helper:
-        cal = helper(_CALENDAR_TABLE, calendar_table(*coverage))
-        areas = helper(_AREAS_TABLE, person_areas(tables, cal))
-        cuts = _age_cuts(definitions)
-        households = any(d.groep == "huishouden" for d in definitions)
-        laws = sorted({d.wet for d in definitions if d.berekening in _CLIENT_FAMILIES})
-        clients = {
-            w: helper(
-                _CLIENTS_TABLE.format(w), client_facts(tables, cal, areas, w, cuts, households)
-            )
-            for w in laws
-        }
-        rates = any(d.berekening == "clienten_per_1000" for d in definitions)
-        inh = (
-            helper(_INHABITANTS_TABLE, inhabitant_groups(tables, cal, cuts, households))
-            if rates
-            else None
-        )
-        ctx = Context(tables=tables, cal=cal, areas=areas, inhabitants=inh, clients=clients)
-        laws = sorted({d.wet for d in definitions if d.berekening in _COST_FAMILIES})
-        claims = {w: helper(_CLAIMS_TABLE.format(w), claim_totals(ctx, w)) for w in laws}
-        pairs = sorted({(d.berekening, d.wet) for d in definitions if d.berekening in DAYS})
-        days = {(b, w): helper(_DAYS_TABLE.format(b, w), placed_days(ctx, b, w)) for b, w in pairs}
-        ctx = replace(ctx, claims=claims, days=days)
+        ctx = _shared(helper, tables, calendar_table(*coverage), definitions)
         prepare = getattr(engine, "prepare", None)
 
         def build(d: Definition) -> tuple[ir.Table, str]:
@@ -276,13 +254,39 @@ def compute_indicators(
                 prepare(expr, key)
             return expr, key
 
-        # Building and compiling an expression is Python work (a second per definition in a
+        # Building and compiling an expression is Python work (~0.05 s per definition in a
         # fresh process); the database releases the interpreter while it runs a query, so
         # one thread prepares the next definitions while this one executes, in order.
         with ThreadPoolExecutor(max_workers=1) as pool:
             built = [pool.submit(build, d) for d in definitions]
             parts = [engine.execute(*job.result()) for job in built]
     return normalise_frame(mark_complete(pa.concat_tables(parts).to_pandas(), *coverage))
+
+
+def _shared(
+    helper: HelperMaker, tables: dict[str, ir.Table], calendar: pa.Table, defs: list[Definition]
+) -> Context:
+    """The helper tables the definitions ``defs`` share, made once, as their ``Context``."""
+    cal = helper(_CALENDAR_TABLE, calendar)
+    areas = helper(_AREAS_TABLE, person_areas(tables, cal))
+    cuts = _age_cuts(defs)
+    households = any(d.groep == "huishouden" for d in defs)
+    laws: list[str] = sorted({d.wet for d in defs if d.berekening in _CLIENT_FAMILIES})
+    clients = {
+        w: helper(_CLIENTS_TABLE.format(w), client_facts(tables, cal, areas, w, cuts, households))
+        for w in laws
+    }
+    inh = None
+    if any(d.berekening == "clienten_per_1000" for d in defs):
+        inh = helper(_INHABITANTS_TABLE, inhabitant_groups(tables, cal, cuts, households))
+    ctx = Context(tables=tables, cal=cal, areas=areas, inhabitants=inh, clients=clients)
+    laws = sorted({d.wet for d in defs if d.berekening in _COST_FAMILIES})
+    claims = {w: helper(_CLAIMS_TABLE.format(w), claim_totals(ctx, w)) for w in laws}
+    pairs: list[tuple[str, str]] = sorted(
+        {(d.berekening, d.wet) for d in defs if d.berekening in DAYS}
+    )
+    days = {(b, w): helper(_DAYS_TABLE.format(b, w), placed_days(ctx, b, w)) for b, w in pairs}
+    return replace(ctx, claims=claims, days=days)
 
 
 def _age_cuts(definitions: Sequence[Definition]) -> list[int]:
