@@ -64,6 +64,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -73,8 +74,18 @@ import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
 
-from stuurdata.engine.base import Engine, as_engine
-from stuurdata.indicators.families import FAMILIES, Context, person_areas, residents
+from stuurdata.engine.base import Engine, HelperMaker, as_engine
+from stuurdata.indicators.families import (
+    DAYS,
+    FAMILIES,
+    Context,
+    claim_totals,
+    client_facts,
+    inhabitant_groups,
+    person_areas,
+    placed_days,
+)
+from stuurdata.indicators.groups import bounds
 from stuurdata.indicators.periods import CoverageError, calendar_rows, calendar_table
 from stuurdata.indicators.registry import Definition, load_definitions
 
@@ -114,7 +125,13 @@ ALGEMENE_REGELS = """\
 
 _AREAS_TABLE = "_stuurdata_persoon_gebied"
 _CALENDAR_TABLE = "_stuurdata_kalender"
-_RESIDENTS_TABLE = "_stuurdata_inwoners"
+_INHABITANTS_TABLE = "_stuurdata_inwoners"
+_CLIENTS_TABLE = "_stuurdata_clienten_{}"
+_CLAIMS_TABLE = "_stuurdata_declaraties_{}"
+_DAYS_TABLE = "_stuurdata_dagen_{}_{}"
+# the families that count from the shared helper tables
+_CLIENT_FAMILIES = {"clienten", "clienten_per_1000", "clienten_zonder_woonadres"}
+_COST_FAMILIES = {"kosten", "kosten_per_client"}
 
 
 def empty_frame() -> pd.DataFrame:
@@ -227,15 +244,13 @@ def compute_indicators(
         return empty_frame()
     tables = engine.tables
     schema = repr([t.schema() for t in tables.values()])
-    # The calendar and the person areas become helper tables with fixed names: small,
-    # computed once per call, and the compiled SQL of each indicator stays the same
-    # from call to call, so it can be cached (Ibis compilation costs ~0.3 s each).
+    # What several indicators share becomes a helper table with a fixed name, made once
+    # per call: the calendar, the person areas, per law the placed client facts, the claim
+    # totals and the placed day counts, the inhabitants per buurt and group. No indicator
+    # repeats a join another one made, and the compiled SQL of each indicator stays the
+    # same from call to call, so it can be cached (Ibis compilation costs ~0.05-0.3 s each).
     with engine.helpers() as helper:
-        cal = helper(_CALENDAR_TABLE, calendar_table(*coverage))
-        areas = helper(_AREAS_TABLE, person_areas(tables, cal))
-        rates = any(d.berekening == "clienten_per_1000" for d in definitions)
-        res = helper(_RESIDENTS_TABLE, residents(tables, cal)) if rates else None
-        ctx = Context(tables=tables, cal=cal, areas=areas, residents=res)
+        ctx = _shared(helper, tables, calendar_table(*coverage), definitions)
         prepare = getattr(engine, "prepare", None)
 
         def build(d: Definition) -> tuple[ir.Table, str]:
@@ -244,13 +259,51 @@ def compute_indicators(
                 prepare(expr, key)
             return expr, key
 
-        # Building and compiling an expression is Python work (a second per definition in a
+        # Building and compiling an expression is Python work (~0.05 s per definition in a
         # fresh process); the database releases the interpreter while it runs a query, so
         # one thread prepares the next definitions while this one executes, in order.
         with ThreadPoolExecutor(max_workers=1) as pool:
             built = [pool.submit(build, d) for d in definitions]
             parts = [engine.execute(*job.result()) for job in built]
     return normalise_frame(mark_complete(pa.concat_tables(parts).to_pandas(), *coverage))
+
+
+def _shared(
+    helper: HelperMaker, tables: dict[str, ir.Table], calendar: pa.Table, defs: list[Definition]
+) -> Context:
+    """The helper tables the definitions ``defs`` share, made once, as their ``Context``."""
+    cal = helper(_CALENDAR_TABLE, calendar)
+    areas = helper(_AREAS_TABLE, person_areas(tables, cal))
+    cuts = _age_cuts(defs)
+    households = any(d.groep == "huishouden" for d in defs)
+    laws: list[str] = sorted({d.wet for d in defs if d.berekening in _CLIENT_FAMILIES})
+    clients = {
+        w: helper(_CLIENTS_TABLE.format(w), client_facts(tables, cal, areas, w, cuts, households))
+        for w in laws
+    }
+    inh = None
+    if any(d.berekening == "clienten_per_1000" for d in defs):
+        inh = helper(_INHABITANTS_TABLE, inhabitant_groups(tables, cal, cuts, households))
+    ctx = Context(tables=tables, cal=cal, areas=areas, inhabitants=inh, clients=clients)
+    laws = sorted({d.wet for d in defs if d.berekening in _COST_FAMILIES})
+    claims = {w: helper(_CLAIMS_TABLE.format(w), claim_totals(ctx, w)) for w in laws}
+    pairs: list[tuple[str, str]] = sorted(
+        {(d.berekening, d.wet) for d in defs if d.berekening in DAYS}
+    )
+    days = {(b, w): helper(_DAYS_TABLE.format(b, w), placed_days(ctx, b, w)) for b, w in pairs}
+    return replace(ctx, claims=claims, days=days)
+
+
+def _age_cuts(definitions: Sequence[Definition]) -> list[int]:
+    """Every age bound the definitions use (group bounds and ``leeftijd_tot``): the bands
+    of the helper tables, so each age question has an exact answer there."""
+    cuts: set[int] = set()
+    for d in definitions:
+        if d.groep == "leeftijd":
+            cuts.update(bounds(d.parameters.get("grenzen", "")))
+        if d.parameters.get("leeftijd_tot") is not None:
+            cuts.add(int(d.parameters["leeftijd_tot"]))
+    return sorted(cuts)
 
 
 def mark_complete(frame: pd.DataFrame, first: date, last: date) -> pd.DataFrame:

@@ -24,14 +24,24 @@ The decisions (also in ``compute.py``'s docstring and the YAML texts):
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import ibis
 import ibis.expr.types as ir
 
-from stuurdata.indicators.groups import bounds, label
+from stuurdata.indicators.groups import (
+    ONBEKEND,
+    age_band,
+    age_label,
+    age_on,
+    bounds,
+    household_type,
+    is_adult,
+    label,
+    sex_label,
+)
 from stuurdata.indicators.registry import Definition
 
 KEYS = ["niveau", "gebiedscode", "periodesoort", "periode", "categorie"]
@@ -42,12 +52,19 @@ OPEN_END = date(9999, 12, 31)
 
 @dataclass(frozen=True)
 class Context:
-    """What every family needs: the canonical tables, the calendar and the person areas."""
+    """What every family needs: the canonical tables, the calendar and the person areas,
+    and the shared intermediate tables ``compute_indicators`` makes once per call."""
 
     tables: dict[str, ir.Table]
     cal: ir.Table
     areas: ir.Table
-    residents: ir.Table | None = None  # ``residents`` as a helper table, when rates are asked
+    # ``inhabitant_groups``: the denominators of every rate per 1,000
+    inhabitants: ir.Table | None = None
+    # per law: ``client_facts`` (every client family), ``claim_totals`` (both cost ones)
+    clients: dict[str, ir.Table] = field(default_factory=dict)
+    claims: dict[str, ir.Table] = field(default_factory=dict)
+    # per (duration family, law): ``placed_days`` (its median and 90th percentile)
+    days: dict[tuple[str, str], ir.Table] = field(default_factory=dict)
 
     def t(self, name: str) -> ir.Table:
         return self.tables[name]
@@ -85,29 +102,138 @@ def person_areas(tables: dict[str, ir.Table], cal: ir.Table) -> ir.Table:
     return j.mutate(rn=rank).filter(lambda r: r.rn == 0).drop("rn", "van")
 
 
-def residents(tables: dict[str, ir.Table], cal: ir.Table) -> ir.Table:
-    """Per period: every person living in the gemeente on its reference day, with the area.
-
-    The range join of all residences with the calendar is the largest step of the rates
-    per 1,000; ``compute_indicators`` makes it once as a helper table for all of them.
+def _with_groups(
+    facts: ir.Table,
+    tables: dict[str, ir.Table],
+    cuts: list[int],
+    households: bool,
+    *,
+    day: str,
+    hh_day: str,
+) -> ir.Table:
+    """``facts`` with every person's groups: ``leeftijd`` (band of ``cuts``) and
+    ``geslacht`` on ``facts[day]``, ``huishoudtype`` of household ``hh`` on ``facts[hh_day]``
+    (only with ``households``: typing is the costly part, left out when no definition asks).
     """
-    v = tables["verblijf"]
-    j = v.join(cal, [v.van <= cal.laatste_dag, _open(v.tot) > cal.laatste_dag])
+    if households:
+        typed = label(facts, tables, "huishouden", [], day=hh_day)
+    else:
+        typed = facts.mutate(categorie=ibis.literal(ONBEKEND))
+    p = tables["persoon"].view()
+    j = typed.left_join(p, typed.persoon_id == p.persoon_id)
     return j.select(
-        persoon_id=v.persoon_id,
-        periodesoort=cal.periodesoort,
-        periode=cal.periode,
-        laatste_dag=cal.laatste_dag,
+        *[typed[c] for c in typed.columns if c != "categorie"],
+        huishoudtype=typed.categorie,
+        geslacht=sex_label(p.geslacht),
+        leeftijd=age_band(age_on(p.geboortemaand, typed[day]), cuts),
+    )
+
+
+def inhabitant_groups(
+    tables: dict[str, ir.Table], cal: ir.Table, cuts: list[int], households: bool
+) -> ir.Table:
+    """Inhabitants per period and buurt on the reference day, by age band, sex and household.
+
+    Every denominator of a rate per 1,000 is a sum over this small table (at most a few
+    hundred rows per buurt and period), so the residents are placed, typed and counted once
+    per call instead of once per rate, and once per reference *day*: a quarter and a year
+    share theirs with their last month. ``cuts`` holds every age bound and ``leeftijd_tot``
+    of the definitions asked for; ``households`` whether any asks for the household type.
+    The members of a household on the day are exactly its residents that day, so its type
+    is an aggregate over them (no second range join of the residences, as
+    ``groups.household_types`` needs for a client's own day).
+    """
+    days = cal.select(dag=cal.laatste_dag).distinct()
+    v, p = tables["verblijf"], tables["persoon"].view()
+    # the person's columns first: one row per residence, not one per residence and day
+    v = v.left_join(p, v.persoon_id == p.persoon_id).select(
+        v.van,
+        v.tot,
         gm=v.gemeentecode,
         wk=v.wijkcode,
         bu=v.buurtcode,
         lading=v.lading_id,
         hh=v.huishouden_id,
+        geboortemaand=p.geboortemaand,
+        geslacht=sex_label(p.geslacht),
     )
+    r = v.join(days, [v.van <= days.dag, _open(v.tot) > days.dag])
+    j = r.select(
+        "dag",
+        "gm",
+        "wk",
+        "bu",
+        "lading",
+        "hh",
+        "geslacht",
+        leeftijd=age_band(age_on(r.geboortemaand, r.dag), cuts),
+        volw=is_adult(r.geboortemaand, r.dag).cast("int64"),
+    )
+    if households:
+        h = j.filter(j.hh.notnull()).view()
+        # own key names: Ibis would read the j columns of the same name from this side
+        h = h.group_by(h_hh=h.hh, h_dag=h.dag).aggregate(volw=h.volw.sum(), kind=(1 - h.volw).sum())
+        t = j.left_join(h, [j.hh == h.h_hh, j.dag == h.h_dag])
+        soort = ibis.cases((j.hh.isnull(), ONBEKEND), else_=household_type(h.volw, h.kind))
+        t = t.select(*[j[c] for c in j.columns if c not in ("hh", "volw")], huishoudtype=soort)
+    else:
+        t = j.drop("hh", "volw").mutate(huishoudtype=ibis.literal(ONBEKEND))
+    keys = ["dag", "gm", "wk", "bu", "leeftijd", "geslacht", "huishoudtype"]
+    g = t.group_by(keys).aggregate(inw=t.count(), lad=t.lading.collect(distinct=True))
+    k = g.join(cal, g.dag == cal.laatste_dag)
+    return k.select(cal.periodesoort, cal.periode, *[g[c] for c in [*keys[1:], "inw", "lad"]])
+
+
+def client_facts(
+    tables: dict[str, ir.Table],
+    cal: ir.Table,
+    areas: ir.Table,
+    wet: str,
+    cuts: list[int],
+    households: bool,
+) -> ir.Table:
+    """Per allocation of the law and period it overlaps: the person placed in the area of
+    the period (not yet stacked into levels) with the person's groups.
+
+    Every client family of the law (clients, per category, per group, per 1,000, without a
+    residence) counts from this one table, so the range join with the calendar, the
+    placement and the household typing run once per law instead of once per indicator.
+    """
+    t = _allocations_of(tables, wet)
+    f = t.join(cal, [t.ingangsdatum < cal.eind, _open(t.einddatum) >= cal.begin])
+    f = f.select(
+        persoon_id=t.persoon_id,
+        periodesoort=cal.periodesoort,
+        periode=cal.periode,
+        fact_gm=t.gemeentecode,
+        productcategorie=t.productcategorie.fill_null("onbekend"),
+        lading=t.lading_id,
+        laatste_dag=cal.laatste_dag,
+    )
+    a = areas
+    j = f.left_join(
+        a, [f.persoon_id == a.persoon_id, f.periodesoort == a.periodesoort, f.periode == a.periode]
+    )
+    placed = j.select(
+        *[f[c] for c in f.columns if c != "fact_gm"],
+        gm=a.res_gm.fill_null(f.fact_gm),
+        wk=a.wk,
+        bu=a.bu,
+        res_lading=a.res_lading,
+        wonend=a.res_gm.notnull(),
+        hh=a.hh,
+        hh_dag=a.hh_dag,
+    )
+    g = _with_groups(placed, tables, cuts, households, day="laatste_dag", hh_day="hh_dag")
+    return g.drop("laatste_dag", "hh", "hh_dag")
 
 
 def _allocations(ctx: Context, wet: str) -> ir.Table:
-    t = ctx.t("toewijzing")
+    return _allocations_of(ctx.tables, wet)
+
+
+def _allocations_of(tables: dict[str, ir.Table], wet: str) -> ir.Table:
+    t = tables["toewijzing"]
     t = t.filter(t.wet == wet, t.einddatum.isnull() | (t.einddatum >= t.ingangsdatum))
     return t.mutate(tdatum=t.toewijzingsdatum.fill_null(t.ingangsdatum))
 
@@ -183,22 +309,15 @@ def _as_row(g: ir.Table, teller: Any, noemer: Any, waarde: Any) -> ir.Table:
     )
 
 
-def _grouped(ctx: Context, d: Definition, facts: ir.Table) -> ir.Table:
-    """Facts (with ``laatste_dag``) labelled with the person's group of ``d.groep``."""
-    if d.groep != "huishouden":
-        grenzen = bounds(d.parameters.get("grenzen", ""))
-        return label(facts, ctx.tables, str(d.groep), grenzen)
-    a = ctx.areas.view()  # _place joins the areas again
-    j = facts.left_join(
-        a,
-        [
-            facts.persoon_id == a.persoon_id,
-            facts.periodesoort == a.periodesoort,
-            facts.periode == a.periode,
-        ],
-    )
-    withhh = j.select(*[facts[c] for c in facts.columns], hh=a.hh, hh_dag=a.hh_dag)
-    return label(withhh, ctx.tables, "huishouden", [], day="hh_dag")
+def _group_label(t: ir.Table, d: Definition) -> ir.StringValue:
+    """The ``categorie`` of a group definition, from the group columns of a helper table."""
+    if d.groep == "huishouden":
+        return t.huishoudtype
+    if d.groep == "geslacht":
+        return t.geslacht
+    if d.groep == "leeftijd":
+        return age_label(t.leeftijd, bounds(d.parameters.get("grenzen", "")))
+    raise ValueError(f"onbekende groep: {d.groep}")
 
 
 def clienten(ctx: Context, d: Definition, wonend: bool | None = None) -> ir.Table:
@@ -207,35 +326,32 @@ def clienten(ctx: Context, d: Definition, wonend: bool | None = None) -> ir.Tabl
     ``wonend`` True keeps only clients with a residence in the period (the population of
     a rate), False only those without one (counted under the allocation's gemeente).
     """
-    t, cal = _allocations(ctx, d.wet), ctx.cal
-    categorie = t.productcategorie.fill_null("onbekend") if d.per_categorie else ibis.literal("")
-    f = t.join(cal, [t.ingangsdatum < cal.eind, _open(t.einddatum) >= cal.begin])
-    f = f.select(
-        persoon_id=t.persoon_id,
-        periodesoort=cal.periodesoort,
-        periode=cal.periode,
-        fact_gm=t.gemeentecode,
-        categorie=categorie,
-        lading=t.lading_id,
-        laatste_dag=cal.laatste_dag,
-    )
+    f = ctx.clients[d.wet]
     if d.groep is not None:
-        f = _grouped(ctx, d, f)
+        categorie = _group_label(f, d)
+    elif d.per_categorie:
+        categorie = f.productcategorie
+    else:
+        categorie = ibis.literal("")
     age = d.parameters.get("leeftijd_tot")
     if wonend and age is not None and d.groep != "leeftijd":  # the rate's age population
-        f = _younger_than(ctx, f, int(age))
-    p = _place(ctx, f)
+        f = f.filter(f.leeftijd < int(age))
     if wonend is not None:
-        p = p.filter(p.wonend == wonend)
+        f = f.filter(f.wonend == wonend)
+    f = f.select(
+        "persoon_id",
+        "periodesoort",
+        "periode",
+        "lading",
+        "res_lading",
+        "gm",
+        "wk",
+        "bu",
+        categorie=categorie,
+    )
+    p = _levels(f)
     g = p.group_by(KEYS).aggregate(n=p.persoon_id.nunique(), **_lineage(p, "lading", "res_lading"))
     return _as_row(g, lambda r: r.n, None, lambda r: r.n)
-
-
-def _younger_than(ctx: Context, facts: ir.Table, years: int) -> ir.Table:
-    """Facts of persons younger than ``years`` on ``laatste_dag`` (birth month as day 1)."""
-    p = ctx.t("persoon").view()
-    young = p.geboortemaand > facts.laatste_dag - ibis.interval(years=years)
-    return facts.semi_join(p, [facts.persoon_id == p.persoon_id, young])
 
 
 def clienten_zonder_woonadres(ctx: Context, d: Definition) -> ir.Table:
@@ -252,23 +368,19 @@ def inhabitants(ctx: Context, leeftijd_tot: int | None, d: Definition | None = N
     per group of ``d.groep`` when the definition has one (in ``categorie``).
 
     Counted as residence rows covering that day (the BRP gives a person one address on a
-    given day), per buurt first and summed upwards: a distinct count over (inhabitants x
-    periods x levels) rows would cost the engine several times more.
+    given day), per buurt first (``inhabitant_groups``) and summed upwards: a distinct
+    count over (inhabitants x periods x levels) rows would cost the engine several times more.
     """
-    j = ctx.residents if ctx.residents is not None else residents(ctx.tables, ctx.cal)
+    if ctx.inhabitants is None:
+        raise ValueError("inhabitants need the helper table of inhabitant_groups")
+    j = ctx.inhabitants
     if leeftijd_tot is not None:
-        j = _younger_than(ctx, j, leeftijd_tot)
+        j = j.filter(j.leeftijd < leeftijd_tot)
     groups = []
     if d is not None and d.groep is not None:
-        if d.groep == "huishouden":  # typed on the last day of the period
-            j = label(j, ctx.tables, "huishouden", [])
-        else:
-            j = _grouped(ctx, d, j)
+        j = j.mutate(categorie=_group_label(j, d))
         groups = ["categorie"]
-    per_buurt = j.group_by(["periodesoort", "periode", "gm", "wk", "bu", *groups]).aggregate(
-        inw=j.count(), lad=j.lading.collect(distinct=True)
-    )
-    s = _levels(per_buurt)
+    s = _levels(j.select("periodesoort", "periode", "gm", "wk", "bu", "inw", "lad", *groups))
     g = s.group_by([*PERIOD_KEYS, *groups]).aggregate(inwoners=s.inw.sum(), inh_lin=s.lad.collect())
     return g.mutate(inh_lin=g.inh_lin.flatten().unique())
 
@@ -387,9 +499,11 @@ def uitstroom(ctx: Context, d: Definition) -> ir.Table:
     return _event_counts(ctx, events)
 
 
-def _day_statistic(ctx: Context, d: Definition, waits: ir.Table) -> ir.Table:
-    """Quantile of ``dagen`` per period of ``dag`` (waits: persoon_id, dag, dagen, ...)."""
-    q = float(d.parameters.get("kwantiel", 0.5))
+def placed_days(ctx: Context, berekening: str, wet: str) -> ir.Table:
+    """The day counts of a duration family (``DAYS``) per period of ``dag``, placed and
+    stacked into levels: its median and its 90th percentile read this one table
+    (``compute_indicators`` makes it once per family and law)."""
+    waits = DAYS[berekening](ctx, wet)
     cal = ctx.cal
     f = waits.join(cal, _in_period(waits.dag, cal)).select(
         persoon_id=waits.persoon_id,
@@ -401,7 +515,13 @@ def _day_statistic(ctx: Context, d: Definition, waits: ir.Table) -> ir.Table:
         l1=waits.l1,
         l2=waits.l2,
     )
-    p = _place(ctx, f)
+    return _place(ctx, f)
+
+
+def day_statistic(ctx: Context, d: Definition) -> ir.Table:
+    """Quantile (``kwantiel``) of the days of a duration family per area and period."""
+    q = float(d.parameters.get("kwantiel", 0.5))
+    p = ctx.days[(d.berekening, d.wet)]
     g = p.group_by(KEYS).aggregate(
         aantal=p.count(),
         n=p.persoon_id.nunique(),
@@ -411,9 +531,8 @@ def _day_statistic(ctx: Context, d: Definition, waits: ir.Table) -> ir.Table:
     return _as_row(g, lambda r: r.aantal, None, lambda r: r.stat)
 
 
-def _request_pairs(ctx: Context, wet: str) -> ir.Table:
-    """Each 315 request line with the first allocation (301) of the same person, provider
-    and product category dated on or after it (``dag``: that allocation's date)."""
+def _request_to_allocation(ctx: Context, wet: str) -> ir.Table:
+    """Days from a 315 request line to the first matching 301 allocation on/after it."""
     v = ctx.t("verzoek")
     v = v.filter(v.berichttype == "315", v.wet == wet)
     t = _allocations(ctx, wet)
@@ -439,24 +558,18 @@ def _request_pairs(ctx: Context, wet: str) -> ir.Table:
     first = ibis.row_number().over(
         group_by=[j.bericht_id, j.regel], order_by=[j.dag, j.toewijzing_id]
     )
-    return j.mutate(rn=first).filter(lambda r: r.rn == 0).drop("rn")
+    j = j.mutate(rn=first).filter(lambda r: r.rn == 0)
+    return j.mutate(dagen=j.dag.delta(j.ontvangen, unit="day"))
 
 
-def wachttijd_verzoek_toewijzing(ctx: Context, d: Definition) -> ir.Table:
-    """Days from a 315 request line to the first matching 301 allocation on/after it."""
-    j = _request_pairs(ctx, d.wet)
-    waits = j.mutate(dagen=j.dag.delta(j.ontvangen, unit="day"))
-    return _day_statistic(ctx, d, waits)
-
-
-def wachttijd_toewijzing_start(ctx: Context, d: Definition) -> ir.Table:
+def _allocation_to_start(ctx: Context, wet: str) -> ir.Table:
     """Days from the allocation date to the first delivery start (0 when care came first)."""
     lev = ctx.t("levering")
-    lev = lev.filter(lev.wet == d.wet)
+    lev = lev.filter(lev.wet == wet)
     first = lev.group_by("toewijzing_id").aggregate(
         start=lev.start.min(), l2=lev.lading_id.argmin(lev.start)
     )
-    t = _allocations(ctx, d.wet)
+    t = _allocations(ctx, wet)
     j = t.join(first, t.toewijzing_id == first.toewijzing_id).select(
         persoon_id=t.persoon_id,
         fact_gm=t.gemeentecode,
@@ -465,14 +578,14 @@ def wachttijd_toewijzing_start(ctx: Context, d: Definition) -> ir.Table:
         l1=t.lading_id,
         l2=first.l2,
     )
-    return _day_statistic(ctx, d, j)
+    return j
 
 
-def duur_toewijzing(ctx: Context, d: Definition) -> ir.Table:
+def _allocation_length(ctx: Context, wet: str) -> ir.Table:
     """Length in days (both ends included) of allocations that ended in the period."""
-    t = _allocations(ctx, d.wet)
+    t = _allocations(ctx, wet)
     t = t.filter(t.einddatum.notnull())
-    waits = t.select(
+    return t.select(
         persoon_id=t.persoon_id,
         fact_gm=t.gemeentecode,
         dag=t.einddatum,
@@ -480,12 +593,21 @@ def duur_toewijzing(ctx: Context, d: Definition) -> ir.Table:
         l1=t.lading_id,
         l2=t.lading_id,
     )
-    return _day_statistic(ctx, d, waits)
 
 
-def _claims(ctx: Context, d: Definition) -> ir.Table:
+# The duration families: (persoon_id, fact_gm, dag, dagen, l1, l2) per request, allocation...
+DAYS: dict[str, Callable[[Context, str], ir.Table]] = {
+    "wachttijd_verzoek_toewijzing": _request_to_allocation,
+    "wachttijd_toewijzing_start": _allocation_to_start,
+    "duur_toewijzing": _allocation_length,
+}
+
+
+def claim_totals(ctx: Context, wet: str) -> ir.Table:
+    """Per area and period: net cents, persons with a claim line, lineage (both cost
+    families read it; ``compute_indicators`` makes it once per law)."""
     c, cal = ctx.t("declaratie"), ctx.cal
-    c = c.filter(c.wet == d.wet)
+    c = c.filter(c.wet == wet)
     f = c.join(cal, _in_period(c.periode_begin, cal)).select(
         persoon_id=c.persoon_id,
         periodesoort=cal.periodesoort,
@@ -510,14 +632,12 @@ def _euro(g: ir.Table) -> ir.FloatingValue:
 
 def kosten(ctx: Context, d: Definition) -> ir.Table:
     """Net declared amount in euros, by the period in which the claimed period begins."""
-    g = _claims(ctx, d)
-    return _as_row(g, _euro, None, _euro)
+    return _as_row(ctx.claims[d.wet], _euro, None, _euro)
 
 
 def kosten_per_client(ctx: Context, d: Definition) -> ir.Table:
     """Net declared euros divided by the persons with a claim line in the period."""
-    g = _claims(ctx, d)
-    return _as_row(g, _euro, lambda r: r.n, lambda r: _euro(r) / r.n)
+    return _as_row(ctx.claims[d.wet], _euro, lambda r: r.n, lambda r: _euro(r) / r.n)
 
 
 def _share(ctx: Context, facts: ir.Table, per_person: bool = False) -> ir.Table:
@@ -558,11 +678,11 @@ def _share(ctx: Context, facts: ir.Table, per_person: bool = False) -> ir.Table:
 def verzoek_binnen_norm(ctx: Context, d: Definition) -> ir.Table:
     """Share of 315 request lines answered by an allocation within ``norm_dagen`` days.
 
-    The requests are those the waiting time measures (``_request_pairs``), counted in the
+    The requests are those the waiting time measures (``_request_to_allocation``), counted in the
     period of the allocation, so teller and noemer sit beside its median and 90th
     percentile."""
     norm = int(d.parameters["norm_dagen"])
-    j, cal = _request_pairs(ctx, d.wet), ctx.cal
+    j, cal = _request_to_allocation(ctx, d.wet), ctx.cal
     f = j.join(cal, _in_period(j.dag, cal)).select(
         persoon_id=j.persoon_id,
         periodesoort=cal.periodesoort,
@@ -582,7 +702,7 @@ def instroom_met_verzoek(ctx: Context, d: Definition) -> ir.Table:
 
     The noemer is exactly ``instroom_<wet>``: the same starts, placed the same way."""
     start = _inflow_starts(ctx, d.wet, int(d.parameters.get("dagen", 365)))
-    pairs = _request_pairs(ctx, d.wet).select("toewijzing_id").distinct()
+    pairs = _request_to_allocation(ctx, d.wet).select("toewijzing_id").distinct()
     asked = start.left_join(pairs, start.toewijzing_id == pairs.toewijzing_id).select(
         persoon_id=start.persoon_id,
         dag=start.ingangsdatum,
@@ -612,9 +732,9 @@ FAMILIES: dict[str, Callable[[Context, Definition], ir.Table]] = {
     "actieve_toewijzingen": actieve_toewijzingen,
     "instroom": instroom,
     "uitstroom": uitstroom,
-    "wachttijd_verzoek_toewijzing": wachttijd_verzoek_toewijzing,
-    "wachttijd_toewijzing_start": wachttijd_toewijzing_start,
-    "duur_toewijzing": duur_toewijzing,
+    "wachttijd_verzoek_toewijzing": day_statistic,
+    "wachttijd_toewijzing_start": day_statistic,
+    "duur_toewijzing": day_statistic,
     "kosten": kosten,
     "kosten_per_client": kosten_per_client,
     "verzoek_binnen_norm": verzoek_binnen_norm,

@@ -46,6 +46,19 @@ def age_on(geboortemaand: ir.DateValue, dag: ir.DateValue) -> ir.IntegerValue:
     return (months / 12).floor().cast("int64")
 
 
+def age_band(age: ir.IntegerValue, cuts: list[int]) -> ir.IntegerValue:
+    """The lower end of the band between ``cuts`` that holds ``age`` (NULL stays NULL).
+
+    Helper tables keep a band instead of the age, so they stay small: with every bound of
+    ``age_label`` and every ``leeftijd_tot`` among the cuts, the band answers both exactly
+    (``band < 23`` holds when ``age < 23`` does).
+    """
+    cuts = sorted(set(cuts))
+    lows = [0, *cuts]
+    branches = [(age < cut, low) for low, cut in zip(lows, cuts, strict=False)]
+    return ibis.cases((age.isnull(), ibis.null("int64")), *branches, else_=lows[-1]).cast("int64")
+
+
 def age_label(age: ir.IntegerValue, grenzen: list[int]) -> ir.StringValue:
     """The age group of ``age`` (NULL -> onbekend)."""
     labels = age_labels(grenzen)
@@ -73,17 +86,26 @@ def household_types(verblijf: ir.Table, persoon: ir.Table, keys: ir.Table) -> ir
     m = m.left_join(pe, m.persoon_id == pe.persoon_id).select(
         m.hh, m.dag, geboortemaand=pe.geboortemaand
     )
-    adult = age_on(m.geboortemaand, m.dag).fill_null(VOLWASSEN) >= VOLWASSEN
+    adult = is_adult(m.geboortemaand, m.dag)
     m = m.mutate(volw=adult.cast("int64"), kind=(~adult).cast("int64"))
     g = m.group_by(["hh", "dag"]).aggregate(volw=m.volw.sum(), kind=m.kind.sum())
-    soort = ibis.cases(
-        ((g.volw == 1) & (g.kind == 0), "alleenstaand"),
-        ((g.volw == 1) & (g.kind > 0), "eenoudergezin"),
-        ((g.volw == 2) & (g.kind == 0), "paar zonder kinderen"),
-        ((g.volw == 2) & (g.kind > 0), "paar met kinderen"),
+    return g.select(g.hh, g.dag, huishoudtype=household_type(g.volw, g.kind))
+
+
+def is_adult(geboortemaand: ir.DateValue, dag: ir.DateValue) -> ir.BooleanValue:
+    """An adult on ``dag`` for the household type (unknown birth month: adult)."""
+    return age_on(geboortemaand, dag).fill_null(VOLWASSEN) >= VOLWASSEN
+
+
+def household_type(volw: ir.IntegerValue, kind: ir.IntegerValue) -> ir.StringValue:
+    """The type of a household of ``volw`` adults and ``kind`` children."""
+    return ibis.cases(
+        ((volw == 1) & (kind == 0), "alleenstaand"),
+        ((volw == 1) & (kind > 0), "eenoudergezin"),
+        ((volw == 2) & (kind == 0), "paar zonder kinderen"),
+        ((volw == 2) & (kind > 0), "paar met kinderen"),
         else_="overig",
     )
-    return g.select(g.hh, g.dag, huishoudtype=soort)
 
 
 def label(
