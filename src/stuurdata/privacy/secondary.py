@@ -422,22 +422,34 @@ def _linked_rates(work: pd.DataFrame, hidden: pd.Series) -> pd.Series:
     keys = ["niveau", "gebiedscode", "periodesoort", "periode", "categorie"]
     out = pd.Series(False, index=work.index)
     base = work[work["_soort"].isin(ADDITIVE_KINDS)].assign(_verborgen=hidden)
-    base = base[[*keys, "indicator", "teller", "_verborgen"]].rename(columns={"teller": "_basis"})
-    for rate_id, rate in work[work["_soort"].isin(RATE_KINDS)].groupby("indicator"):
-        flat = rate.reset_index()
-        for base_id, b in base.groupby("indicator"):
-            joined = flat.merge(b.drop(columns="indicator"), on=keys)
-            if joined.empty or not joined["_verborgen"].any():
-                continue
-            if str(rate_id).replace("_per_1000", "") == base_id:
-                out.loc[joined.loc[joined["_verborgen"], "index"].to_numpy()] = True
-                continue
-            right = joined["_basis"].to_numpy(dtype="float64")
-            for column in ("teller", "noemer"):
-                left = joined[column].to_numpy(dtype="float64")
-                if np.allclose(left, right):
-                    out.loc[joined.loc[joined["_verborgen"], "index"].to_numpy()] = True
+    base = base[[*keys, "indicator", "teller", "_verborgen"]].rename(
+        columns={"indicator": "_basis_id", "teller": "_basis"}
+    )
+    rates = work[work["_soort"].isin(RATE_KINDS)][[*keys, "indicator", "teller", "noemer"]]
+    # Every rate beside every count in one join (a join per pair of indicators took seconds).
+    joined = rates.reset_index().merge(base, on=keys)
+    if joined.empty:
+        return out
+    rate_id = joined["indicator"].astype("str")
+    base_id = joined["_basis_id"].astype("str")
+    right = _floats(joined["_basis"])
+    pair = joined.assign(
+        _t=np.isclose(_floats(joined["teller"]), right),
+        _n=np.isclose(_floats(joined["noemer"]), right),
+    ).groupby([rate_id, base_id], sort=False)
+    # A pair is linked by name (a rate per 1,000 and its count) or when every common cell of
+    # the teller or of the noemer equals the count (np.allclose per pair).
+    linked = (
+        rate_id.str.replace("_per_1000", "", regex=False).eq(base_id)
+        | pair["_t"].transform("all")
+        | pair["_n"].transform("all")
+    )
+    out.loc[joined.loc[linked & joined["_verborgen"].astype(bool), "index"].to_numpy()] = True
     return out
+
+
+def _floats(column: pd.Series) -> np.ndarray:
+    return pd.to_numeric(column).to_numpy(dtype="float64", na_value=np.nan)
 
 
 def suppression_kinds(frame: pd.DataFrame, soort: Mapping[str, str] | None) -> pd.Series:
