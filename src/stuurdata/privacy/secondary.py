@@ -36,6 +36,7 @@ statistics do not add up and keep primary suppression only.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import multiprocessing
 import os
@@ -142,6 +143,18 @@ class Tree:
                 vec.update({n: -1 for n in theirs if n not in common})
                 out.append(vec)
         return out
+
+
+def category_parent(code: str) -> str | None:
+    """A category lies in the total (category ``""``)."""
+    return None if code == "" else ""
+
+
+@functools.lru_cache(maxsize=1024)
+def _tree(nodes: frozenset[str], parent_of: Callable[[str], str | None]) -> Tree:
+    """One shared tree per set of coordinates: the tables of every period have the same areas,
+    and a tree's directions (``Tree.vectors``) are costly to make and depend on nothing else."""
+    return Tree(nodes, parent_of)
 
 
 @dataclass
@@ -319,9 +332,9 @@ def _tables(family: _Family, rows: pd.DataFrame) -> Iterable[tuple[Table, list[t
         if in_time:
             dims.append(("periode", period_parent))
         if with_cat:
-            dims.append(("categorie", lambda c: None if c == "" else ""))
+            dims.append(("categorie", category_parent))
         coords = list(zip(*(part[col].astype("str") for col, _ in dims), strict=True))
-        trees = [Tree(set(c[d] for c in coords), parent) for d, (_, parent) in enumerate(dims)]
+        trees = [_tree(frozenset(c[d] for c in coords), up) for d, (_, up) in enumerate(dims)]
         values = part["teller"].astype("float64").fillna(0.0).to_numpy()
         cells = {c: (int(i), float(v)) for c, i, v in zip(coords, part.index, values, strict=True)}
         primary = [c for c, flag in zip(coords, part["_primair"], strict=True) if flag]
