@@ -238,11 +238,16 @@ def _movable(table: Table, cube: dict[tuple[str, ...], int]) -> bool:
 def _best_cube(table: Table, p: tuple[str, ...]) -> dict[tuple[str, ...], int] | None:
     per_dim: list[list[dict[str, int]]] = []
     for d, tree in enumerate(table.trees):
+        # Whether each cell of the slice may move and what it costs, once per cell rather
+        # than once per direction it lies in (``usable`` depends on nothing that changes
+        # while a table is protected; ``cost`` not while one cube is chosen).
+        head, tail = p[:d], p[d + 1 :]
+        usable = {n: table.usable((*head, n, *tail)) for n in tree.parent}
+        cost = {n: table.cost((*head, n, *tail)) for n, ok in usable.items() if ok}
         scored = []
         for vec in tree.vectors(p[d]):
-            slice_cells = [(*p[:d], n, *p[d + 1 :]) for n in vec]
-            if all(table.usable(c) for c in slice_cells):
-                scored.append((sum(table.cost(c) for c in slice_cells), len(vec), vec))
+            if all(usable[n] for n in vec):
+                scored.append((sum(cost[n] for n in vec), len(vec), vec))
         scored.sort(key=lambda s: (s[0], s[1]))
         per_dim.append([s[2] for s in scored[:_CANDIDATES]])
     best: tuple[float, dict[tuple[str, ...], int]] | None = None
