@@ -243,11 +243,11 @@ def _best_cube(table: Table, p: tuple[str, ...]) -> dict[tuple[str, ...], int] |
         # while a table is protected; ``cost`` not while one cube is chosen).
         head, tail = p[:d], p[d + 1 :]
         usable = {n: table.usable((*head, n, *tail)) for n in tree.parent}
-        cost = {n: table.cost((*head, n, *tail)) for n, ok in usable.items() if ok}
+        price = {n: table.cost((*head, n, *tail)) for n, ok in usable.items() if ok}
         scored = []
         for vec in tree.vectors(p[d]):
             if all(usable[n] for n in vec):
-                scored.append((sum(cost[n] for n in vec), len(vec), vec))
+                scored.append((sum(price[n] for n in vec), len(vec), vec))
         scored.sort(key=lambda s: (s[0], s[1]))
         per_dim.append([s[2] for s in scored[:_CANDIDATES]])
     best: tuple[float, dict[tuple[str, ...], int]] | None = None
@@ -438,32 +438,40 @@ def _linked_rates(work: pd.DataFrame, hidden: pd.Series) -> pd.Series:
     without an address in the area but would still give the hidden count away closely.
     """
     keys = ["niveau", "gebiedscode", "periodesoort", "periode", "categorie"]
-    out = pd.Series(False, index=work.index)
-    base = work[work["_soort"].isin(ADDITIVE_KINDS)].assign(_verborgen=hidden)
-    base = base[[*keys, "indicator", "teller", "_verborgen"]].rename(
-        columns={"indicator": "_basis_id", "teller": "_basis"}
+    out = np.zeros(len(work), dtype=bool)
+    # Cells and indicators as numbers, so each join below carries no strings.
+    cell = work.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    ids, names = pd.factorize(work["indicator"].astype("str"))
+    is_base = work["_soort"].isin(ADDITIVE_KINDS).to_numpy()
+    base = pd.DataFrame(
+        {
+            "_cel": cell[is_base],
+            "_basis_id": ids[is_base],
+            "_basis": _floats(work["teller"])[is_base],
+            "_verborgen": np.asarray(hidden, dtype=bool)[is_base],
+        }
     )
-    rates = work[work["_soort"].isin(RATE_KINDS)][[*keys, "indicator", "teller", "noemer"]]
-    # Every rate beside every count in one join (a join per pair of indicators took seconds).
-    joined = rates.reset_index().merge(base, on=keys)
-    if joined.empty:
-        return out
-    rate_id = joined["indicator"].astype("str")
-    base_id = joined["_basis_id"].astype("str")
-    right = _floats(joined["_basis"])
-    pair = joined.assign(
-        _t=np.isclose(_floats(joined["teller"]), right),
-        _n=np.isclose(_floats(joined["noemer"]), right),
-    ).groupby([rate_id, base_id], sort=False)
-    # A pair is linked by name (a rate per 1,000 and its count) or when every common cell of
-    # the teller or of the noemer equals the count (np.allclose per pair).
-    linked = (
-        rate_id.str.replace("_per_1000", "", regex=False).eq(base_id)
-        | pair["_t"].transform("all")
-        | pair["_n"].transform("all")
-    )
-    out.loc[joined.loc[linked & joined["_verborgen"].astype(bool), "index"].to_numpy()] = True
-    return out
+    teller, noemer = _floats(work["teller"]), _floats(work["noemer"])
+    code = {str(name): i for i, name in enumerate(names)}
+    is_rate = work["_soort"].isin(RATE_KINDS).to_numpy()
+    for rate_id in np.unique(ids[is_rate]):
+        rows = np.flatnonzero(is_rate & (ids == rate_id))
+        joined = pd.DataFrame(
+            {"_cel": cell[rows], "_rij": rows, "_t": teller[rows], "_n": noemer[rows]}
+        ).merge(base, on="_cel")
+        if joined.empty or not joined["_verborgen"].any():
+            continue
+        right = joined["_basis"].to_numpy()
+        pair = joined["_basis_id"]
+        # Linked by name (a rate per 1,000 and its count), or every common cell of the
+        # teller or of the noemer equal to the count (np.allclose per pair of indicators).
+        linked = (
+            pair.eq(code.get(str(names[rate_id]).replace("_per_1000", ""), -1))
+            | pd.Series(np.isclose(joined["_t"].to_numpy(), right)).groupby(pair).transform("all")
+            | pd.Series(np.isclose(joined["_n"].to_numpy(), right)).groupby(pair).transform("all")
+        )
+        out[joined.loc[linked & joined["_verborgen"], "_rij"].to_numpy()] = True
+    return pd.Series(out, index=work.index)
 
 
 def _floats(column: pd.Series) -> np.ndarray:
