@@ -91,76 +91,88 @@ def completion(con: duckdb.DuckDBPyConnection, valuation: date, jaar: int) -> Co
         late.groupby([*KEYS, "maand"], as_index=False)["nog"].sum(), on=[*KEYS, "maand"], how="left"
     )
     grid["volledig"] = grid["bedrag"] + grid["nog"].fillna(0.0)
-    rows, month_rows = [], []
-    # Split the late lines once per provider (filtering them per provider took most of the time).
-    by_provider = dict(iter(late.groupby(KEYS)))
-    none = late.iloc[0:0]
+    # Per provider as plain arrays (months as ordinals): pandas on frames of a few dozen
+    # rows cost milliseconds per provider, per year-end and per backtest cut.
+    lines = late.groupby([*KEYS, "maand"], as_index=False)[["var"]].sum()
+    grid = grid.merge(lines, on=[*KEYS, "maand"], how="left")
+    grid["_m"] = grid["maand"].array.asi8
+    grid = grid.sort_values([*KEYS, "_m"], kind="stable")
+    rows, month_parts = [], []
     for key, part in grid.groupby(KEYS):
-        part = part.set_index("maand").sort_index()
-        summary, per_month = _provider(key, part, by_provider.get(key, none), now, jaar, first)
+        summary, per_month = _provider(key, part, now.ordinal, jaar, first.ordinal)
         rows.append(summary)
-        month_rows.append(per_month)
+        month_parts.append(per_month)
     columns = [*KEYS, "maand", "ontvangen", "nog_verwacht", "open", "open_maand", "var_los"]
     columns.append("niveau_var")
-    per_maand = (
-        pd.concat(month_rows, ignore_index=True) if month_rows else pd.DataFrame(columns=columns)
+    if not month_parts:
+        return Completion(pd.DataFrame(rows), pd.DataFrame(columns=columns))
+    per_maand = pd.DataFrame(
+        {c: np.concatenate([m[c] for m in month_parts]) for c in [*columns, "_m"] if c != "maand"}
     )
+    per_maand["maand"] = pd.PeriodIndex.from_ordinals(per_maand.pop("_m"), freq="M")
     return Completion(pd.DataFrame(rows), per_maand[columns])
 
 
 def _provider(
     key: tuple[str, str, str],
     part: pd.DataFrame,
-    late: pd.DataFrame,
-    now: pd.Period,
+    now: int,
     jaar: int,
-    first: pd.Period,
-) -> tuple[dict[str, object], pd.DataFrame]:
+    first: int,
+) -> tuple[dict[str, object], dict[str, np.ndarray]]:
+    """One provider's row over ``jaar`` and its months from ``first`` to ``now`` (ordinals);
+    ``part`` sorted by month. Sums as pandas sums them (NaN as 0)."""
     wet, cat, aanbieder = key
-    declared = part[(part.index < now) & part["gedeclareerd"] & (part["actief"] > 0)]
-    recent = declared.tail(NIVEAU_MAANDEN)
-    rate = float(recent["volledig"].sum() / recent["actief"].sum()) if len(recent) else 0.0
-    ratios = recent["volledig"] / (recent["actief"] * rate) if rate > 0 else pd.Series(dtype=float)
-    cv = float(np.std(ratios, ddof=1)) if len(ratios) > 2 else 0.3
-    older = part[(part.index <= now - HISTORIE_MAANDEN) & (part["actief"] > 0)]
-    share = float(older["gedeclareerd"].mean()) if len(older) >= 3 else 1.0
-    window = part[(part.index >= first) & (part.index <= now)]
-    is_open = (~window["gedeclareerd"] & (window["actief"] > 0)).to_numpy()
-    active = window["actief"].to_numpy()
+    month = part["_m"].to_numpy()
+    active = part["actief"].to_numpy("float64")
+    declared_flag = part["gedeclareerd"].to_numpy(bool)
+    amount = part["bedrag"].to_numpy("float64")
+    full = part["volledig"].to_numpy("float64")
+    late_nog = np.nan_to_num(part["nog"].to_numpy("float64"))
+    late_var = np.nan_to_num(part["var"].to_numpy("float64"))
+    declared = (month < now) & declared_flag & (active > 0)
+    recent = np.flatnonzero(declared)[-NIVEAU_MAANDEN:]
+    rate = float(np.nansum(full[recent]) / np.nansum(active[recent])) if len(recent) else 0.0
+    ratios = full[recent] / (active[recent] * rate) if rate > 0 else np.zeros(0)
+    cv = float(pd.Series(ratios).std(ddof=1)) if len(ratios) > 2 else 0.3
+    older = (month <= now - HISTORIE_MAANDEN) & (active > 0)
+    share = float(declared_flag[older].mean()) if older.sum() >= 3 else 1.0
+    window = (month >= first) & (month <= now)
+    is_open = window & ~declared_flag & (active > 0)
     expected = np.where(is_open, active * rate * share, 0.0)
-    lines = late.groupby("maand")[["nog", "var"]].sum().reindex(window.index, fill_value=0.0)
     # Per month: its own spread and declare-or-not, and its late lines; the uncertainty of
     # the provider's level is shared by all its open months (``niveau_var`` times the square
     # of their sum), so it is added per period, not per month.
-    per_month = pd.DataFrame(
-        {
-            "wet": wet,
-            "productcategorie": cat,
-            "aanbieder": aanbieder,
-            "maand": window.index,
-            "ontvangen": window["bedrag"].to_numpy(),
-            "nog_verwacht": expected + lines["nog"].to_numpy(),
-            "open": expected,
-            "open_maand": is_open,
-            "var_los": np.where(
-                is_open, expected**2 * cv**2 + (active * rate) ** 2 * share * (1 - share), 0.0
-            )
-            + lines["var"].to_numpy(),
-            "niveau_var": cv**2 / max(len(recent), 1),
-        }
+    var_los = (
+        np.where(is_open, expected**2 * cv**2 + (active * rate) ** 2 * share * (1 - share), 0.0)
+        + late_var
     )
-    mine = per_month[per_month["maand"].map(lambda p: p.year) == jaar]
+    niveau_var = cv**2 / max(len(recent), 1)
+    n = int(window.sum())
+    per_month = {
+        "wet": np.full(n, wet, dtype=object),
+        "productcategorie": np.full(n, cat, dtype=object),
+        "aanbieder": np.full(n, aanbieder, dtype=object),
+        "_m": month[window],
+        "ontvangen": np.nan_to_num(amount[window]),
+        "nog_verwacht": expected[window] + late_nog[window],
+        "open": expected[window],
+        "open_maand": is_open[window],
+        "var_los": var_los[window],
+        "niveau_var": np.full(n, niveau_var),
+    }
+    mine = window & (month // 12 + 1970 == jaar)
     summary = {
         "wet": wet,
         "productcategorie": cat,
         "aanbieder": aanbieder,
-        "ontvangen": float(mine["ontvangen"].sum()),
-        "nog_verwacht": float(mine["nog_verwacht"].sum()),
-        "var": float(mine["var_los"].sum() + mine["open"].sum() ** 2 * mine["niveau_var"].max())
-        if len(mine)
+        "ontvangen": float(np.nansum(amount[mine])),
+        "nog_verwacht": float(expected[mine].sum() + late_nog[mine].sum()),
+        "var": float(var_los[mine].sum() + expected[mine].sum() ** 2 * niveau_var)
+        if mine.any()
         else 0.0,
-        "open_maanden": int(mine["open_maand"].sum()),
-        "per_maand": float(part["actief"].iloc[-1]) * rate * share,
+        "open_maanden": int(is_open[mine].sum()),
+        "per_maand": float(active[-1]) * rate * share,
         "cv": cv,
         "niveau_n": max(len(recent), 1),
     }

@@ -36,6 +36,7 @@ statistics do not add up and keep primary suppression only.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import multiprocessing
 import os
@@ -144,6 +145,18 @@ class Tree:
         return out
 
 
+def category_parent(code: str) -> str | None:
+    """A category lies in the total (category ``""``)."""
+    return None if code == "" else ""
+
+
+@functools.lru_cache(maxsize=1024)
+def _tree(nodes: frozenset[str], parent_of: Callable[[str], str | None]) -> Tree:
+    """One shared tree per set of coordinates: the tables of every period have the same areas,
+    and a tree's directions (``Tree.vectors``) are costly to make and depend on nothing else."""
+    return Tree(nodes, parent_of)
+
+
 @dataclass
 class Table:
     """The cells of one family in one slice, indexed by coordinates along its dimensions."""
@@ -225,11 +238,16 @@ def _movable(table: Table, cube: dict[tuple[str, ...], int]) -> bool:
 def _best_cube(table: Table, p: tuple[str, ...]) -> dict[tuple[str, ...], int] | None:
     per_dim: list[list[dict[str, int]]] = []
     for d, tree in enumerate(table.trees):
+        # Whether each cell of the slice may move and what it costs, once per cell rather
+        # than once per direction it lies in (``usable`` depends on nothing that changes
+        # while a table is protected; ``cost`` not while one cube is chosen).
+        head, tail = p[:d], p[d + 1 :]
+        usable = {n: table.usable((*head, n, *tail)) for n in tree.parent}
+        price = {n: table.cost((*head, n, *tail)) for n, ok in usable.items() if ok}
         scored = []
         for vec in tree.vectors(p[d]):
-            slice_cells = [(*p[:d], n, *p[d + 1 :]) for n in vec]
-            if all(table.usable(c) for c in slice_cells):
-                scored.append((sum(table.cost(c) for c in slice_cells), len(vec), vec))
+            if all(usable[n] for n in vec):
+                scored.append((sum(price[n] for n in vec), len(vec), vec))
         scored.sort(key=lambda s: (s[0], s[1]))
         per_dim.append([s[2] for s in scored[:_CANDIDATES]])
     best: tuple[float, dict[tuple[str, ...], int]] | None = None
@@ -319,9 +337,9 @@ def _tables(family: _Family, rows: pd.DataFrame) -> Iterable[tuple[Table, list[t
         if in_time:
             dims.append(("periode", period_parent))
         if with_cat:
-            dims.append(("categorie", lambda c: None if c == "" else ""))
+            dims.append(("categorie", category_parent))
         coords = list(zip(*(part[col].astype("str") for col, _ in dims), strict=True))
-        trees = [Tree(set(c[d] for c in coords), parent) for d, (_, parent) in enumerate(dims)]
+        trees = [_tree(frozenset(c[d] for c in coords), up) for d, (_, up) in enumerate(dims)]
         values = part["teller"].astype("float64").fillna(0.0).to_numpy()
         cells = {c: (int(i), float(v)) for c, i, v in zip(coords, part.index, values, strict=True)}
         primary = [c for c, flag in zip(coords, part["_primair"], strict=True) if flag]
@@ -420,24 +438,44 @@ def _linked_rates(work: pd.DataFrame, hidden: pd.Series) -> pd.Series:
     without an address in the area but would still give the hidden count away closely.
     """
     keys = ["niveau", "gebiedscode", "periodesoort", "periode", "categorie"]
-    out = pd.Series(False, index=work.index)
-    base = work[work["_soort"].isin(ADDITIVE_KINDS)].assign(_verborgen=hidden)
-    base = base[[*keys, "indicator", "teller", "_verborgen"]].rename(columns={"teller": "_basis"})
-    for rate_id, rate in work[work["_soort"].isin(RATE_KINDS)].groupby("indicator"):
-        flat = rate.reset_index()
-        for base_id, b in base.groupby("indicator"):
-            joined = flat.merge(b.drop(columns="indicator"), on=keys)
-            if joined.empty or not joined["_verborgen"].any():
-                continue
-            if str(rate_id).replace("_per_1000", "") == base_id:
-                out.loc[joined.loc[joined["_verborgen"], "index"].to_numpy()] = True
-                continue
-            right = joined["_basis"].to_numpy(dtype="float64")
-            for column in ("teller", "noemer"):
-                left = joined[column].to_numpy(dtype="float64")
-                if np.allclose(left, right):
-                    out.loc[joined.loc[joined["_verborgen"], "index"].to_numpy()] = True
-    return out
+    out = np.zeros(len(work), dtype=bool)
+    # Cells and indicators as numbers, so each join below carries no strings.
+    cell = work.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    ids, names = pd.factorize(work["indicator"].astype("str"))
+    is_base = work["_soort"].isin(ADDITIVE_KINDS).to_numpy()
+    base = pd.DataFrame(
+        {
+            "_cel": cell[is_base],
+            "_basis_id": ids[is_base],
+            "_basis": _floats(work["teller"])[is_base],
+            "_verborgen": np.asarray(hidden, dtype=bool)[is_base],
+        }
+    )
+    teller, noemer = _floats(work["teller"]), _floats(work["noemer"])
+    code = {str(name): i for i, name in enumerate(names)}
+    is_rate = work["_soort"].isin(RATE_KINDS).to_numpy()
+    for rate_id in np.unique(ids[is_rate]):
+        rows = np.flatnonzero(is_rate & (ids == rate_id))
+        joined = pd.DataFrame(
+            {"_cel": cell[rows], "_rij": rows, "_t": teller[rows], "_n": noemer[rows]}
+        ).merge(base, on="_cel")
+        if joined.empty or not joined["_verborgen"].any():
+            continue
+        right = joined["_basis"].to_numpy()
+        pair = joined["_basis_id"]
+        # Linked by name (a rate per 1,000 and its count), or every common cell of the
+        # teller or of the noemer equal to the count (np.allclose per pair of indicators).
+        linked = (
+            pair.eq(code.get(str(names[rate_id]).replace("_per_1000", ""), -1))
+            | pd.Series(np.isclose(joined["_t"].to_numpy(), right)).groupby(pair).transform("all")
+            | pd.Series(np.isclose(joined["_n"].to_numpy(), right)).groupby(pair).transform("all")
+        )
+        out[joined.loc[linked & joined["_verborgen"], "_rij"].to_numpy()] = True
+    return pd.Series(out, index=work.index)
+
+
+def _floats(column: pd.Series) -> np.ndarray:
+    return pd.to_numeric(column).to_numpy(dtype="float64", na_value=np.nan)
 
 
 def suppression_kinds(frame: pd.DataFrame, soort: Mapping[str, str] | None) -> pd.Series:

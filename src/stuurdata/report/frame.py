@@ -70,8 +70,10 @@ class Published:
         columns = ["indicator", "niveau", "gebiedscode", "periodesoort", "periode"]
         columns += ["categorie", "waarde", "status"]
         tellers = df["teller"] if "teller" in df.columns else pd.Series(math.nan, index=df.index)
-        rows = zip(df[columns].itertuples(index=False, name=None), tellers, strict=True)
-        for (ind, niveau, code, soort, periode, cat, waarde, status), teller in rows:
+        # Whole columns to Python lists first: iterating Arrow-backed columns value by value
+        # cost more than building the dicts.
+        rows = zip(*(df[c].tolist() for c in columns), tellers.tolist(), strict=True)
+        for ind, niveau, code, soort, periode, cat, waarde, status, teller in rows:
             self._indicators.setdefault(ind, None)
             missing = status == "onderdrukt" or pd.isna(waarde)
             count = None if missing or pd.isna(teller) else float(teller)
