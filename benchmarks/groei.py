@@ -18,9 +18,10 @@ memory are the operating system's figures, not the step's own:
 ``BENCH_STAPPEN`` picks steps (default all three). Peak memory is reported twice:
 ``piek_rss_mb`` is the largest single process (``time -v``), ``piek_rss_boom_mb`` the largest
 sum over the step and its children, sampled every 0.2 s. DuckDB's memory is capped with
-``STUURDATA_GEHEUGEN`` (default here ``6GB``). Results go to ``benchmarks/groei.json``, merged
-with what is there (a 1,000,000 run can come later), with the growth between every pair of
-sizes; see README.md ("Groei met de omvang").
+``STUURDATA_GEHEUGEN`` (default here ``6GB``). Every step leaves its figures in
+``benchmarks/data/logs/``; ``benchmarks/groei.json`` is rebuilt from all of them after every
+step (so a 1,000,000 run beside or after the others adds to it), with the growth between
+each pair of neighbouring sizes; see README.md ("Groei met de omvang").
 """
 
 from __future__ import annotations
@@ -258,15 +259,17 @@ def run_step(step: str, size: int) -> dict[str, Any]:
         code = proc.wait()
         stop.set()
         sampler.join()
-    figures: dict[str, Any] = parse_time(timing.read_text()) if timing.exists() else {}
-    figures |= {
+    parent = {
         "piek_rss_boom_mb": round(peak[0] / 2**20, 1),
         "belasting_begin": belasting,
         "belasting_eind": os.getloadavg()[0],
-        "gelukt": code == 0,
+        "gemeten": datetime.now().isoformat(timespec="seconds"),
+        "commit": commit(),
+        "geheugenlimiet_duckdb": GEHEUGEN,
     }
-    if out.exists():
-        figures |= json.loads(out.read_text())
+    stem.with_suffix(".ouder.json").write_text(json.dumps(parent, indent=2))
+    figures = measured(step, size) or {"gelukt": False}
+    figures["gelukt"] = figures["gelukt"] and code == 0
     print(f"  {json.dumps(figures)}", flush=True)
     return figures
 
@@ -300,34 +303,61 @@ def commit() -> str:
     return head + ("+gewijzigd" if git("status", "--porcelain", "--", "../src") else "")
 
 
-def main() -> int:
-    sizes = [int(s) for s in os.environ.get("BENCH_GROEI", "100000,400000").split(",")]
-    steps = [s for s in os.environ.get("BENCH_STAPPEN", ",".join(STEPS)).split(",") if s]
-    results: dict[str, Any] = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    results.setdefault("grootten", {})
-    results |= {
+def measured(step: str, size: int) -> dict[str, Any] | None:
+    """One finished step's figures, from its files in ``data/logs/`` (None if never run).
+
+    Built from the files, not kept in memory, so runs in parallel (the 1,000,000 town beside
+    the 400,000 one) and runs on different days all end up in one ``groei.json``.
+    """
+    stem = DATA / "logs" / f"{step}_{size}"
+    timing = stem.with_suffix(".time")
+    if not timing.exists() or "Exit status" not in (text := timing.read_text()):
+        return None  # never run, or still running
+    figures: dict[str, Any] = parse_time(text)
+    # A step that finished wrote its own figures; one stopped by a signal did not.
+    figures["gelukt"] = (
+        figures["exit"] == 0
+        and "terminated by signal" not in text
+        and stem.with_suffix(".json").exists()
+    )
+    for extra in (stem.with_suffix(".ouder.json"), stem.with_suffix(".json")):
+        if extra.exists():
+            figures |= json.loads(extra.read_text())
+    return figures
+
+
+def write_results() -> dict[str, Any]:
+    """``groei.json`` from every step measured so far, with the growth between sizes."""
+    sizes = sorted({int(p.stem.split("_")[1]) for p in (DATA / "logs").glob("*_*.time")})
+    grootten: dict[str, dict[str, Any]] = {}
+    for size in sizes:
+        found = {step: measured(step, size) for step in ("genereren", *STEPS)}
+        grootten[str(size)] = {k: v for k, v in found.items() if v is not None}
+    results = {
         "maanden": MONTHS,
         "geheugenlimiet_duckdb": GEHEUGEN,
         "cpus": os.cpu_count(),
         "geheugen_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        "grootten": grootten,
+        "groei": growth(grootten),
     }
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    return results
+
+
+def main() -> int:
+    sizes = [int(s) for s in os.environ.get("BENCH_GROEI", "100000,400000").split(",")]
+    steps = [s for s in os.environ.get("BENCH_STAPPEN", ",".join(STEPS)).split(",") if s]
     DATA.mkdir(exist_ok=True)
     for size in sizes:
-        entry = results["grootten"].setdefault(str(size), {})
-        entry["gemeten"] = datetime.now().isoformat(timespec="seconds")
-        entry["commit"] = commit()
         if not (town(size) / "waarheid" / "waarheid.json").exists():
-            entry["genereren"] = run_step("genereren", size)
-        elif (saved := DATA / "logs" / f"genereren_{size}.time").exists():
-            entry.setdefault("genereren", parse_time(saved.read_text()) | {"gelukt": True})
+            run_step("genereren", size)
         for step in steps:
-            entry[step] = run_step(step, size)
-            results["groei"] = growth(results["grootten"])
-            RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-            if not entry[step]["gelukt"]:
+            done = run_step(step, size)
+            write_results()
+            if not done["gelukt"]:
                 break
-    results["groei"] = growth(results["grootten"])
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    results = write_results()
     for pair, figures in results["groei"].items():
         print(pair, json.dumps(figures))
     return 0
