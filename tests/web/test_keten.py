@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from stuurdata.privacy import audit
 from stuurdata.privacy.governance import DEMO_KETENMONITOR
@@ -33,7 +34,7 @@ def test_scorecard_names_providers_and_shows_rules_from_the_publication(signed_i
     assert 'aria-current="page">Ketenmonitor' in page.text
     pub = newest(warehouse)
     agb, detail = _signalled(signed_in)
-    assert f"{pub.namen[agb]} ({agb})" in page.text  # the name beside the AGB code
+    assert str(escape(f"{pub.namen[agb]} ({agb})")) in page.text  # the name beside the AGB code
     assert "de maanden erachter" in detail and "van de" in detail
     rows = pub.cijfers[
         (pub.cijfers["gebiedscode"] == agb) & pub.cijfers["maat"].str.startswith("ketenkwaliteit")
