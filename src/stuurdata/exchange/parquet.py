@@ -280,17 +280,19 @@ def table_files(uit: Path, manifest: dict[str, Any], table: str) -> list[Path]:
     return [Path(uit) / f["pad"] for p in parts.values() for f in p["bestanden"]]
 
 
-def open_export(uit: Path) -> duckdb.DuckDBPyConnection:
+def open_export(*uit: Path) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with every canonical table as a view over the export's files.
 
-    Tables without rows become empty tables with the exported columns, so every query that
-    runs on a warehouse runs here too (except on the left-out columns).
+    Several exports (the members of a region, each exported by its own warehouse) are read
+    as one pooled set. Tables without rows become empty tables with the exported columns, so
+    every query that runs on a warehouse runs here too (except on the left-out columns); a
+    column an older export lacks (``persoon.regio_persoon_id``) reads as NULL.
     """
-    manifest = read_manifest(uit)
+    manifests = [(Path(u), read_manifest(Path(u))) for u in uit]
     con = duckdb.connect()
     for table in TABLES:
         columns = exported_columns(table)
-        files = table_files(uit, manifest, table)
+        files = [f for u, m in manifests for f in table_files(u, m, table)]
         if not files:
             ddl = ", ".join(f"{c} {t}" for c, t in columns.items())
             con.execute(f"CREATE TABLE {table} ({ddl})")
@@ -298,6 +300,6 @@ def open_export(uit: Path) -> duckdb.DuckDBPyConnection:
         paths = ", ".join(_quote(f) for f in files)
         con.execute(
             f"CREATE VIEW {table} AS SELECT {', '.join(columns)} "
-            f"FROM read_parquet([{paths}], hive_partitioning = true)"
+            f"FROM read_parquet([{paths}], hive_partitioning = true, union_by_name = true)"
         )
     return con
