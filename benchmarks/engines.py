@@ -42,6 +42,8 @@ KEY = b"benchmark-key-" * 3
 WARM = os.environ.get("BENCH_ENGINE_WARM", "0") == "1"
 # DuckDB takes up to 80% of RAM as buffer by default; on a shared machine that is a neighbour's
 MEMORY = os.environ.get("BENCH_ENGINE_GEHEUGEN", "6GB")
+# Keep an engine's results of an earlier run of the same size (after a failed later step)
+REUSE = os.environ.get("BENCH_ENGINE_HERGEBRUIK", "0") == "1"
 
 
 class LoadSampler:
@@ -188,9 +190,10 @@ def compare(count: int | str, pakhuis: Path, motors: tuple[str, ...] = MOTORS) -
     frames: dict[str, dict[str, pd.DataFrame]] = {}
     for motor in motors:
         out = DATA / f"engines_{count}_{motor}.parquet"
-        subprocess.run(
-            [sys.executable, __file__, "--een", motor, str(pakhuis), str(out)], check=True
-        )
+        if not (REUSE and out.with_suffix(".json").exists()):  # a run cut short goes on
+            subprocess.run(
+                [sys.executable, __file__, "--een", motor, str(pakhuis), str(out)], check=True
+            )
         row[motor] = json.loads(out.with_suffix(".json").read_text())
         frames[motor] = {p: pd.read_parquet(out.with_suffix(f".{p}.parquet")) for p in PARTS}
     duck = row["duckdb"]

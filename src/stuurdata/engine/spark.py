@@ -78,10 +78,16 @@ def spark_session(url: str | None = None) -> Iterator[SparkSession]:
             url = stack.enter_context(_sail())
         elif url == "local":
             url = "local[*]"
+            # The JVM and its Connect server outlive stop() in this process: a second local
+            # run must send the token the server was started with, not a new one.
+            if _LOCAL_TOKEN:
+                os.environ[_TOKEN] = _LOCAL_TOKEN[0]
         if url.startswith("sc://"):
             _reachable(url)
         try:
             session = SparkSession.builder.remote(url).getOrCreate()
+            if url.startswith("local") and not _LOCAL_TOKEN and os.environ.get(_TOKEN):
+                _LOCAL_TOKEN.append(os.environ[_TOKEN])
             if own:  # on a small machine 200 shuffle partitions cost more than they share
                 session.conf.set("spark.sql.shuffle.partitions", str(2 * (os.cpu_count() or 1)))
         except Exception as exc:
@@ -95,6 +101,7 @@ def spark_session(url: str | None = None) -> Iterator[SparkSession]:
 
 
 _TOKEN = "SPARK_CONNECT_AUTHENTICATE_TOKEN"  # noqa: S105 (the variable's name, not a secret)
+_LOCAL_TOKEN: list[str] = []  # the token of this process's local Apache Spark, once started
 
 
 def _restore(name: str, value: str | None) -> None:
