@@ -24,6 +24,7 @@ import os
 import resource
 import subprocess
 import sys
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -39,6 +40,33 @@ MONTHS = int(os.environ.get("BENCH_ENGINE_MAANDEN", "36"))
 MOTORS = tuple(os.environ.get("BENCH_ENGINE_MOTOREN", "duckdb,spark").split(","))
 KEY = b"benchmark-key-" * 3
 WARM = os.environ.get("BENCH_ENGINE_WARM", "0") == "1"
+# DuckDB takes up to 80% of RAM as buffer by default; on a shared machine that is a neighbour's
+MEMORY = os.environ.get("BENCH_ENGINE_GEHEUGEN", "6GB")
+# Keep an engine's results of an earlier run of the same size (after a failed later step)
+REUSE = os.environ.get("BENCH_ENGINE_HERGEBRUIK", "0") == "1"
+
+
+class LoadSampler:
+    """The machine's 1-minute load average every few seconds while a part runs: on a shared
+    machine wall times only mean something next to how busy the machine was."""
+
+    def __init__(self, every: float = 5.0) -> None:
+        self.samples: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(every,), daemon=True)
+
+    def _run(self, every: float) -> None:
+        while not self._stop.wait(every):
+            self.samples.append(os.getloadavg()[0])
+
+    def __enter__(self) -> LoadSampler:
+        self.samples.append(os.getloadavg()[0])
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def region(count: int) -> Path:
@@ -79,17 +107,21 @@ def _compute(
     from stuurdata.quality.monitor import cases, window
 
     out: dict[str, pd.DataFrame] = {}
-    start = time.perf_counter()
+    # CPU seconds of the whole process per part (Sail's threads run inside it)
+    start, cpu = time.perf_counter(), time.process_time()
     out["indicatoren"] = compute_indicators(engine)  # type: ignore[arg-type]
     timings[f"{prefix}indicatoren_s"] = time.perf_counter() - start
-    start = time.perf_counter()
+    timings[f"{prefix}indicatoren_cpu_s"] = time.process_time() - cpu
+    start, cpu = time.perf_counter(), time.process_time()
     vanaf, peil = window(engine)  # type: ignore[arg-type]
     kw = cases(engine, load_measures(), vanaf, peil).to_pandas()  # type: ignore[arg-type]
     out["kwaliteit"] = kw.sort_values(list(kw.columns), ignore_index=True)
     timings[f"{prefix}kwaliteit_s"] = time.perf_counter() - start
-    start = time.perf_counter()
+    timings[f"{prefix}kwaliteit_cpu_s"] = time.process_time() - cpu
+    start, cpu = time.perf_counter(), time.process_time()
     result = stacking(engine, last_year(date(peil.year, peil.month, 1)))  # type: ignore[arg-type]
     timings[f"{prefix}stapeling_s"] = time.perf_counter() - start
+    timings[f"{prefix}stapeling_cpu_s"] = time.process_time() - cpu
     out["stapeling"] = pd.concat(
         [result.combinaties.astype(str), result.per_wijk.astype(str)], ignore_index=True
     )
@@ -106,12 +138,15 @@ def one(motor: str, pakhuis: Path, out: Path) -> None:
     from stuurdata.exchange.parquet import export_parquet
 
     con = duckdb.connect(str(pakhuis), read_only=True)
+    con.execute(f"SET memory_limit = '{MEMORY}'")
     timings: dict[str, float] = {}
+    sampler = LoadSampler()
     if motor == "duckdb":
         engine = DuckDBEngine(con)
         if WARM:  # a first run compiles the SQL; the second is what a running service sees
             _compute(engine, timings, prefix="koud_")
-        frames = _compute(engine, timings)
+        with sampler:
+            frames = _compute(engine, timings)
     else:
         export = out.with_suffix(".export")
         start = time.perf_counter()
@@ -121,9 +156,13 @@ def one(motor: str, pakhuis: Path, out: Path) -> None:
         url = "local" if motor == "spark-jvm" else None
         with spark_engine(export=export, url=url) as spark:
             timings["start_s"] = time.perf_counter() - start
-            frames = _compute(spark, timings)
+            with sampler:
+                frames = _compute(spark, timings)
     con.close()
+    timings["load_gem"] = sum(sampler.samples) / len(sampler.samples)
+    timings["load_max"] = max(sampler.samples)
     timings["rekenen_s"] = sum(timings[f"{p}_s"] for p in PARTS)
+    timings["rekenen_cpu_s"] = sum(timings[f"{p}_cpu_s"] for p in PARTS)
     usage = resource.getrusage(resource.RUSAGE_SELF)
     timings["piek_mb"] = usage.ru_maxrss / 1024
     # CPU seconds of the whole process (Sail's threads included): on a shared machine the
@@ -151,9 +190,10 @@ def compare(count: int | str, pakhuis: Path, motors: tuple[str, ...] = MOTORS) -
     frames: dict[str, dict[str, pd.DataFrame]] = {}
     for motor in motors:
         out = DATA / f"engines_{count}_{motor}.parquet"
-        subprocess.run(
-            [sys.executable, __file__, "--een", motor, str(pakhuis), str(out)], check=True
-        )
+        if not (REUSE and out.with_suffix(".json").exists()):  # a run cut short goes on
+            subprocess.run(
+                [sys.executable, __file__, "--een", motor, str(pakhuis), str(out)], check=True
+            )
         row[motor] = json.loads(out.with_suffix(".json").read_text())
         frames[motor] = {p: pd.read_parquet(out.with_suffix(f".{p}.parquet")) for p in PARTS}
     duck = row["duckdb"]
@@ -167,6 +207,9 @@ def compare(count: int | str, pakhuis: Path, motors: tuple[str, ...] = MOTORS) -
             ratio = row[motor][f"{part}_s"] / duck[f"{part}_s"]  # type: ignore[index]
             row[f"{motor}_vs_duckdb_{part}"] = ratio
         row[f"{motor}_vs_duckdb_rekenen"] = row[motor]["rekenen_s"] / duck["rekenen_s"]  # type: ignore[index]
+        row[f"{motor}_vs_duckdb_rekenen_cpu"] = (
+            row[motor]["rekenen_cpu_s"] / duck["rekenen_cpu_s"]  # type: ignore[index]
+        )
     return row
 
 

@@ -48,6 +48,8 @@ class Installatie:
     sleutel: Path
     beheer: Path
     sleutel_vingerafdruk: str = ""
+    # The region's shared key (privacy/regio.py); None: no regional pseudonym.
+    regiosleutel: Path | None = None
     # Task -> the purpose a command of that task runs under when no --doel is given.
     doelen: dict[str, str] = field(default_factory=dict)
 
@@ -92,6 +94,9 @@ def read_installation(folder: Path) -> Installatie:
         beheer=folder / str(inst.get("beheer", "beheer.sqlite")),
         sleutel_vingerafdruk=str(inst.get("sleutel_vingerafdruk", "")),
         doelen={str(k): str(v) for k, v in data.get("doelen", {}).items()},
+        regiosleutel=Path(str(inst["regiosleutel"])).expanduser()
+        if inst.get("regiosleutel")
+        else None,
     )
 
 
@@ -104,6 +109,7 @@ def _installation_values() -> dict[str, Any]:
         "sleutel": inst.sleutel,
         "beheer_url": inst.beheer_url,
         "doel": inst.doel_voor("standaard"),
+        "regiosleutel": inst.regiosleutel,
     }
 
 
@@ -113,6 +119,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="STUURDATA_")
 
     sleutel: Path = default_key_path()
+    # The region's shared key file (privacy/regio.py); unset: no regional pseudonym.
+    regiosleutel: Path | None = None
     pakhuis: Path = Path("stuurdata.duckdb")
     # The management store; None = a SQLite file beside the warehouse.
     beheer_url: str | None = None

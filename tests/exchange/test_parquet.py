@@ -18,7 +18,7 @@ from stuurdata.exchange.parquet import (
     read_manifest,
     verify_export,
 )
-from stuurdata.warehouse.schema import TABLES
+from stuurdata.warehouse.schema import TABLES, create_all
 
 
 @pytest.fixture(scope="module")
@@ -140,3 +140,23 @@ def test_damage_is_found_and_foreign_folders_are_refused(region, tmp_path):
         assert (other / "notities.txt").exists()
     finally:
         con.close()
+
+
+def test_a_warehouse_of_an_older_version_exports_read_only(tmp_path):
+    """A warehouse made before ``persoon.regio_persoon_id`` existed gets it at its next load;
+    an export (read-only) before that writes the column as NULL instead of failing."""
+    pakhuis = tmp_path / "oud.duckdb"
+    con = duckdb.connect(str(pakhuis))
+    create_all(con)
+    con.execute("INSERT INTO persoon VALUES ('p1', DATE '1950-01-01', '2', 'brp', 1, NULL)")
+    con.execute("ALTER TABLE persoon DROP COLUMN regio_persoon_id")
+    con.close()
+    con = duckdb.connect(str(pakhuis), read_only=True)
+    try:
+        export_parquet(con, tmp_path / "export")
+    finally:
+        con.close()
+    back = open_export(tmp_path / "export")
+    assert back.execute("SELECT persoon_id, regio_persoon_id FROM persoon").fetchall() == [
+        ("p1", None)
+    ]

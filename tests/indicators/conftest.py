@@ -116,7 +116,7 @@ def build_warehouse(con: duckdb.DuckDBPyConnection) -> None:
     create_all(con)
     for pid, born in PERSONS.items():
         sex = "2" if pid in VROUW else "1"
-        con.execute("INSERT INTO persoon VALUES (?, ?, ?, 'brp', 1)", [pid, D(born), sex])
+        con.execute("INSERT INTO persoon VALUES (?, ?, ?, 'brp', 1, NULL)", [pid, D(born), sex])
     for pid, bu, van, tot, lading in RESIDENCES:
         hh = HUISHOUDEN.get((pid, van), HUISHOUDEN[pid])
         con.execute(

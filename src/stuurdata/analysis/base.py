@@ -8,6 +8,9 @@ Definitions (shown beside every figure in the report):
 * Only persons who lived in the municipality on some day of the period count. A person's area
   is that of their latest residence in the period; a household's area is that of the latest
   residence of any member in the period (households move as a whole).
+* In a region's pooled data a person is their regional pseudonym where the door wrote one
+  (``persoon.regio_persoon_id``, ``privacy/regio.py``): a person who moved between members
+  is one person, counted in the gemeente of their latest residence.
 """
 
 from __future__ import annotations
@@ -83,6 +86,36 @@ def _overlaps(begin: ir.DateValue, end: ir.DateValue, periode: Periode) -> ir.Bo
     return (begin < periode.tot) & (end.fill_null(OPEN_END) >= periode.van)
 
 
+_LINKED = ("verblijf", "toewijzing", "voorziening")
+
+
+def by_region_person(tables: dict[str, ir.Table]) -> dict[str, ir.Table]:
+    """``tables`` with ``persoon_id`` replaced by ``regio_persoon_id`` where it is known.
+
+    Each member's key gives a person another ``persoon_id``; the regional pseudonym is the
+    same in every member, so pooled data counts a person who moved within the region once.
+    Within one warehouse the two are one to one, so nothing changes there; without a
+    regional key the column is NULL and every ``persoon_id`` stays.
+    """
+    p = tables["persoon"]
+    if "regio_persoon_id" not in p.columns:
+        return tables
+    keys = p.filter(p.regio_persoon_id.notnull()).select("persoon_id", "regio_persoon_id")
+    out = dict(tables)
+    for name in _LINKED:
+        if name not in tables:
+            continue
+        t = tables[name]
+        j = t.left_join(keys, t.persoon_id == keys.persoon_id)
+        out[name] = j.select(
+            *[
+                j.regio_persoon_id.fill_null(t.persoon_id).name(c) if c == "persoon_id" else t[c]
+                for c in t.columns
+            ]
+        )
+    return out
+
+
 def provisions(tables: dict[str, ir.Table], periode: Periode) -> ir.Table:
     """Distinct (persoon_id, domein) with an allocation or provision overlapping the period."""
     t = tables["toewijzing"]
@@ -123,6 +156,7 @@ def person_domains_expr(
     tables: dict[str, ir.Table], periode: Periode, gemeenten: Sequence[str] | None = None
 ) -> ir.Table:
     """``person_domains`` as one Ibis expression (runs on any engine, see ``engine``)."""
+    tables = by_region_person(tables)
     res = residents(tables, periode)
     if gemeenten is not None:
         res = res.filter(res.gemeentecode.isin(list(gemeenten)))

@@ -18,7 +18,13 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from stuurdata.analysis.base import DOMAINS, OPEN_END, Periode, person_domains_expr
+from stuurdata.analysis.base import (
+    DOMAINS,
+    OPEN_END,
+    Periode,
+    by_region_person,
+    person_domains_expr,
+)
 from stuurdata.engine.base import Engine, as_engine
 
 DEFINITIE = (
@@ -77,7 +83,7 @@ def _latest_row(t: ir.Table, key: str, order: str) -> ir.Table:
 
 def household_squares_expr(tables: dict[str, ir.Table], periode: Periode) -> ir.Table:
     """``household_squares`` as one Ibis expression."""
-    v = tables["verblijf"]
+    v = by_region_person(tables)["verblijf"]
     v = v.filter(v.van < periode.tot, v.tot.fill_null(OPEN_END) > periode.van)
     hh = v.group_by("persoon_id").aggregate(
         huishouden_id=v.huishouden_id.argmax(v.van, where=v.huishouden_id.notnull())

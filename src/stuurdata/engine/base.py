@@ -3,7 +3,8 @@
 The indicator families are written once in Ibis. An engine gives them the canonical tables,
 keeps small helper tables for the duration of one computation (the period calendar, the
 person areas) and runs an expression to Arrow. DuckDB keeps helpers as TEMP tables and reuses
-compiled SQL between calls; Spark (``engine.spark``) keeps them as cached temporary views.
+compiled SQL between calls; Spark (``engine.spark``) writes them once as Parquet (or caches
+them) and compiles ahead the same way.
 Nothing else differs: there is no second implementation of any definition.
 """
 

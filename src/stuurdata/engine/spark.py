@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import socket
 import tempfile
+import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -77,10 +78,16 @@ def spark_session(url: str | None = None) -> Iterator[SparkSession]:
             url = stack.enter_context(_sail())
         elif url == "local":
             url = "local[*]"
+            # The JVM and its Connect server outlive stop() in this process: a second local
+            # run must send the token the server was started with, not a new one.
+            if _LOCAL_TOKEN:
+                os.environ[_TOKEN] = _LOCAL_TOKEN[0]
         if url.startswith("sc://"):
             _reachable(url)
         try:
             session = SparkSession.builder.remote(url).getOrCreate()
+            if url.startswith("local") and not _LOCAL_TOKEN and os.environ.get(_TOKEN):
+                _LOCAL_TOKEN.append(os.environ[_TOKEN])
             if own:  # on a small machine 200 shuffle partitions cost more than they share
                 session.conf.set("spark.sql.shuffle.partitions", str(2 * (os.cpu_count() or 1)))
         except Exception as exc:
@@ -94,6 +101,7 @@ def spark_session(url: str | None = None) -> Iterator[SparkSession]:
 
 
 _TOKEN = "SPARK_CONNECT_AUTHENTICATE_TOKEN"  # noqa: S105 (the variable's name, not a secret)
+_LOCAL_TOKEN: list[str] = []  # the token of this process's local Apache Spark, once started
 
 
 def _restore(name: str, value: str | None) -> None:
@@ -138,12 +146,21 @@ def _sail() -> Iterator[str]:
 
 
 class SparkEngine:
-    """The canonical tables of a Parquet export as temporary views in a Spark session."""
+    """The canonical tables of a Parquet export as temporary views in a Spark session.
+
+    ``scratch``: a folder the Spark server can write and read. Helper tables computed from
+    the data (the person areas, the residents, the allocations with their effective end)
+    are then written there as Parquet once and read back by every query; without it they
+    are ``cache()``d, which Apache Spark honours but Sail ignores (there every indicator
+    query would compute the person areas again).
+    """
 
     naam = "spark"
+    _sql_cache: dict[str, str] = {}  # noqa: RUF012 - shared on purpose: one per process
 
-    def __init__(self, session: SparkSession, export: Path) -> None:
+    def __init__(self, session: SparkSession, export: Path, scratch: Path | None = None) -> None:
         self.session = session
+        self.scratch = scratch
         self.backend = ibis.pyspark.connect(session)
         manifest = read_manifest(export)
         self.tables: dict[str, ir.Table] = {}
@@ -162,13 +179,15 @@ class SparkEngine:
         made: list[DataFrame] = []
 
         def make(name: str, data: pa.Table | ir.Table) -> ir.Table:
-            if isinstance(data, pa.Table):
+            if isinstance(data, pa.Table):  # small, made in Python: sent with the plan
                 frame = self.session.createDataFrame(data)
+            elif self.scratch is not None:  # computed once, read by every query after
+                path = str(self.scratch / f"{name}-{uuid.uuid4().hex}")
+                self.session.sql(self._compile(data)).write.parquet(path)
+                frame = self.session.read.parquet(path)
             else:
-                frame = self.session.sql(str(self.backend.compile(data)))
-            # cached: every indicator reads it (Sail treats cache as a no-op and recomputes)
-            frame = frame.cache()
-            made.append(frame)
+                frame = self.session.sql(self._compile(data)).cache()
+                made.append(frame)
             frame.createOrReplaceTempView(name)
             return self.backend.table(name)
 
@@ -178,10 +197,31 @@ class SparkEngine:
             for frame in made:
                 frame.unpersist()
 
+    def _compile(self, expr: ir.Table) -> str:
+        return str(self.backend.compile(expr))
+
+    def prepare(self, expr: ir.Table, key: str) -> None:
+        """Compile ``expr`` into the cache under ``key``: pure Python, so the caller's
+        thread compiles the next query while Spark runs this one (as on DuckDB)."""
+        if key not in self._sql_cache:
+            self._sql_cache[key] = self._compile(expr)
+
     def execute(self, expr: ir.Table, key: str | None = None) -> pa.Table:
-        del key  # Spark plans each query itself; nothing to cache here
-        result: pa.Table = self.backend.to_pyarrow(expr)
-        return result
+        """Run ``expr``; the result is converted exactly as Ibis's ``to_pyarrow`` does."""
+        from ibis.backends.pyspark.converter import PySparkPandasData
+        from ibis.formats.pyarrow import PyArrowData
+
+        if key is None:
+            sql = self._compile(expr)
+        else:
+            self.prepare(expr, key)
+            sql = self._sql_cache[key]
+        self.backend._run_pre_execute_hooks(expr)  # in-memory tables, as Ibis does
+        table = expr.as_table()
+        schema = table.schema()
+        frame = PySparkPandasData.convert_table(self.session.sql(sql).toPandas(), schema)
+        result = pa.Table.from_pandas(table.__pandas_result__(frame), preserve_index=False)
+        return PyArrowData.convert_table(result, schema)
 
 
 @contextmanager
@@ -194,7 +234,9 @@ def spark_engine(
     """A Spark engine over ``export``, or over a fresh export of the warehouse ``con``.
 
     The fresh export goes to a temporary folder (under ``STUURDATA_SPARK_MAP`` when set, so a
-    cluster can read it) and is removed after the run.
+    cluster can read it) and is removed after the run. The helper tables are written to
+    that folder too (``SparkEngine.scratch``) when the server can see it: a Spark started
+    here, or a cluster with ``STUURDATA_SPARK_MAP``; otherwise they are cached.
     """
     from stuurdata.exchange.parquet import export_parquet
 
@@ -202,14 +244,16 @@ def spark_engine(
         raise ValueError("spark_engine needs an export folder or a warehouse")
     with ExitStack() as stack:
         session = stack.enter_context(spark_session(url))  # first: fail before exporting
+        base = os.environ.get(ENV_SPARK_MAP) or None
+        if base is not None:
+            Path(base).mkdir(parents=True, exist_ok=True)
+        tmp: Any = stack.enter_context(
+            tempfile.TemporaryDirectory(prefix="stuurdata-spark-", dir=base)
+        )
         if export is None:
             assert con is not None
-            base = os.environ.get(ENV_SPARK_MAP) or None
-            if base is not None:
-                Path(base).mkdir(parents=True, exist_ok=True)
-            tmp: Any = stack.enter_context(
-                tempfile.TemporaryDirectory(prefix="stuurdata-spark-", dir=base)
-            )
             export = Path(tmp) / "export"
             export_parquet(con, export)
-        yield SparkEngine(session, export)
+        chosen = url if url is not None else os.environ.get(ENV_SPARK) or None
+        visible = base is not None or chosen is None or chosen == "local"
+        yield SparkEngine(session, export, Path(tmp) / "hulp" if visible else None)

@@ -79,8 +79,25 @@ def schema_version() -> str:
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def _rows_sql(table: str) -> str:
-    """The exported rows of ``table`` with their partition column."""
+def _source(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """``table``, with NULL for exported columns a warehouse made by an older version lacks
+    (it gets them at its next load; the export opens it read-only, so it cannot add them)."""
+    present = {
+        str(r[0])
+        for r in con.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_name = ? AND table_schema = current_schema()",
+            [table],
+        ).fetchall()
+    }
+    missing = [
+        f"CAST(NULL AS {t}) AS {c}" for c, t in exported_columns(table).items() if c not in present
+    ]
+    return f"(SELECT *, {', '.join(missing)} FROM {table})" if missing else table
+
+
+def _rows_sql(table: str, source: str) -> str:
+    """The exported rows of ``table`` (read from ``source``) with their partition column."""
     loads = " UNION ALL ".join(
         [f"SELECT lading_id, gemeentecode AS gm FROM {t}" for t in _WITH_CODE]
         + ["SELECT lading_id, 'GM' || substr(gebiedscode, 3, 4) FROM gebied"]
@@ -95,7 +112,7 @@ def _rows_sql(table: str) -> str:
         f"WHERE gm IS NOT NULL GROUP BY lading_id) "
         f"SELECT {cols}, CASE WHEN regexp_full_match({code}, 'GM[0-9]{{4}}') THEN {code} "
         f"ELSE '{UNKNOWN}' END AS {PARTITION} "
-        f"FROM {table} t LEFT JOIN lg ON t.lading_id = lg.lading_id"
+        f"FROM {source} t LEFT JOIN lg ON t.lading_id = lg.lading_id"
     )
 
 
@@ -104,7 +121,7 @@ def _fingerprints(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, tuple
     cols = ", ".join(exported_columns(table))
     rows = con.execute(
         f"SELECT {PARTITION}, count(*), sum(hash({cols}))::VARCHAR "
-        f"FROM ({_rows_sql(table)}) GROUP BY {PARTITION}"
+        f"FROM ({_rows_sql(table, _source(con, table))}) GROUP BY {PARTITION}"
     ).fetchall()
     return {str(g): (int(n), str(h)) for g, n, h in rows}
 
@@ -158,8 +175,9 @@ def _write_partitions(
     staging = uit / f".schrijven-{table}"
     shutil.rmtree(staging, ignore_errors=True)
     wanted = ", ".join(f"'{c}'" for c in codes)  # codes match GM[0-9]{4} or 'onbekend'
+    rows = _rows_sql(table, _source(con, table))
     con.execute(
-        f"COPY (SELECT * FROM ({_rows_sql(table)}) WHERE {PARTITION} IN ({wanted}) ORDER BY ALL) "
+        f"COPY (SELECT * FROM ({rows}) WHERE {PARTITION} IN ({wanted}) ORDER BY ALL) "
         f"TO {_quote(staging)} (FORMAT parquet, PARTITION_BY ({PARTITION}), COMPRESSION zstd)"
     )
     files: dict[str, list[dict[str, Any]]] = {}
@@ -280,17 +298,19 @@ def table_files(uit: Path, manifest: dict[str, Any], table: str) -> list[Path]:
     return [Path(uit) / f["pad"] for p in parts.values() for f in p["bestanden"]]
 
 
-def open_export(uit: Path) -> duckdb.DuckDBPyConnection:
+def open_export(*uit: Path) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with every canonical table as a view over the export's files.
 
-    Tables without rows become empty tables with the exported columns, so every query that
-    runs on a warehouse runs here too (except on the left-out columns).
+    Several exports (the members of a region, each exported by its own warehouse) are read
+    as one pooled set. Tables without rows become empty tables with the exported columns, so
+    every query that runs on a warehouse runs here too (except on the left-out columns); a
+    column an older export lacks (``persoon.regio_persoon_id``) reads as NULL.
     """
-    manifest = read_manifest(uit)
+    manifests = [(Path(u), read_manifest(Path(u))) for u in uit]
     con = duckdb.connect()
     for table in TABLES:
         columns = exported_columns(table)
-        files = table_files(uit, manifest, table)
+        files = [f for u, m in manifests for f in table_files(u, m, table)]
         if not files:
             ddl = ", ".join(f"{c} {t}" for c, t in columns.items())
             con.execute(f"CREATE TABLE {table} ({ddl})")
@@ -298,6 +318,6 @@ def open_export(uit: Path) -> duckdb.DuckDBPyConnection:
         paths = ", ".join(_quote(f) for f in files)
         con.execute(
             f"CREATE VIEW {table} AS SELECT {', '.join(columns)} "
-            f"FROM read_parquet([{paths}], hive_partitioning = true)"
+            f"FROM read_parquet([{paths}], hive_partitioning = true, union_by_name = true)"
         )
     return con

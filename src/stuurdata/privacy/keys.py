@@ -202,6 +202,8 @@ def pseudonymiser(sleutel: Path | None = None, pakhuis: Path | None = None) -> P
     missing file is an error, not a reason for a new key. A key that does not match the
     warehouse's fingerprint, or that others can read, is refused (``KeyError_``, Dutch).
     The key file may hold rotation links (``privacy.rotation``); they are applied in order.
+    With ``pakhuis``, the region's shared key is added when the installation has one
+    (``privacy.regio``: only under the ``regio-koppeling`` purpose).
     """
     from stuurdata.privacy.rotation import pseudonymiser_from_key, read_chain
 
@@ -222,4 +224,9 @@ def pseudonymiser(sleutel: Path | None = None, pakhuis: Path | None = None) -> P
     chain = read_chain(path)
     if stored is not None and stored != chain.fingerprint():
         raise KeyError_(mismatch_message(Path(pakhuis or ""), path, stored, chain.fingerprint()))
-    return pseudonymiser_from_key(chain.encoded())
+    pseudo = pseudonymiser_from_key(chain.encoded())
+    if pakhuis is not None:  # the region's key, only under its own purpose
+        from stuurdata.privacy.regio import regio_key
+
+        pseudo.regio_key = regio_key(Path(pakhuis), chain.encoded())
+    return pseudo

@@ -43,7 +43,7 @@ from stuurdata.privacy.keys import (
     record_fingerprint,
     stored_fingerprint,
 )
-from stuurdata.privacy.pseudonym import KEY_BYTES, KeyError_, Pseudonymiser
+from stuurdata.privacy.pseudonym import KEY_BYTES, REGIO_MARKER, KeyError_, Pseudonymiser
 from stuurdata.warehouse.database import guarded, open_warehouse
 
 LINK_WORD = "herpseudonimisering"
@@ -121,8 +121,12 @@ class ChainPseudonymiser(Pseudonymiser):
 
 
 def pseudonymiser_from_key(key: bytes) -> Pseudonymiser:
-    """What reader processes should build from the key bytes they are handed."""
-    return ChainPseudonymiser(key) if key.startswith(_MAGIC) else Pseudonymiser(key)
+    """What reader processes should build from the key bytes they are handed
+    (``Pseudonymiser.handover``: the municipal key, with the regional key when set)."""
+    key, _, regio = key.partition(REGIO_MARKER)
+    pseudo = ChainPseudonymiser(key) if key.startswith(_MAGIC) else Pseudonymiser(key)
+    pseudo.regio_key = regio or None
+    return pseudo
 
 
 def read_chain(path: Path) -> KeyChain:

@@ -192,6 +192,7 @@ def _unit(row: dict[str, str], line: int, pseudo: Pseudonymiser, today: date) ->
                     "geboortemaand": geboren.replace(day=1),
                     "geslacht": geslacht,
                     "bron": "brp",
+                    "regio_persoon_id": pseudo.regio(bsn),
                 }
             ],
             "verblijf": [

@@ -130,7 +130,7 @@ def load_sources(
     finally:
         con.close()
     allowed = frozenset(bronnen) if bronnen is not None else None
-    with chunk_reader(files, pseudo.key, known, workers, allowed) as chunks:
+    with chunk_reader(files, pseudo.handover, known, workers, allowed) as chunks:
         who = wie or getpass.getuser()
         _load(chunks, total, pakhuis, result, doel, who, progress, verwerking_id)
     return result

@@ -50,6 +50,14 @@ def _persoon(con: duckdb.DuckDBPyConnection) -> None:
         "WHERE excluded.bron = 'brp' OR (persoon.bron <> 'brp' AND persoon.geboortemaand IS NULL "
         "AND excluded.geboortemaand IS NOT NULL)"
     )
+    # A person stored before the region's key was set gets the regional pseudonym when a
+    # later load knows it (privacy/regio.py); without a regional key this changes nothing.
+    con.execute(
+        "UPDATE persoon SET regio_persoon_id = s.regio_persoon_id FROM (SELECT persoon_id, "
+        "any_value(regio_persoon_id) AS regio_persoon_id FROM stg_persoon WHERE "
+        f"regio_persoon_id IS NOT NULL AND unit_seq IN {_OK} GROUP BY persoon_id) AS s "
+        "WHERE persoon.persoon_id = s.persoon_id AND persoon.regio_persoon_id IS NULL"
+    )
 
 
 def _replace(con: duckdb.DuckDBPyConnection, table: str, key: tuple[str, ...]) -> None:

@@ -70,7 +70,9 @@ TABLES: dict[str, str] = {
         geboortemaand DATE,               -- first day of the birth month
         geslacht VARCHAR,                 -- COD046: 0 onbekend, 1 man, 2 vrouw, 9 n.v.t.
         bron VARCHAR NOT NULL,            -- brp | bericht (BRP wins)
-        lading_id BIGINT NOT NULL
+        lading_id BIGINT NOT NULL,
+        -- under the region's shared key (privacy/regio.py); NULL without one
+        regio_persoon_id VARCHAR
     """,
     "verblijf": """
         persoon_id VARCHAR NOT NULL,

@@ -290,6 +290,7 @@ class Extraction:
                     "geboortemaand": born.replace(day=1) if born else None,
                     "geslacht": client.get("Geslacht") or None,
                     "bron": "bericht",
+                    "regio_persoon_id": self.pseudo.regio(bsn),
                 }
         return pids, list(personen.values())
 
