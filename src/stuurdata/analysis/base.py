@@ -152,6 +152,19 @@ def residents(tables: dict[str, ir.Table], periode: Periode) -> ir.Table:
     )
 
 
+def _household_latest(known: ir.Table, column: str) -> ir.Table:
+    """Per household the ``column`` of the member who moved in last (among known values).
+
+    Members who moved in on the same day may live in different areas in the data; the
+    greatest code then wins, so DuckDB and Spark (and two runs) pick the same one, where an
+    ``argmax`` picks any of the tied rows."""
+    k = known.filter(known[column].notnull())
+    rank = ibis.row_number().over(
+        group_by=k.huishouden_id, order_by=[ibis.desc(k.laatste_van), ibis.desc(k[column])]
+    )
+    return k.mutate(_rn=rank).filter(lambda r: r._rn == 0).select("huishouden_id", column)
+
+
 def person_domains_expr(
     tables: dict[str, ir.Table], periode: Periode, gemeenten: Sequence[str] | None = None
 ) -> ir.Table:
@@ -161,10 +174,13 @@ def person_domains_expr(
     if gemeenten is not None:
         res = res.filter(res.gemeentecode.isin(list(gemeenten)))
     known = res.filter(res.huishouden_id.notnull())
-    hh = known.group_by("huishouden_id").aggregate(
-        hh_wijkcode=known.wijkcode.argmax(known.laatste_van, where=known.wijkcode.notnull()),
-        hh_buurtcode=known.buurtcode.argmax(known.laatste_van, where=known.buurtcode.notnull()),
+    hh = (
+        known.select("huishouden_id")
+        .distinct()
+        .left_join(_household_latest(known, "wijkcode"), "huishouden_id")
+        .left_join(_household_latest(known, "buurtcode"), "huishouden_id")
     )
+    hh = hh.select("huishouden_id", hh_wijkcode=hh.wijkcode, hh_buurtcode=hh.buurtcode)
     p = provisions(tables, periode)
     flags = p.group_by("persoon_id").aggregate(**{d: (p.domein == d).any() for d in DOMAINS})
     j = res.left_join(hh, "huishouden_id").left_join(flags, "persoon_id")
