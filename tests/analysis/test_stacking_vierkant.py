@@ -1,4 +1,4 @@
-"""Stacking per CBS grid square: the household's square, ground truth, disclosure control."""
+"""Stacking per household: its square and area, ground truth, disclosure control."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from stuurdata.analysis import Periode, stacking
+from stuurdata.analysis.base import person_domains
 from stuurdata.analysis.stacking import Stapeling, household_squares
 from stuurdata.privacy.disclosure import DisclosureRule
 from stuurdata.sources.vierkant import vierkant_500
@@ -170,3 +171,28 @@ def test_stacking_per_500_m_square_equals_the_ground_truth(town, con) -> None:
     published = published_squares(result)
     shown = published.groupby("grootte")["waarde"].apply(lambda s: s.notna().mean())
     assert shown[100] < 0.25 and shown[500] > shown[100]
+
+
+def test_members_who_moved_in_on_the_same_day_give_the_greatest_area(
+    tmp_path: Path, pseudo
+) -> None:
+    a, b, c = test_bsns(3)
+    lines = [
+        # H1: a and b registered on the same day in different wijken (a data error).
+        f"{a};1960-01-01;V;GM9901;WK990102;BU99010201;;;H1;2020-01-01;;;;",
+        f"{b};1962-01-01;M;GM9901;WK990101;BU99010101;;;H1;2020-01-01;;;;",
+        # H1 also has c, who moved in earlier elsewhere: the latest day wins first.
+        f"{c};1990-01-01;V;GM9901;WK990103;BU99010301;;;H1;2010-01-01;;;;",
+    ]
+    brp = tmp_path / "brp.csv"
+    brp.write_text(HEADER + "\n".join(lines) + "\n")
+    pakhuis = tmp_path / "p.duckdb"
+    load_sources([brp], pakhuis, pseudo, workers=1)
+    con = connect(pakhuis)
+    try:
+        frame = person_domains(con, Periode(date(2025, 1, 1), date(2026, 1, 1)))
+    finally:
+        con.close()
+    assert len(frame) == 3
+    assert set(frame["hh_wijkcode"]) == {"WK990102"}
+    assert set(frame["hh_buurtcode"]) == {"BU99010201"}
