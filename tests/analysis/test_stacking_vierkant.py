@@ -26,6 +26,15 @@ PERIODE = Periode(date(2025, 1, 1), date(2026, 1, 1))
 AREA = "GM9901;WK990101;BU99010101;;"
 
 
+def _warehouse(tmp_path: Path, pseudo, lines: list[str]) -> Path:
+    """A warehouse loaded from a BRP extract of ``lines``."""
+    brp = tmp_path / "brp.csv"
+    brp.write_text(HEADER + "\n".join(lines) + "\n")
+    pakhuis = tmp_path / "p.duckdb"
+    load_sources([brp], pakhuis, pseudo, workers=1)
+    return pakhuis
+
+
 @pytest.fixture
 def small(tmp_path: Path, pseudo) -> tuple[Path, list[str]]:
     """Four households; one moves within the period, one's new address has no coordinates."""
@@ -43,10 +52,7 @@ def small(tmp_path: Path, pseudo) -> tuple[Path, list[str]]:
         f"{d};1980-01-01;M;{AREA};H3;2000-01-01;;;150450.0;440450.0",
         f"{e};1985-01-01;V;{AREA};;2000-01-01;;;150350.0;440350.0",
     ]
-    brp = tmp_path / "brp.csv"
-    brp.write_text(HEADER + "\n".join(lines) + "\n")
-    pakhuis = tmp_path / "p.duckdb"
-    load_sources([brp], pakhuis, pseudo, workers=1)
+    pakhuis = _warehouse(tmp_path, pseudo, lines)
     con = connect(pakhuis)
     try:
         for bsn, wet in ((a, "minima"), (b, "schuldhulp"), (d, "minima"), (e, "participatiewet")):
@@ -97,10 +103,7 @@ def test_the_square_is_that_of_the_households_latest_address(small, pseudo) -> N
 
 def test_without_coordinates_the_grid_is_empty(tmp_path: Path, pseudo) -> None:
     (a,) = test_bsns(1)
-    brp = tmp_path / "brp.csv"
-    brp.write_text(HEADER + f"{a};1960-01-01;V;{AREA};H1;1990-01-01;;;;\n")
-    load_sources([brp], tmp_path / "p.duckdb", pseudo, workers=1)
-    con = connect(tmp_path / "p.duckdb")
+    con = connect(_warehouse(tmp_path, pseudo, [f"{a};1960-01-01;V;{AREA};H1;1990-01-01;;;;"]))
     try:
         result = stacking(con, PERIODE)
     finally:
@@ -184,10 +187,7 @@ def test_members_who_moved_in_on_the_same_day_give_the_greatest_area(
         # H1 also has c, who moved in earlier elsewhere: the latest day wins first.
         f"{c};1990-01-01;V;GM9901;WK990103;BU99010301;;;H1;2010-01-01;;;;",
     ]
-    brp = tmp_path / "brp.csv"
-    brp.write_text(HEADER + "\n".join(lines) + "\n")
-    pakhuis = tmp_path / "p.duckdb"
-    load_sources([brp], pakhuis, pseudo, workers=1)
+    pakhuis = _warehouse(tmp_path, pseudo, lines)
     con = connect(pakhuis)
     try:
         frame = person_domains(con, Periode(date(2025, 1, 1), date(2026, 1, 1)))
