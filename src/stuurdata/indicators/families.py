@@ -284,6 +284,24 @@ def _place(ctx: Context, facts: ir.Table) -> ir.Table:
     )
 
 
+def _placed_in_periods(
+    ctx: Context, t: ir.Table, day: ir.DateValue, fact_gm: ir.Value, **columns: ir.Value
+) -> ir.Table:
+    """The facts of ``t`` in every calendar period containing ``day``, placed (``_place``).
+
+    ``columns`` are the facts' own columns beside persoon_id, the period and ``categorie``."""
+    cal = ctx.cal
+    f = t.join(cal, _in_period(day, cal)).select(
+        persoon_id=t.persoon_id,
+        periodesoort=cal.periodesoort,
+        periode=cal.periode,
+        fact_gm=fact_gm,
+        categorie=ibis.literal(""),
+        **columns,
+    )
+    return _place(ctx, f)
+
+
 def _lineage(t: ir.Table, *columns: str) -> dict[str, ir.Value]:
     return {f"_l{i}": t[c].collect(distinct=True) for i, c in enumerate(columns)}
 
@@ -439,16 +457,7 @@ def actieve_toewijzingen(ctx: Context, d: Definition) -> ir.Table:
 
 def _event_counts(ctx: Context, events: ir.Table) -> ir.Table:
     """Distinct persons per period of an event table (persoon_id, dag, fact_gm, lading)."""
-    cal = ctx.cal
-    f = events.join(cal, _in_period(events.dag, cal)).select(
-        persoon_id=events.persoon_id,
-        periodesoort=cal.periodesoort,
-        periode=cal.periode,
-        fact_gm=events.fact_gm,
-        categorie=ibis.literal(""),
-        lading=events.lading,
-    )
-    p = _place(ctx, f)
+    p = _placed_in_periods(ctx, events, events.dag, events.fact_gm, lading=events.lading)
     g = p.group_by(KEYS).aggregate(n=p.persoon_id.nunique(), **_lineage(p, "lading", "res_lading"))
     return _as_row(g, lambda r: r.n, None, lambda r: r.n)
 
@@ -503,19 +512,10 @@ def placed_days(ctx: Context, berekening: str, wet: str) -> ir.Table:
     """The day counts of a duration family (``DAYS``) per period of ``dag``, placed and
     stacked into levels: its median and its 90th percentile read this one table
     (``compute_indicators`` makes it once per family and law)."""
-    waits = DAYS[berekening](ctx, wet)
-    cal = ctx.cal
-    f = waits.join(cal, _in_period(waits.dag, cal)).select(
-        persoon_id=waits.persoon_id,
-        periodesoort=cal.periodesoort,
-        periode=cal.periode,
-        fact_gm=waits.fact_gm,
-        categorie=ibis.literal(""),
-        dagen=waits.dagen.cast("float64"),
-        l1=waits.l1,
-        l2=waits.l2,
+    w = DAYS[berekening](ctx, wet)
+    return _placed_in_periods(
+        ctx, w, w.dag, w.fact_gm, dagen=w.dagen.cast("float64"), l1=w.l1, l2=w.l2
     )
-    return _place(ctx, f)
 
 
 def day_statistic(ctx: Context, d: Definition) -> ir.Table:
@@ -606,18 +606,11 @@ DAYS: dict[str, Callable[[Context, str], ir.Table]] = {
 def claim_totals(ctx: Context, wet: str) -> ir.Table:
     """Per area and period: net cents, persons with a claim line, lineage (both cost
     families read it; ``compute_indicators`` makes it once per law)."""
-    c, cal = ctx.t("declaratie"), ctx.cal
+    c = ctx.t("declaratie")
     c = c.filter(c.wet == wet)
-    f = c.join(cal, _in_period(c.periode_begin, cal)).select(
-        persoon_id=c.persoon_id,
-        periodesoort=cal.periodesoort,
-        periode=cal.periode,
-        fact_gm=c.gemeentecode,
-        categorie=ibis.literal(""),
-        bedrag_cent=c.bedrag_cent,
-        lading=c.lading_id,
+    p = _placed_in_periods(
+        ctx, c, c.periode_begin, c.gemeentecode, bedrag_cent=c.bedrag_cent, lading=c.lading_id
     )
-    p = _place(ctx, f)
     return p.group_by(KEYS).aggregate(
         cent=p.bedrag_cent.sum(),
         n=p.persoon_id.nunique(),
@@ -640,8 +633,8 @@ def kosten_per_client(ctx: Context, d: Definition) -> ir.Table:
     return _as_row(ctx.claims[d.wet], _euro, lambda r: r.n, lambda r: _euro(r) / r.n)
 
 
-def _share(ctx: Context, facts: ir.Table, per_person: bool = False) -> ir.Table:
-    """A share in percent of facts (persoon_id, ..., ``ja`` boolean, ``eenheid`` to count).
+def _share(p: ir.Table, per_person: bool = False) -> ir.Table:
+    """A share in percent of placed facts (``ja`` boolean, ``eenheid`` to count).
 
     ``teller`` counts the units with ``ja``, ``noemer`` all units. ``n``, the persons the
     disclosure rule looks at, is the smaller of the persons with ``ja`` and those without
@@ -650,7 +643,6 @@ def _share(ctx: Context, facts: ir.Table, per_person: bool = False) -> ir.Table:
     again from the rounded counts, as for every rate. ``per_person``: the unit is the
     person, who is "ja" when any of their facts is, so the others are all minus those.
     """
-    p = _place(ctx, facts)
     g = p.group_by(KEYS).aggregate(
         alle=p.eenheid.nunique(),
         ja=p.eenheid.nunique(where=p.ja),
@@ -682,19 +674,18 @@ def verzoek_binnen_norm(ctx: Context, d: Definition) -> ir.Table:
     period of the allocation, so teller and noemer sit beside its median and 90th
     percentile."""
     norm = int(d.parameters["norm_dagen"])
-    j, cal = _request_to_allocation(ctx, d.wet), ctx.cal
-    f = j.join(cal, _in_period(j.dag, cal)).select(
-        persoon_id=j.persoon_id,
-        periodesoort=cal.periodesoort,
-        periode=cal.periode,
-        fact_gm=j.fact_gm,
-        categorie=ibis.literal(""),
+    j = _request_to_allocation(ctx, d.wet)
+    p = _placed_in_periods(
+        ctx,
+        j,
+        j.dag,
+        j.fact_gm,
         eenheid=j.bericht_id.cast("string") + "/" + j.regel.cast("string"),
         ja=j.dag.delta(j.ontvangen, unit="day") <= norm,
         l1=j.l1,
         l2=j.l2,
     )
-    return _share(ctx, f)
+    return _share(p)
 
 
 def instroom_met_verzoek(ctx: Context, d: Definition) -> ir.Table:
@@ -710,19 +701,17 @@ def instroom_met_verzoek(ctx: Context, d: Definition) -> ir.Table:
         ja=pairs.toewijzing_id.notnull(),
         lading=start.lading_id,
     )
-    cal = ctx.cal
-    f = asked.join(cal, _in_period(asked.dag, cal)).select(
-        persoon_id=asked.persoon_id,
-        periodesoort=cal.periodesoort,
-        periode=cal.periode,
-        fact_gm=asked.fact_gm,
-        categorie=ibis.literal(""),
+    p = _placed_in_periods(
+        ctx,
+        asked,
+        asked.dag,
+        asked.fact_gm,
         eenheid=asked.persoon_id,
         ja=asked.ja,
         l1=asked.lading,
         l2=asked.lading,
     )
-    return _share(ctx, f, per_person=True)
+    return _share(p, per_person=True)
 
 
 FAMILIES: dict[str, Callable[[Context, Definition], ir.Table]] = {
