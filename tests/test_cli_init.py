@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import stat
 import tomllib
+from datetime import date
 
 import pytest
 from typer.testing import CliRunner
@@ -33,7 +34,7 @@ def gemeente(tmp_path, monkeypatch):
 
 def test_a_scripted_new_user_session_runs_without_a_refusal(gemeente, tmp_path):
     bronnen = tmp_path / "bronnen"
-    generate(bronnen, inwoners=2000, maanden=14, zaad=3)
+    generate(bronnen, inwoners=2000, maanden=14, zaad=3, tot=date(2026, 10, 1))
 
     result = runner.invoke(app, ["init", "--gemeente", "GM9901", "--naam", "Demostad"])
     assert result.exit_code == 0, result.output

@@ -9,6 +9,7 @@ test run, real Apache Spark 4.0 (JVM) under the ``spark_jvm`` marker.
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -43,7 +44,7 @@ def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
 @pytest.mark.slow
 @pytest.mark.parametrize("url", ENGINES)
 def test_every_measure_is_the_same_on_spark(tmp_path: Path, url: str | None) -> None:
-    generate(tmp_path / "synth", inwoners=3000, maanden=12, zaad=3)
+    generate(tmp_path / "synth", inwoners=3000, maanden=12, zaad=3, tot=date(2026, 10, 1))
     pakhuis = tmp_path / "pakhuis.duckdb"
     load_sources([tmp_path / "synth" / "bronnen"], pakhuis, Pseudonymiser(b"k" * 32), workers=1)
     measures = load_measures()

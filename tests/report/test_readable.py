@@ -9,6 +9,7 @@ width; nothing may scroll sideways; printed to A4 the report stays within a page
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,7 @@ MAX_PAGES = 25
 def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 3,000-inhabitant town over 24 months, published and rendered like the demo."""
     root = tmp_path_factory.mktemp("leesbaar")
-    generate(root, inwoners=3000, maanden=24, zaad=5)
+    generate(root, inwoners=3000, maanden=24, zaad=5, tot=date(2026, 10, 1))
     pakhuis = root / "pakhuis.duckdb"
     load_sources([root / "bronnen"], pakhuis, Pseudonymiser(b"leesbaar-rapport" * 2), workers=1)
     con = connect(pakhuis)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("STUURDATA_DOEL", "STUURDATA_BEHEER_URL", "STUURDATA_INSTALLATIE"):
         mp.delenv(name, raising=False)
     root = tmp_path_factory.mktemp("web")
-    generate(root / "synth", inwoners=2500, maanden=18, zaad=5)
+    generate(root / "synth", inwoners=2500, maanden=18, zaad=5, tot=date(2026, 10, 1))
     pakhuis = root / "pakhuis.duckdb"
     doel = ensure_demo_purpose(pakhuis)
     with verwerking(pakhuis, doel=doel.naam, activiteit="inlezen") as v:
