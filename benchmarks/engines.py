@@ -152,6 +152,8 @@ def one(motor: str, pakhuis: Path, out: Path) -> None:
         start = time.perf_counter()
         export_parquet(con, export)
         timings["export_s"] = time.perf_counter() - start
+        # Sail runs in this process: the same cap as DuckDB, as its memory pool
+        os.environ.setdefault("STUURDATA_GEHEUGEN", MEMORY)
         start = time.perf_counter()
         url = "local" if motor == "spark-jvm" else None
         with spark_engine(export=export, url=url) as spark:

@@ -6,6 +6,7 @@ The full indicator set on both engines is compared in tests/indicators/test_engi
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 
@@ -123,3 +124,24 @@ def test_regiozicht_shows_own_detail_others_published_and_the_region(pakhuis, tm
     assert set(view.loc[view["zicht"] == "regio", "niveau"]) == {"regio"}
     refused = CliRunner().invoke(app, [*args, "--gemeente", "GM0363", "--uit", str(out)])
     assert refused.exit_code == 1 and "hoort niet bij deze regio" in refused.output
+
+
+def test_sail_gets_the_memory_cap_only_while_it_is_created(monkeypatch):
+    from stuurdata.engine.spark import _sail_memory_cap
+
+    monkeypatch.setenv("STUURDATA_GEHEUGEN", "1.5GB")
+    monkeypatch.delenv("SAIL_RUNTIME__MEMORY_POOL__TYPE", raising=False)
+    monkeypatch.setenv("SAIL_RUNTIME__MEMORY_POOL__FAIR__MAX_SIZE", "123")  # the user's own
+    with _sail_memory_cap():
+        assert os.environ["SAIL_RUNTIME__MEMORY_POOL__TYPE"] == "fair"
+        assert os.environ["SAIL_RUNTIME__MEMORY_POOL__FAIR__MAX_SIZE"] == "123"
+    assert "SAIL_RUNTIME__MEMORY_POOL__TYPE" not in os.environ
+    assert os.environ["SAIL_RUNTIME__MEMORY_POOL__FAIR__MAX_SIZE"] == "123"
+
+    monkeypatch.delenv("SAIL_RUNTIME__MEMORY_POOL__FAIR__MAX_SIZE")
+    monkeypatch.setenv("STUURDATA_GEHEUGEN", "2GiB")
+    with _sail_memory_cap():
+        assert os.environ["SAIL_RUNTIME__MEMORY_POOL__FAIR__MAX_SIZE"] == str(2 * 2**30)
+    monkeypatch.delenv("STUURDATA_GEHEUGEN")
+    with _sail_memory_cap():
+        assert "SAIL_RUNTIME__MEMORY_POOL__TYPE" not in os.environ

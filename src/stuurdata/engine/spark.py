@@ -17,6 +17,7 @@ The canonical tables come from a Parquet export (``stuurdata.exchange``): either
 from __future__ import annotations
 
 import os
+import re
 import socket
 import tempfile
 import uuid
@@ -33,6 +34,7 @@ import pyarrow as pa
 from stuurdata.engine import SparkError
 from stuurdata.engine.base import HelperMaker
 from stuurdata.exchange.parquet import exported_columns, read_manifest, table_files
+from stuurdata.warehouse.database import memory_limit
 from stuurdata.warehouse.schema import TABLES
 
 if TYPE_CHECKING:
@@ -124,6 +126,38 @@ def _reachable(url: str, timeout: float = 10.0) -> None:
         ) from None
 
 
+_UNITS = {"B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
+_UNITS.update({"KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40})
+
+
+@contextmanager
+def _sail_memory_cap() -> Iterator[None]:
+    """Give the Sail server started inside this block the cap of ``STUURDATA_GEHEUGEN``.
+
+    Sail runs inside this process and its default memory pool is unbounded: at 4 x 100,000
+    inhabitants it took 7.2 GB. Under a fair pool its joins, sorts and aggregations spill to
+    disk instead. Sail reads its settings from the environment when the server is created; they
+    are put back afterwards, so a later server follows the cap of its own moment. An
+    explicit ``SAIL_RUNTIME__MEMORY_POOL__*`` setting wins.
+    """
+    limit = memory_limit()
+    if limit is None:
+        yield
+        return
+    number, unit = re.fullmatch(r"([\d.]+)\s*([A-Za-z]+)", limit).groups()  # type: ignore[union-attr]
+    wanted = {
+        "SAIL_RUNTIME__MEMORY_POOL__TYPE": "fair",
+        "SAIL_RUNTIME__MEMORY_POOL__FAIR__MAX_SIZE": str(int(float(number) * _UNITS[unit.upper()])),
+    }
+    added = [name for name in wanted if name not in os.environ]
+    os.environ.update({name: wanted[name] for name in added})
+    try:
+        yield
+    finally:
+        for name in added:
+            os.environ.pop(name, None)
+
+
 @contextmanager
 def _sail() -> Iterator[str]:
     """Start a Sail Spark Connect server on a free local port; yield its sc:// address."""
@@ -136,7 +170,8 @@ def _sail() -> Iterator[str]:
             f"(pip install 'stuurdata[spark]') of zet {ENV_SPARK} op het adres van een "
             "Spark Connect-server."
         ) from None
-    server = SparkConnectServer("127.0.0.1", 0)
+    with _sail_memory_cap():
+        server = SparkConnectServer("127.0.0.1", 0)
     server.start(background=True)
     try:
         host, port = server.listening_address
