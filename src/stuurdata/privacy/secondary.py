@@ -101,6 +101,7 @@ class Tree:
         self.leaves = [n for n, ch in self.children.items() if not ch]
         self._chain: dict[str, list[str]] = {}
         self._vectors: dict[str, list[dict[str, int]]] = {}
+        self._reach: dict[str, list[str]] = {}
 
     def chain(self, node: str) -> list[str]:
         """The node and its ancestors up to the root."""
@@ -125,6 +126,17 @@ class Tree:
         if x not in self._vectors:
             self._vectors[x] = self._make_vectors(x)
         return self._vectors[x]
+
+    def reach(self, x: str) -> list[str]:
+        """The nodes the directions of ``x`` touch (``vectors``), each once.
+
+        A cube for ``x`` only asks about these cells; asking about every node of the tree
+        instead costs as much per primary cell as the tree is large, which made a table of
+        singleton roots (households per grid square: one root per square) quadratic.
+        """
+        if x not in self._reach:
+            self._reach[x] = list(dict.fromkeys(n for vec in self.vectors(x) for n in vec))
+        return self._reach[x]
 
     def _make_vectors(self, x: str) -> list[dict[str, int]]:
         if self.parent[x] is None and not self.children[x]:
@@ -242,7 +254,7 @@ def _best_cube(table: Table, p: tuple[str, ...]) -> dict[tuple[str, ...], int] |
         # than once per direction it lies in (``usable`` depends on nothing that changes
         # while a table is protected; ``cost`` not while one cube is chosen).
         head, tail = p[:d], p[d + 1 :]
-        usable = {n: table.usable((*head, n, *tail)) for n in tree.parent}
+        usable = {n: table.usable((*head, n, *tail)) for n in tree.reach(p[d])}
         price = {n: table.cost((*head, n, *tail)) for n, ok in usable.items() if ok}
         scored = []
         for vec in tree.vectors(p[d]):
@@ -393,8 +405,9 @@ def secondary_mask(frame: pd.DataFrame, primary: pd.Series, kinds: pd.Series) ->
             total = rows["indicator"] == family.members[0]
             rows = rows[~total | rows["categorie"].eq("")]
         jobs.extend(_tables(family, rows))
-    for index in _run_jobs(jobs):
-        out.loc[index] = True
+    rows = [i for index in _run_jobs(jobs) for i in index]
+    if rows:
+        out.loc[rows] = True  # one assignment: one per table cost more than the tables
     out |= _group_mask(work, out | primary.to_numpy())
     out &= ~primary.to_numpy()
     return out | _linked_rates(work, out | primary)
