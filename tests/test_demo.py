@@ -80,7 +80,35 @@ def test_no_bsn_in_what_the_demo_leaves(demo, name):
     assert len(bsns) > 2000
     data = (demo_map / name).read_bytes()
     assert not leaked(bsns, data), name
+    if name.endswith(".duckdb"):
+        # DuckDB stores strings back to back, so two stored codes can form a nine-digit run
+        # in the raw bytes (1 in 11 of those passes the elfproef): scan its values instead
+        data = warehouse_text(demo_map / name)
     assert not elfproef_numbers(data), name
+
+
+def warehouse_text(pakhuis: Path) -> bytes:
+    """Every text value in the warehouse with a digit run, one value per line."""
+    import duckdb
+
+    con = duckdb.connect(str(pakhuis), read_only=True)
+    try:
+        columns = con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE data_type = 'VARCHAR'"
+        ).fetchall()
+        values = [
+            value
+            for table, column in columns
+            for (value,) in con.execute(
+                f'SELECT DISTINCT "{column}" FROM "{table}" '
+                f"WHERE regexp_matches(\"{column}\", '[0-9]{{9}}')"
+            ).fetchall()
+        ]
+    finally:
+        con.close()
+    assert columns
+    return "\n".join(values).encode()
 
 
 def test_published_counts_are_protected(demo):
