@@ -55,7 +55,8 @@ class _Disk:
     """
 
     def __init__(self) -> None:
-        self._todo: queue.SimpleQueue[list[tuple[str, str, bytes]] | None] = queue.SimpleQueue()
+        # Bounded: when the disk is slower, composing waits (memory stays a few batches).
+        self._todo: queue.Queue[list[tuple[str, str, bytes]] | None] = queue.Queue(maxsize=8)
         self._batch: list[tuple[str, str, bytes]] = []
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="synth-schijf", daemon=True)
