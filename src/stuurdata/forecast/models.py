@@ -125,9 +125,10 @@ PRIOR_SPREIDING = 4.0
 """Pseudo-observations of the peer-group error variance added to a series' own."""
 
 
-def _filter(
-    z: np.ndarray, variant: str, breaks: tuple[int, ...] = (), ahead: int = 1
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
+_Fit = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, ...]]
+
+
+def _filter(z: np.ndarray, variant: str, breaks: tuple[int, ...] = (), ahead: int = 1) -> _Fit:
     """Errors, final level and slope for every grid candidate at once (vectorised).
 
     ETS(A,N,N), ETS(A,Ad,N) and ETS(A,A,N) as in Hyndman et al. (2008): thousands of
@@ -136,36 +137,53 @@ def _filter(
     ``ahead`` steps ahead (what a forecast of that horizon is used for), the final level
     and slope, the in-sample errors ``ahead`` steps ahead, and the grid (alpha, beta, phi).
     """
+    return _filter_many([z], variant, breaks, ahead)[0]
+
+
+def _filter_many(
+    series: list[np.ndarray], variant: str, breaks: tuple[int, ...] = (), ahead: int = 1
+) -> list[_Fit]:
+    """``_filter`` for several series of one length and one set of breaks at once.
+
+    Every step is the same element-wise arithmetic as for one series (a row per series, a
+    column per grid candidate), so each result is exactly the one ``_filter`` gives, with
+    one Python loop over time instead of one per series.
+    """
     alpha, beta, phi = _grid(variant)
-    n = len(z)
+    zs = np.array(series, dtype=float)
+    n = zs.shape[1]
     # The starting slope from the first third (at most 12 points): a line through the
     # whole series would let the in-sample errors see its end.
     k = min(12, max(2, n // 3), breaks[0] if breaks else n)
     trend = VARIANTEN[variant][0] is not None
-    slope0 = float(np.polyfit(np.arange(k), z[:k], 1)[0]) if trend and k >= 2 else 0.0
-    level = np.full(alpha.shape, z[0] - slope0)
-    slope = np.full(alpha.shape, slope0)
-    sse = np.zeros(alpha.shape)
-    multi, count = np.zeros(alpha.shape), 0
+    slope0 = np.array(
+        [float(np.polyfit(np.arange(k), z[:k], 1)[0]) if trend and k >= 2 else 0.0 for z in series]
+    )[:, None]
+    shape = (len(zs), len(alpha))
+    level = np.broadcast_to(zs[:, :1] - slope0, shape).copy()
+    slope = np.broadcast_to(slope0, shape).copy()
+    sse = np.zeros(shape)
+    multi, count = np.zeros(shape), 0
     damp = np.cumsum(phi[None, :] ** np.arange(1, ahead + 1)[:, None], axis=0)
     history: list[tuple[np.ndarray, np.ndarray]] = []
     errors: list[np.ndarray] = []
     last_break = 0
     for t in range(n):
+        zt = zs[:, t : t + 1]
         pred = level + phi * slope
         if t in breaks:
-            level, slope = np.full(alpha.shape, z[t]), phi * slope
+            level, slope = np.broadcast_to(zt, shape).copy(), phi * slope
             last_break = t
             history.append((level, slope))
             continue
         for j in range(2, min(ahead, t - last_break) + 1):
             old_level, old_slope = history[t - j]
-            far = z[t] - old_level - damp[j - 1] * old_slope
+            far = zt - old_level - damp[j - 1] * old_slope
             multi += far**2
             count += 1
             if j == ahead:
                 errors.append(far)
-        err = z[t] - pred
+        err = zt - pred
         sse += err**2
         if t > last_break:
             multi += err**2
@@ -175,8 +193,10 @@ def _filter(
         level = pred + alpha * err
         slope = phi * slope + beta * err
         history.append((level, slope))
-    found = np.array(errors) if errors else np.zeros((0, len(alpha)))
-    return sse, multi / max(count, 1), level, slope, found, (alpha, beta, phi)
+    found = np.array(errors) if errors else np.zeros((0, *shape))
+    mse = multi / max(count, 1)
+    grid = (alpha, beta, phi)
+    return [(sse[i], mse[i], level[i], slope[i], found[:, i, :], grid) for i in range(len(zs))]
 
 
 def _n_par(variant: str, phi: float) -> int:
@@ -261,7 +281,15 @@ def fit_panel(
     1/size, so the group median of variance x size is divided by the series' own size.
     """
     ahead = max(1, min(h, 12))
-    fits = [_filter(z, variant, b, ahead) for z, b in zip(zs, breaks, strict=True)]
+    # Series of one length and one set of breaks are filtered together (same arithmetic).
+    together: dict[tuple[int, tuple[int, ...]], list[int]] = {}
+    for i, (z, cut) in enumerate(zip(zs, breaks, strict=True)):
+        together.setdefault((len(z), tuple(cut)), []).append(i)
+    fitted: dict[int, _Fit] = {}
+    for (_n, cut), members in together.items():
+        group = [zs[i] for i in members]
+        fitted.update(zip(members, _filter_many(group, variant, cut, ahead), strict=True))
+    fits = [fitted[i] for i in range(len(zs))]
     alpha, beta, phi = fits[0][5]
     ns = np.array([len(z) - len(b) for z, b in zip(zs, breaks, strict=True)], dtype=float)
     if len(zs) == 1:

@@ -30,10 +30,12 @@ def _copy(
     mem = duckdb.connect()
     for table, condition in parts.items():
         columns = "dagtekening" if table == "bericht" else "*"
-        rows = con.execute(
+        # As Arrow, not pandas: the column types stay (pandas made dates timestamps) and a
+        # copy costs a fraction of the time and memory.
+        rows = con.sql(
             f"SELECT {columns} FROM {table} WHERE {condition}",
-            {k: v for k, v in params.items() if f"${k}" in condition},
-        ).df()
+            params={k: v for k, v in params.items() if f"${k}" in condition},
+        ).to_arrow_table()
         mem.register("_deel", rows)
         mem.execute(f"CREATE TABLE {table} AS SELECT * FROM _deel")
         mem.unregister("_deel")

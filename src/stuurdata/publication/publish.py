@@ -14,6 +14,7 @@ open the warehouse and do not call the disclosure functions.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,7 +35,7 @@ from stuurdata.publication.aanbieders import publish_providers
 from stuurdata.publication.contract import from_indicators
 from stuurdata.publication.grenzen import BRONNEN as BOUNDARY_SOURCES
 from stuurdata.publication.grenzen import published_boundaries
-from stuurdata.publication.prognose import finish, forecast_rows, shown_forecast
+from stuurdata.publication.prognose import ForecastRows, finish, forecast_rows, shown_forecast
 from stuurdata.publication.regio import region_name, region_rows
 from stuurdata.publication.scope import Scope, decide_scope
 from stuurdata.publication.selection import merge_small_groups, shown
@@ -176,23 +177,37 @@ def _publish(
     mine = frame[frame["gebiedscode"].astype("str").map(scope.covers)]
     selected = merge_small_groups(shown(mine, niveau), rule.min_count)
     soort: dict[str, str] = {d.id: d.soort for d in definitions.values()} | integraal.SOORT
-    if "kwaliteit" in allowed:  # the chain monitor's rows join the same protection
-        quality = keten.quality_rows(
-            run_monitor(con), scope.code, rule.min_count, met_gemeente=in_data.nunique() == 1
+    # The forecast reads the warehouse on its own cursor, so it runs beside the chain
+    # monitor and "Integraal beeld" (mostly database time, outside the interpreter lock);
+    # its rows join at the same place as before, so the publication is the same.
+    beside = ThreadPoolExecutor(max_workers=1)
+    try:
+        forecast_job = (
+            beside.submit(_forecast, con, scope.gemeente, begroting, len(set(in_data)) == 1)
+            if "prognose" in allowed
+            else None
         )
-        selected = pd.concat([selected, quality], ignore_index=True)
-        soort |= keten.soorten(quality)
-    rows = None
-    if "integraal" in allowed:
-        rows = integraal.integraal_rows(
-            con, scope, cbs_cache=integraal.cbs_source(cbs_cache), indicators=frame
-        )
-        if rows is not None:
-            selected = pd.concat([selected, rows.frame], ignore_index=True)
-    if "prognose" in allowed:  # the forecast chapter: rows beside the indicators
-        forecast = forecast_rows(con, scope.gemeente, begroting, alone=len(set(in_data)) == 1)
-        selected = pd.concat([selected, shown_forecast(forecast.rijen, niveau)], ignore_index=True)
-        soort |= forecast.soort
+        if "kwaliteit" in allowed:  # the chain monitor's rows join the same protection
+            quality = keten.quality_rows(
+                run_monitor(con), scope.code, rule.min_count, met_gemeente=in_data.nunique() == 1
+            )
+            selected = pd.concat([selected, quality], ignore_index=True)
+            soort |= keten.soorten(quality)
+        rows = None
+        if "integraal" in allowed:
+            rows = integraal.integraal_rows(
+                con, scope, cbs_cache=integraal.cbs_source(cbs_cache), indicators=frame
+            )
+            if rows is not None:
+                selected = pd.concat([selected, rows.frame], ignore_index=True)
+        if forecast_job is not None:  # the forecast chapter: rows beside the indicators
+            forecast = forecast_job.result()
+            selected = pd.concat(
+                [selected, shown_forecast(forecast.rijen, niveau)], ignore_index=True
+            )
+            soort |= forecast.soort
+    finally:
+        beside.shutdown(wait=True)
     protected = protect_with_totals(selected, rule, soort)  # the one protection step
     chapter_rows = integraal.is_integraal(protected["indicator"])
     cijfers = pd.concat(
@@ -251,6 +266,17 @@ def _publish(
         weggelaten=weggelaten,
         grenzen=grenzen,
     )
+
+
+def _forecast(
+    con: duckdb.DuckDBPyConnection, gemeente: str, begroting: Path | None, alone: bool
+) -> ForecastRows:
+    """``forecast_rows`` on a cursor of its own (a DuckDB connection serves one thread)."""
+    cursor = con.cursor()
+    try:
+        return forecast_rows(cursor, gemeente, begroting, alone=alone)
+    finally:
+        cursor.close()
 
 
 def _with_quality(

@@ -185,8 +185,7 @@ def _minima(
     size: int,
 ) -> None:
     """Yearly schemes with non-take-up, and one-off special assistance grants."""
-    first_year = int(str(iso(np.array([max(begin, t0 - HISTORY_DAYS)]))[0])[:4])
-    last_year = int(str(iso(np.array([end - 1]))[0])[:4])
+    first_year, last_year = (_year(max(begin, t0 - HISTORY_DAYS)), _year(end - 1))
     for year in range(first_year, last_year + 1):
         jan1 = int(np.datetime64(f"{year}-01-01", "D").astype(np.int64))
         dec31 = int(np.datetime64(f"{year}-12-31", "D").astype(np.int64))
@@ -207,6 +206,11 @@ def _minima(
         # Two grants of one kind on one day are one provision (the warehouse key says so).
         for day in sorted({lo + int(rng.integers(0, hi - lo + 1)) for _ in range(grants)}):
             spells.add(p, "minima", "BB", day, day, int(rng.lognormal(np.log(350_00), 0.6)))
+
+
+def _year(day: int) -> int:
+    """The calendar year of a day number (days since 1970-01-01)."""
+    return int(np.datetime64(day, "D").astype("datetime64[Y]").astype(np.int64)) + 1970
 
 
 def _dutch_date(days: np.ndarray) -> np.ndarray:
@@ -242,18 +246,20 @@ def _write_exports(
         ),
         "minima": ("BSN;Gemeentecode;Regeling;Datum toekenning;Datum einde;Bedrag (EUR)", ";"),
     }
+    # Every date formatted once, as whole columns (a call per value cost seconds).
+    iso_start, iso_eind = iso(start).tolist(), iso(eind).tolist()
+    nl_start, nl_eind = _dutch_date(start).tolist(), _dutch_date(eind).tolist()
     rows = 0
     for wet, (header, sep) in files.items():
         sel = [i for i in order if spells.wet[i] == wet]
         lines = [header]
         for i in sel:
-            s, e = np.array([spells.start[i]]), np.array([spells.eind[i]])
             if wet == "schuldhulp":
-                cols = [bsn[spells.person[i]], gm, spells.code[i], iso(s)[0], iso(e)[0]]
+                cols = [bsn[spells.person[i]], gm, spells.code[i], iso_start[i], iso_eind[i]]
             else:
                 amount = _dutch_amount(spells.cent[i]) if spells.cent[i] else ""
                 cols = [bsn[spells.person[i]], gm, spells.code[i]]
-                cols += [_dutch_date(s)[0], _dutch_date(e)[0], amount]
+                cols += [nl_start[i], nl_eind[i], amount]
             lines.append(sep.join(str(c) for c in cols))
         (folder / f"{wet}_{gm}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
         rows += len(sel)

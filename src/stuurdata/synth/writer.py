@@ -8,6 +8,8 @@ identifications are a running number in writing order, so they are unique per se
 from __future__ import annotations
 
 import os
+import queue
+import threading
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
@@ -41,6 +43,60 @@ RETOUR_SHARE = 0.1
 RETOUR_325_SHARE = 0.3
 _VOORNAAM = ("Jan", "Anna", "Sam")
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_BATCH = 256  # files handed to the disk thread at a time
+
+
+class _Disk:
+    """Writes files on a thread of its own, in the order they are handed over.
+
+    Creating tens of thousands of small files is system time (open, write, close), which
+    runs outside the interpreter lock, so it overlaps with the composing of the next
+    messages on the main thread. ``close`` waits for the last file and raises what failed.
+    """
+
+    def __init__(self) -> None:
+        # Bounded: when the disk is slower, composing waits (memory stays a few batches).
+        self._todo: queue.Queue[list[tuple[str, str, bytes]] | None] = queue.Queue(maxsize=8)
+        self._batch: list[tuple[str, str, bytes]] = []
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="synth-schijf", daemon=True)
+        self._thread.start()
+
+    def put(self, folder: str, path: str, data: bytes) -> None:
+        self._batch.append((folder, path, data))
+        if len(self._batch) >= _BATCH:
+            self._todo.put(self._batch)
+            self._batch = []
+        if self._error is not None:
+            raise self._error
+
+    def close(self) -> None:
+        self._todo.put(self._batch)
+        self._batch = []
+        self._todo.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def _run(self) -> None:
+        made: set[str] = set()
+        while (batch := self._todo.get()) is not None:
+            if self._error is not None:
+                continue  # drain; the main thread raises the first error
+            try:
+                for folder, path, data in batch:
+                    # Plain os calls: for tens of thousands of small files, open() and
+                    # pathlib dominate.
+                    if folder not in made:
+                        os.makedirs(folder, exist_ok=True)
+                        made.add(folder)
+                    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+                    try:
+                        os.write(fd, data)
+                    finally:
+                        os.close(fd)
+            except BaseException as error:  # handed to the main thread
+                self._error = error
 
 
 class MessageWriter:
@@ -73,8 +129,8 @@ class MessageWriter:
         self.files = 0
         self._ident = 0
         self._root = os.fspath(root)
-        self._dirs: set[str] = set()
         self._iso: dict[int, str] = {}
+        self._disk: _Disk | None = None
 
     # -- helpers -------------------------------------------------------------------------
     def _date(self, day: int) -> str:
@@ -89,17 +145,10 @@ class MessageWriter:
         return f"{self._ident:08d}"
 
     def _write(self, law: int, typ: str, day: int, ident: str, text: str) -> None:
-        # Plain os calls: for tens of thousands of small files, open() and pathlib dominate.
+        assert self._disk is not None, "write_all opens the disk thread"
         folder = f"{self._root}/{_STD[law]}/{self._date(day)[:7]}"
-        if folder not in self._dirs:
-            os.makedirs(folder, exist_ok=True)
-            self._dirs.add(folder)
         kind = f"{_TYPE_PREFIX[law]}{typ}"
-        fd = os.open(f"{folder}/{kind}_{ident}.xml", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        try:
-            os.write(fd, text.encode("utf-8"))
-        finally:
-            os.close(fd)
+        self._disk.put(folder, f"{folder}/{kind}_{ident}.xml", text.encode("utf-8"))
         self.counts[kind] += 1
         self.files += 1
 
@@ -318,6 +367,14 @@ class MessageWriter:
     # -- all -----------------------------------------------------------------------------
     def write_all(self, progress: Callable[[float], None]) -> None:
         """Write every message in dagtekening order (claims after the day's other messages)."""
+        self._disk = _Disk()
+        try:
+            self._write_all(progress)
+        finally:
+            disk, self._disk = self._disk, None
+            disk.close()
+
+    def _write_all(self, progress: Callable[[float], None]) -> None:
         ev = self._events()
         order, claim_days, groups = self._claim_groups()
         total = len(ev) + len(groups)
