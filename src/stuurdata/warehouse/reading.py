@@ -10,6 +10,7 @@ threads are copied into the workers.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
@@ -60,7 +61,30 @@ def _init(key: bytes, known: dict[str, int], allowed: frozenset[str] | None = No
     _state["allowed"] = allowed
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """The cyclic garbage collector paused while one chunk is read.
+
+    A chunk allocates hundreds of thousands of small containers (rows, tuples, element
+    proxies) that reference counting frees; the collector's passes over them found nothing
+    and cost ~6 % of the load's CPU. A chunk is bounded (``_CHUNK`` files), so any cycle it
+    makes is collected at the next collection after it.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _read_chunk(paths: Sequence[Listed]) -> ChunkRead:
+    with _no_cycle_collection():
+        return _read_chunk_files(paths)
+
+
+def _read_chunk_files(paths: Sequence[Listed]) -> ChunkRead:
     pseudo: Pseudonymiser = _state["pseudo"]  # type: ignore[assignment]
     known: dict[str, int] = _state["known"]  # type: ignore[assignment]
     allowed: frozenset[str] | None = _state.get("allowed")  # type: ignore[assignment]
