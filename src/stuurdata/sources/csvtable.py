@@ -116,7 +116,7 @@ def rows(text: str) -> Iterator[tuple[int, dict[str, str]] | BadLine]:
         if isinstance(values, str):
             yield BadLine(number, values)
             continue
-        if not any(v.strip() for v in values):
+        if not "".join(values).strip():  # only separators and blanks
             continue
         if len(values) == len(header):
             row = dict(zip(header, map(str.strip, values), strict=True))

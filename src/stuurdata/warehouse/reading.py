@@ -177,5 +177,21 @@ def chunk_reader(
         _init(key, known, allowed)
         yield (_read_chunk(chunk) for chunk in _chunks(paths))
         return
-    with multiprocessing.get_context("fork").Pool(workers, _init, (key, known, allowed)) as pool:
-        yield pool.imap(_read_chunk, _chunks(paths))
+    # The loading process keeps per-file counts while it waits for the workers: the cyclic
+    # collector is paused in it meanwhile (see ``_no_cycle_collection``). Its heap is frozen
+    # before the fork, so a worker's collections never walk (and copy) the inherited
+    # objects; workers collect between their chunks as usual (``_worker_init``).
+    with _no_cycle_collection():
+        gc.freeze()
+        try:
+            context = multiprocessing.get_context("fork")
+            with context.Pool(workers, _worker_init, (key, known, allowed)) as pool:
+                yield pool.imap(_read_chunk, _chunks(paths))
+        finally:
+            gc.unfreeze()
+
+
+def _worker_init(key: bytes, known: dict[str, int], allowed: frozenset[str] | None) -> None:
+    """A forked worker: the collector on (paused only within a chunk), then ``_init``."""
+    gc.enable()
+    _init(key, known, allowed)

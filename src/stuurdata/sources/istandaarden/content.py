@@ -17,20 +17,31 @@ tuples and its repr per row) and one hash over the joined text.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from operator import itemgetter
 
 from stuurdata.sources.records import Row
 
-# (table, the row's keys in insertion order) -> (keys sorted, format string of the repr)
-_SHAPES: dict[tuple[str, tuple[str, ...]], tuple[tuple[str, ...], str]] = {}
+Shape = tuple[Callable[[Row], tuple[object, ...]], str]
+# (table, the row's keys in insertion order) -> (values in sorted key order, repr format)
+_SHAPES: dict[tuple[str, tuple[str, ...]], Shape] = {}
 
 
-def _shape(table: str, keys: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
+def _values(keys: tuple[str, ...]) -> Callable[[Row], tuple[object, ...]]:
+    """A row's values in the order of ``keys``, as one tuple (one C call per row)."""
+    if len(keys) == 1:
+        key = keys[0]
+        return lambda row: (row[key],)
+    return itemgetter(*keys)
+
+
+def _shape(table: str, keys: tuple[str, ...]) -> Shape:
     shape = _SHAPES.get((table, keys))
     if shape is None:
         ordered = tuple(sorted(keys))
         # Keys are column names written in the readers (no "%" in them).
         template = "[" + ", ".join(f"({k!r}, %r)" for k in ordered) + "]"
-        shape = _SHAPES[(table, keys)] = (ordered, template)
+        shape = _SHAPES[(table, keys)] = (_values(ordered), template)
     return shape
 
 
@@ -40,8 +51,8 @@ def fingerprint(rows: dict[str, list[Row]]) -> str:
     for table in sorted(t for t in rows if t != "bericht"):
         parts.append(table)
         for row in rows[table]:
-            ordered, template = _shape(table, tuple(row))
-            parts.append(template % tuple([row[k] for k in ordered]))
+            values, template = _shape(table, tuple(row))
+            parts.append(template % values(row))
     return hashlib.sha256("".join(parts).encode()).hexdigest()
 
 

@@ -30,17 +30,29 @@ Builder = Callable[["Extraction", Scanned, list[str]], tuple[str, list[Row]]]
 PLAUSIBLE = (date(1990, 1, 1), date(2100, 1, 1))  # care, claims and messages
 
 
+# Parsed dates by their text: a load sees a few thousand distinct dates (month boundaries,
+# dagtekeningen) in millions of fields. Bounded so a long run cannot grow without limit.
+_DATES: dict[str, date] = {}
+_DATES_MAX = 200_000
+
+
 def plausible_date(value: str | None) -> date | None:
     """An ``xs:date`` as a date; ValueError (Dutch) when Python cannot hold it or it is
     outside ``PLAUSIBLE``."""
     if not value:
         return None
+    cached = _DATES.get(value)
+    if cached is not None:
+        return cached
     parsed = date.fromisoformat(value)
     if not PLAUSIBLE[0] <= parsed < PLAUSIBLE[1]:
         raise ValueError(
             f"datum {parsed.isoformat()} is onwaarschijnlijk (niet tussen "
             f"{PLAUSIBLE[0].year} en {PLAUSIBLE[1].year})"
         )
+    if len(_DATES) >= _DATES_MAX:
+        _DATES.clear()
+    _DATES[value] = parsed
     return parsed
 
 
