@@ -130,24 +130,15 @@ def _with_groups(
     )
 
 
-def inhabitant_groups(
-    tables: dict[str, ir.Table], cal: ir.Table, cuts: list[int], households: bool
-) -> ir.Table:
-    """Inhabitants per period and buurt on the reference day, by age band, sex and household.
+def residents(tables: dict[str, ir.Table]) -> ir.Table:
+    """Every residence with the resident's birth month and sex: one row per residence.
 
-    Every denominator of a rate per 1,000 is a sum over this small table (at most a few
-    hundred rows per buurt and period), so the residents are placed, typed and counted once
-    per call instead of once per rate, and once per reference *day*: a quarter and a year
-    share theirs with their last month. ``cuts`` holds every age bound and ``leeftijd_tot``
-    of the definitions asked for; ``households`` whether any asks for the household type.
-    The members of a household on the day are exactly its residents that day, so its type
-    is an aggregate over them (no second range join of the residences, as
-    ``groups.household_types`` needs for a client's own day).
+    ``compute_indicators`` keeps it as a helper table, so ``inhabitant_groups`` joins the
+    person once per residence; left to the engine, DuckDB joins the person after the range
+    join with the reference days (once per residence *and day*, ~30x the rows).
     """
-    days = cal.select(dag=cal.laatste_dag).distinct()
     v, p = tables["verblijf"], tables["persoon"].view()
-    # the person's columns first: one row per residence, not one per residence and day
-    v = v.left_join(p, v.persoon_id == p.persoon_id).select(
+    return v.left_join(p, v.persoon_id == p.persoon_id).select(
         v.van,
         v.tot,
         gm=v.gemeentecode,
@@ -158,6 +149,21 @@ def inhabitant_groups(
         geboortemaand=p.geboortemaand,
         geslacht=sex_label(p.geslacht),
     )
+
+
+def inhabitant_groups(v: ir.Table, cal: ir.Table, cuts: list[int], households: bool) -> ir.Table:
+    """Inhabitants per period and buurt on the reference day, by age band, sex and household.
+
+    ``v`` is ``residents``. Every denominator of a rate per 1,000 is a sum over this small
+    table (at most a few hundred rows per buurt, period and lading), so the residents are
+    placed, typed and counted once per call instead of once per rate, and once per
+    reference *day*: a quarter and a year share theirs with their last month. ``cuts``
+    holds every age bound and ``leeftijd_tot`` of the definitions asked for; ``households``
+    whether any asks for the household type. The members of a household on the day are
+    exactly its residents that day, so its type is an aggregate over them (no second range
+    join of the residences, as ``groups.household_types`` needs for a client's own day).
+    """
+    days = cal.select(dag=cal.laatste_dag).distinct()
     r = v.join(days, [v.van <= days.dag, _open(v.tot) > days.dag])
     j = r.select(
         "dag",
@@ -179,10 +185,11 @@ def inhabitant_groups(
         t = t.select(*[j[c] for c in j.columns if c not in ("hh", "volw")], huishoudtype=soort)
     else:
         t = j.drop("hh", "volw").mutate(huishoudtype=ibis.literal(ONBEKEND))
-    keys = ["dag", "gm", "wk", "bu", "leeftijd", "geslacht", "huishoudtype"]
-    g = t.group_by(keys).aggregate(inw=t.count(), lad=t.lading.collect(distinct=True))
+    # the lading is a key, not a distinct list: one aggregate (a residence has one lading)
+    keys = ["dag", "gm", "wk", "bu", "leeftijd", "geslacht", "huishoudtype", "lading"]
+    g = t.group_by(keys).aggregate(inw=t.count())
     k = g.join(cal, g.dag == cal.laatste_dag)
-    return k.select(cal.periodesoort, cal.periode, *[g[c] for c in [*keys[1:], "inw", "lad"]])
+    return k.select(cal.periodesoort, cal.periode, *[g[c] for c in [*keys[1:], "inw"]])
 
 
 def client_facts(
@@ -439,10 +446,11 @@ def inhabitants(ctx: Context, leeftijd_tot: int | None, d: Definition | None = N
     if d is not None and d.groep is not None:
         j = j.mutate(categorie=_group_label(j, d))
         groups = ["categorie"]
-    cols = ["periodesoort", "periode", "gm", "wk", "bu", "inw", "lad", *groups]
+    cols = ["periodesoort", "periode", "gm", "wk", "bu", "inw", "lading", *groups]
     s = _levels(j.select(*cols), niveaus)
-    g = s.group_by([*PERIOD_KEYS, *groups]).aggregate(inwoners=s.inw.sum(), inh_lin=s.lad.collect())
-    return g.mutate(inh_lin=g.inh_lin.flatten().unique())
+    return s.group_by([*PERIOD_KEYS, *groups]).aggregate(
+        inwoners=s.inw.sum(), inh_lin=s.lading.collect(distinct=True)
+    )
 
 
 def clienten_per_1000(ctx: Context, d: Definition) -> ir.Table:
@@ -485,15 +493,11 @@ def actieve_toewijzingen(ctx: Context, d: Definition) -> ir.Table:
         periode=cal.periode,
         fact_gm=t.gemeentecode,
         categorie=ibis.literal(""),
-        toewijzing_id=t.toewijzing_id,
+        # one row per allocation and period (toewijzing_id is the key): a count is distinct
+        een=ibis.literal(1, type="int64"),
         lading=t.lading_id,
     )
-    p = _place(ctx, f)
-    g = p.group_by(KEYS).aggregate(
-        aantal=p.toewijzing_id.nunique(),
-        n=p.persoon_id.nunique(),
-        **_lineage(p, "lading", "res_lading"),
-    )
+    g = _person_counts(_place(ctx, f, False), ["lading", "res_lading"], d, aantal="een")
     return _as_row(g, lambda r: r.aantal, None, lambda r: r.aantal)
 
 
