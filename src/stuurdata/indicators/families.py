@@ -23,7 +23,7 @@ The decisions (also in ``compute.py``'s docstring and the YAML texts):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -48,6 +48,7 @@ KEYS = ["niveau", "gebiedscode", "periodesoort", "periode", "categorie"]
 PERIOD_KEYS = ["niveau", "gebiedscode", "periodesoort", "periode"]
 ROW_COLUMNS = [*KEYS, "teller", "noemer", "waarde", "n", "lin"]
 OPEN_END = date(9999, 12, 31)
+LEVELS = ("gemeente", "wijk", "buurt")
 
 
 @dataclass(frozen=True)
@@ -129,24 +130,15 @@ def _with_groups(
     )
 
 
-def inhabitant_groups(
-    tables: dict[str, ir.Table], cal: ir.Table, cuts: list[int], households: bool
-) -> ir.Table:
-    """Inhabitants per period and buurt on the reference day, by age band, sex and household.
+def residents(tables: dict[str, ir.Table]) -> ir.Table:
+    """Every residence with the resident's birth month and sex: one row per residence.
 
-    Every denominator of a rate per 1,000 is a sum over this small table (at most a few
-    hundred rows per buurt and period), so the residents are placed, typed and counted once
-    per call instead of once per rate, and once per reference *day*: a quarter and a year
-    share theirs with their last month. ``cuts`` holds every age bound and ``leeftijd_tot``
-    of the definitions asked for; ``households`` whether any asks for the household type.
-    The members of a household on the day are exactly its residents that day, so its type
-    is an aggregate over them (no second range join of the residences, as
-    ``groups.household_types`` needs for a client's own day).
+    ``compute_indicators`` keeps it as a helper table, so ``inhabitant_groups`` joins the
+    person once per residence; left to the engine, DuckDB joins the person after the range
+    join with the reference days (once per residence *and day*, ~30x the rows).
     """
-    days = cal.select(dag=cal.laatste_dag).distinct()
     v, p = tables["verblijf"], tables["persoon"].view()
-    # the person's columns first: one row per residence, not one per residence and day
-    v = v.left_join(p, v.persoon_id == p.persoon_id).select(
+    return v.left_join(p, v.persoon_id == p.persoon_id).select(
         v.van,
         v.tot,
         gm=v.gemeentecode,
@@ -157,6 +149,21 @@ def inhabitant_groups(
         geboortemaand=p.geboortemaand,
         geslacht=sex_label(p.geslacht),
     )
+
+
+def inhabitant_groups(v: ir.Table, cal: ir.Table, cuts: list[int], households: bool) -> ir.Table:
+    """Inhabitants per period and buurt on the reference day, by age band, sex and household.
+
+    ``v`` is ``residents``. Every denominator of a rate per 1,000 is a sum over this small
+    table (at most a few hundred rows per buurt, period and lading), so the residents are
+    placed, typed and counted once per call instead of once per rate, and once per
+    reference *day*: a quarter and a year share theirs with their last month. ``cuts``
+    holds every age bound and ``leeftijd_tot`` of the definitions asked for; ``households``
+    whether any asks for the household type. The members of a household on the day are
+    exactly its residents that day, so its type is an aggregate over them (no second range
+    join of the residences, as ``groups.household_types`` needs for a client's own day).
+    """
+    days = cal.select(dag=cal.laatste_dag).distinct()
     r = v.join(days, [v.van <= days.dag, _open(v.tot) > days.dag])
     j = r.select(
         "dag",
@@ -178,10 +185,11 @@ def inhabitant_groups(
         t = t.select(*[j[c] for c in j.columns if c not in ("hh", "volw")], huishoudtype=soort)
     else:
         t = j.drop("hh", "volw").mutate(huishoudtype=ibis.literal(ONBEKEND))
-    keys = ["dag", "gm", "wk", "bu", "leeftijd", "geslacht", "huishoudtype"]
-    g = t.group_by(keys).aggregate(inw=t.count(), lad=t.lading.collect(distinct=True))
+    # the lading is a key, not a distinct list: one aggregate (a residence has one lading)
+    keys = ["dag", "gm", "wk", "bu", "leeftijd", "geslacht", "huishoudtype", "lading"]
+    g = t.group_by(keys).aggregate(inw=t.count())
     k = g.join(cal, g.dag == cal.laatste_dag)
-    return k.select(cal.periodesoort, cal.periode, *[g[c] for c in [*keys[1:], "inw", "lad"]])
+    return k.select(cal.periodesoort, cal.periode, *[g[c] for c in [*keys[1:], "inw"]])
 
 
 def client_facts(
@@ -247,21 +255,22 @@ def _in_period(day: ir.DateValue, cal: ir.Table) -> list[ir.BooleanValue]:
     return [day >= cal.begin, day < cal.eind]
 
 
-def _levels(t: ir.Table) -> ir.Table:
-    """Stack a table with columns gm/wk/bu into niveau + gebiedscode (three levels).
+def _levels(t: ir.Table, niveaus: Sequence[str] = LEVELS) -> ir.Table:
+    """Stack a table with columns gm/wk/bu into niveau + gebiedscode (the ``niveaus``).
 
     Unnesting a three-element array reads the input once (a UNION of three selects would
     make the engine compute the joins below it three times).
     """
     keep = [c for c in t.columns if c not in ("gm", "wk", "bu")]
-    s = t.mutate(niveau=ibis.array(["gemeente", "wijk", "buurt"]).unnest())
+    s = t.mutate(niveau=ibis.array([n for n in LEVELS if n in niveaus]).unnest())
     code = ibis.cases((s.niveau == "gemeente", s.gm), (s.niveau == "wijk", s.wk), else_=s.bu)
     s = s.select(*keep, "niveau", gebiedscode=code)
     return s.filter(s.gebiedscode.notnull())
 
 
-def _place(ctx: Context, facts: ir.Table) -> ir.Table:
-    """Give each fact (persoon_id, periodesoort, periode, fact_gm, ...) its areas, stacked."""
+def _place(ctx: Context, facts: ir.Table, stacked: bool = True) -> ir.Table:
+    """Give each fact (persoon_id, periodesoort, periode, fact_gm, ...) its areas, stacked
+    into the levels (``stacked=False``: the gm/wk/bu columns, for ``_person_counts``)."""
     a = ctx.areas
     j = facts.left_join(
         a,
@@ -279,13 +288,17 @@ def _place(ctx: Context, facts: ir.Table) -> ir.Table:
         res_lading=a.res_lading,
         wonend=a.res_gm.notnull(),
     )
-    return _levels(
-        placed.drop(*[c for c in ("laatste_dag", "hh", "hh_dag") if c in placed.columns])
-    )
+    placed = placed.drop(*[c for c in ("laatste_dag", "hh", "hh_dag") if c in placed.columns])
+    return _levels(placed) if stacked else placed
 
 
 def _placed_in_periods(
-    ctx: Context, t: ir.Table, day: ir.DateValue, fact_gm: ir.Value, **columns: ir.Value
+    ctx: Context,
+    t: ir.Table,
+    day: ir.DateValue,
+    fact_gm: ir.Value,
+    stacked: bool = True,
+    **columns: ir.Value,
 ) -> ir.Table:
     """The facts of ``t`` in every calendar period containing ``day``, placed (``_place``).
 
@@ -299,16 +312,49 @@ def _placed_in_periods(
         categorie=ibis.literal(""),
         **columns,
     )
-    return _place(ctx, f)
+    return _place(ctx, f, stacked)
 
 
 def _lineage(t: ir.Table, *columns: str) -> dict[str, ir.Value]:
     return {f"_l{i}": t[c].collect(distinct=True) for i, c in enumerate(columns)}
 
 
+def _person_counts(
+    f: ir.Table, lineage: list[str], d: Definition | None = None, **sums: str
+) -> ir.Table:
+    """Per ``KEYS``: ``n`` distinct persons, the ``sums`` and the lineage ``lin`` of placed,
+    not yet stacked facts (``persoon_id``, the period, ``categorie``, gm/wk/bu).
+
+    The facts go down to one row per person and area before the three levels are stacked:
+    a person has one residence per period (and without one, one row per gemeente of their
+    facts), so each stacked row is one person and a count replaces a distinct count. The
+    lineage is made distinct per buurt before it is stacked. Both cut the rows the engine's
+    distinct aggregates see about threefold (the floor in ``benchmarks/sql_floor.sql`` does
+    the same). With ``d`` only its levels and periods are made (the engine does not push
+    the final filter down through the join of counts and lineage).
+    """
+    niveaus: Sequence[str] = LEVELS
+    if d is not None:
+        f, niveaus = f.filter(f.periodesoort.isin(list(d.periodes))), d.niveaus
+    area = ["periodesoort", "periode", "categorie", "gm", "wk", "bu"]
+    per = f.group_by([*area, "persoon_id"]).aggregate(
+        **{name: f[column].sum() for name, column in sums.items()}
+    )
+    s = _levels(per, niveaus)
+    g = s.group_by(KEYS).aggregate(n=s.count(), **{name: s[name].sum() for name in sums})
+    u = f.select(*area, lading=ibis.array([f[c] for c in lineage]).unnest())
+    u = u.filter(u.lading.notnull()).distinct()
+    u = _levels(u, niveaus)
+    lin = u.group_by(KEYS).aggregate(lin=u.lading.collect(distinct=True))
+    j = g.left_join(lin, [g[k] == lin[k] for k in KEYS])
+    return j.select(*[g[c] for c in g.columns], lin=lin.lin)
+
+
 def _merge_lineage(g: ir.Table) -> ir.Table:
     """Combine the ``_l*`` arrays into one ``lin`` array (after aggregation: cheap)."""
     parts = sorted(c for c in g.columns if c.startswith("_l"))
+    if not parts:  # ``_person_counts`` made ``lin`` already
+        return g
     merged: Any = g[parts[0]]
     for name in parts[1:]:
         merged = merged.union(g[name])
@@ -367,8 +413,7 @@ def clienten(ctx: Context, d: Definition, wonend: bool | None = None) -> ir.Tabl
         "bu",
         categorie=categorie,
     )
-    p = _levels(f)
-    g = p.group_by(KEYS).aggregate(n=p.persoon_id.nunique(), **_lineage(p, "lading", "res_lading"))
+    g = _person_counts(f, ["lading", "res_lading"], d)
     return _as_row(g, lambda r: r.n, None, lambda r: r.n)
 
 
@@ -395,12 +440,17 @@ def inhabitants(ctx: Context, leeftijd_tot: int | None, d: Definition | None = N
     if leeftijd_tot is not None:
         j = j.filter(j.leeftijd < leeftijd_tot)
     groups = []
+    niveaus: Sequence[str] = LEVELS
+    if d is not None:
+        j, niveaus = j.filter(j.periodesoort.isin(list(d.periodes))), d.niveaus
     if d is not None and d.groep is not None:
         j = j.mutate(categorie=_group_label(j, d))
         groups = ["categorie"]
-    s = _levels(j.select("periodesoort", "periode", "gm", "wk", "bu", "inw", "lad", *groups))
-    g = s.group_by([*PERIOD_KEYS, *groups]).aggregate(inwoners=s.inw.sum(), inh_lin=s.lad.collect())
-    return g.mutate(inh_lin=g.inh_lin.flatten().unique())
+    cols = ["periodesoort", "periode", "gm", "wk", "bu", "inw", "lading", *groups]
+    s = _levels(j.select(*cols), niveaus)
+    return s.group_by([*PERIOD_KEYS, *groups]).aggregate(
+        inwoners=s.inw.sum(), inh_lin=s.lading.collect(distinct=True)
+    )
 
 
 def clienten_per_1000(ctx: Context, d: Definition) -> ir.Table:
@@ -443,22 +493,18 @@ def actieve_toewijzingen(ctx: Context, d: Definition) -> ir.Table:
         periode=cal.periode,
         fact_gm=t.gemeentecode,
         categorie=ibis.literal(""),
-        toewijzing_id=t.toewijzing_id,
+        # one row per allocation and period (toewijzing_id is the key): a count is distinct
+        een=ibis.literal(1, type="int64"),
         lading=t.lading_id,
     )
-    p = _place(ctx, f)
-    g = p.group_by(KEYS).aggregate(
-        aantal=p.toewijzing_id.nunique(),
-        n=p.persoon_id.nunique(),
-        **_lineage(p, "lading", "res_lading"),
-    )
+    g = _person_counts(_place(ctx, f, False), ["lading", "res_lading"], d, aantal="een")
     return _as_row(g, lambda r: r.aantal, None, lambda r: r.aantal)
 
 
-def _event_counts(ctx: Context, events: ir.Table) -> ir.Table:
+def _event_counts(ctx: Context, events: ir.Table, d: Definition) -> ir.Table:
     """Distinct persons per period of an event table (persoon_id, dag, fact_gm, lading)."""
-    p = _placed_in_periods(ctx, events, events.dag, events.fact_gm, lading=events.lading)
-    g = p.group_by(KEYS).aggregate(n=p.persoon_id.nunique(), **_lineage(p, "lading", "res_lading"))
+    p = _placed_in_periods(ctx, events, events.dag, events.fact_gm, False, lading=events.lading)
+    g = _person_counts(p, ["lading", "res_lading"], d)
     return _as_row(g, lambda r: r.n, None, lambda r: r.n)
 
 
@@ -485,7 +531,7 @@ def instroom(ctx: Context, d: Definition) -> ir.Table:
         fact_gm=start.gemeentecode,
         lading=start.lading_id,
     )
-    return _event_counts(ctx, events)
+    return _event_counts(ctx, events, d)
 
 
 def uitstroom(ctx: Context, d: Definition) -> ir.Table:
@@ -505,7 +551,7 @@ def uitstroom(ctx: Context, d: Definition) -> ir.Table:
     events = end.select(
         persoon_id=end.persoon_id, dag=end.einddatum, fact_gm=end.gemeentecode, lading=end.lading_id
     )
-    return _event_counts(ctx, events)
+    return _event_counts(ctx, events, d)
 
 
 def placed_days(ctx: Context, berekening: str, wet: str) -> ir.Table:
@@ -609,13 +655,15 @@ def claim_totals(ctx: Context, wet: str) -> ir.Table:
     c = ctx.t("declaratie")
     c = c.filter(c.wet == wet)
     p = _placed_in_periods(
-        ctx, c, c.periode_begin, c.gemeentecode, bedrag_cent=c.bedrag_cent, lading=c.lading_id
+        ctx,
+        c,
+        c.periode_begin,
+        c.gemeentecode,
+        False,
+        bedrag_cent=c.bedrag_cent,
+        lading=c.lading_id,
     )
-    return p.group_by(KEYS).aggregate(
-        cent=p.bedrag_cent.sum(),
-        n=p.persoon_id.nunique(),
-        **_lineage(p, "lading", "res_lading"),
-    )
+    return _person_counts(p, ["lading", "res_lading"], cent="bedrag_cent")
 
 
 def _euro(g: ir.Table) -> ir.FloatingValue:
