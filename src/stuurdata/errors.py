@@ -99,6 +99,14 @@ def user_message(exc: BaseException) -> str | None:
     if settings:
         return settings
     module = type(exc).__module__ or ""
+    if _out_of_memory(module, str(exc)):
+        cap = os.environ.get("STUURDATA_GEHEUGEN", "").strip()
+        limit = f"STUURDATA_GEHEUGEN={cap}" if cap else "het geheugen van deze machine"
+        return (
+            f"Deze opdracht had meer werkgeheugen nodig dan {limit} toestaat en is gestopt. "
+            "Verhoog STUURDATA_GEHEUGEN (bijvoorbeeld 4GB), of laat hem leeg zodat DuckDB "
+            "zelf kiest, en start de opdracht opnieuw."
+        )
     if module.startswith(("duckdb", "_duckdb")):
         match = re.search(r'file "([^"]+)"', str(exc))
         found = warehouse_error(Path(match.group(1) if match else "(onbekend)"), exc)
@@ -107,3 +115,11 @@ def user_message(exc: BaseException) -> str | None:
         found = store_error("van deze installatie", exc)
         return str(found) if found else None
     return None
+
+
+def _out_of_memory(module: str, text: str) -> bool:
+    """DuckDB's "Out of Memory Error", or Sail's (DataFusion's) "Resources exhausted" over
+    Spark Connect: the cap of ``STUURDATA_GEHEUGEN`` reached where nothing could spill."""
+    if module.startswith(("duckdb", "_duckdb")):
+        return "Out of Memory Error" in text
+    return module.startswith("pyspark") and "Resources exhausted" in text

@@ -55,3 +55,13 @@ def test_the_command_line_says_so_without_a_traceback(tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert "geen hoeveelheid geheugen" in result.output
     assert "Traceback" not in result.output
+
+
+def test_running_out_of_the_capped_memory_is_a_dutch_message(tmp_path, monkeypatch):
+    pakhuis = tmp_path / "p.duckdb"
+    connect(pakhuis).close()
+    monkeypatch.setenv(GEHEUGEN_ENV, "1KB")
+    result = CliRunner().invoke(app, ["indicatoren", "--pakhuis", str(pakhuis)])
+    assert result.exit_code == 1
+    assert "meer werkgeheugen nodig dan STUURDATA_GEHEUGEN=1KB" in " ".join(result.output.split())
+    assert "Traceback" not in result.output
