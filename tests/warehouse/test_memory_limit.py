@@ -47,21 +47,23 @@ def test_a_bad_amount_is_refused_in_dutch_before_opening(tmp_path, monkeypatch, 
     assert not pakhuis.exists()
 
 
-def test_the_command_line_says_so_without_a_traceback(tmp_path, monkeypatch):
+def _indicatoren_with(limit: str, tmp_path, monkeypatch):
+    """`stuurdata indicatoren` on an empty warehouse under ``STUURDATA_GEHEUGEN=limit``."""
     pakhuis = tmp_path / "p.duckdb"
     connect(pakhuis).close()
-    monkeypatch.setenv(GEHEUGEN_ENV, "veel")
-    result = CliRunner().invoke(app, ["indicatoren", "--pakhuis", str(pakhuis)])
+    monkeypatch.setenv(GEHEUGEN_ENV, limit)
+    return CliRunner().invoke(app, ["indicatoren", "--pakhuis", str(pakhuis)])
+
+
+def test_the_command_line_says_so_without_a_traceback(tmp_path, monkeypatch):
+    result = _indicatoren_with("veel", tmp_path, monkeypatch)
     assert result.exit_code == 1
     assert "geen hoeveelheid geheugen" in result.output
     assert "Traceback" not in result.output
 
 
 def test_running_out_of_the_capped_memory_is_a_dutch_message(tmp_path, monkeypatch):
-    pakhuis = tmp_path / "p.duckdb"
-    connect(pakhuis).close()
-    monkeypatch.setenv(GEHEUGEN_ENV, "1KB")
-    result = CliRunner().invoke(app, ["indicatoren", "--pakhuis", str(pakhuis)])
+    result = _indicatoren_with("1KB", tmp_path, monkeypatch)
     assert result.exit_code == 1
     assert "meer werkgeheugen nodig dan STUURDATA_GEHEUGEN=1KB" in " ".join(result.output.split())
     assert "Traceback" not in result.output
